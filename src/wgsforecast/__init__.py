@@ -1,0 +1,2 @@
+"""wgsforecast."""
+__version__ = "0.1.0"

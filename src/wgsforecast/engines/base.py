@@ -1,0 +1,196 @@
+"""What every engine shares: history from actuals, the hard cap, and the result object.
+
+An engine only has to turn the fitted history into future monthly GE shaped
+``[path, group, horizon]`` (:meth:`Engine._simulate`); this base class validates inputs,
+clips at the caps (flagging what it clipped) and wraps everything in a :class:`Prognosis`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import ClassVar, Self
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from wgsforecast.exceptions import NotFittedError, WgsForecastError
+from wgsforecast.models import Assumptions, GroupRegistry
+from wgsforecast.periods import month_range
+from wgsforecast.prognosis import Prognosis
+
+
+@dataclass(frozen=True)
+class History:
+    """Actual monthly GE as a dense matrix.
+
+    Attributes
+    ----------
+    ge
+        Shape ``[group, month]``; zero where a group had no samples (not live yet).
+    months
+        The months of the columns, from the first month with data to the as-of month.
+    started
+        Per group, the position of its first month with a row in the actuals (-1 if none).
+    """
+
+    ge: npt.NDArray[np.float64]
+    months: pd.PeriodIndex
+    started: npt.NDArray[np.int64]
+
+    @property
+    def as_of(self) -> pd.Period:
+        """The last month of the history."""
+        month: pd.Period = self.months[-1]
+        return month
+
+
+def history_from_actuals(
+    actuals: pd.DataFrame, groups: GroupRegistry, as_of: pd.Period
+) -> History:
+    """Build the dense history matrix from a validated long frame, up to ``as_of``.
+
+    Rows after ``as_of`` are left out on purpose: a backtest fits on what was known then.
+    """
+    known = actuals[actuals["month"] <= as_of]
+    if known.empty:
+        raise WgsForecastError(
+            f"no actuals at or before the as-of month {as_of}; choose a later as-of month"
+        )
+    unknown = sorted(set(known["group"]) - set(groups.keys))
+    if unknown:
+        raise WgsForecastError(groups.unknown_name_message(unknown[0]))
+    first = known["month"].min()
+    months = month_range(first, as_of)
+    ge = np.zeros((len(groups), len(months)))
+    row = pd.Index(groups.keys).get_indexer(known["group"])
+    column = np.asarray([(m - first).n for m in known["month"]], dtype=np.int64)
+    ge[row, column] = known["ge"].to_numpy(dtype=np.float64)
+    started = np.full(len(groups), -1, dtype=np.int64)
+    for index, position in zip(row, column, strict=True):
+        if started[index] < 0 or position < started[index]:
+            started[index] = position
+    return History(ge=ge, months=months, started=started)
+
+
+@dataclass
+class Forecast:
+    """What an engine's kernel returns: future GE and per-group notes."""
+
+    ge: npt.NDArray[np.floating]
+    group_notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+class Engine(ABC):
+    """Base class of all engines: configure, ``fit`` (returns self), then ``forecast``.
+
+    Subclasses set :attr:`name` and implement :meth:`_fit` and :meth:`_simulate`.
+    """
+
+    name: ClassVar[str]
+    stochastic: ClassVar[bool] = True
+
+    history_: History
+    groups_: GroupRegistry
+    assumptions_: Assumptions
+
+    def fit(self, actuals: pd.DataFrame, groups: GroupRegistry, assumptions: Assumptions) -> Self:
+        """Learn from the actuals known at ``assumptions.as_of``.
+
+        Parameters
+        ----------
+        actuals
+            Long frame (``group``, ``month``, ``ge``) as returned by
+            :func:`wgsforecast.read_actuals`; months after the as-of month are ignored.
+        groups
+            The patient groups.
+        assumptions
+            As-of month, run-rate window, horizon and programme.
+
+        Returns
+        -------
+        Engine
+            ``self``, fitted.
+        """
+        self.history_ = history_from_actuals(actuals, groups, assumptions.as_of)
+        self.groups_ = groups
+        self.assumptions_ = assumptions
+        self._fit()
+        return self
+
+    def forecast(
+        self, n_paths: int | None = None, seed: int | None = None, progress: bool | None = None
+    ) -> Prognosis:
+        """Project every group to the horizon and return the :class:`Prognosis`.
+
+        Parameters
+        ----------
+        n_paths
+            Number of sample paths (ignored by deterministic engines; default 1,000).
+        seed
+            Seed for the random draws; the same seed gives identical output.
+        progress
+            Show a progress bar; ``None`` shows one only on long runs.
+
+        Returns
+        -------
+        Prognosis
+            Paths ``[path, group, month]`` with history included, capped at each group's cap.
+        """
+        if not hasattr(self, "history_"):
+            raise NotFittedError(
+                f"the {self.name} engine is not fitted; call .fit(actuals, groups, assumptions) "
+                "first"
+            )
+        paths = 1 if not self.stochastic else (1000 if n_paths is None else n_paths)
+        if paths < 1:
+            raise ValueError(f"n_paths must be at least 1; got {paths}")
+        rng = np.random.default_rng(seed)
+        result = self._simulate(paths, rng, progress)
+        horizon = self.assumptions_.horizon_months
+        expected = (paths, len(self.groups_), horizon)
+        if result.ge.shape != expected:
+            raise AssertionError(f"{self.name} returned {result.ge.shape}, expected {expected}")
+        return self._assemble(result, seed if self.stochastic else None)
+
+    def _assemble(self, result: Forecast, seed: int | None) -> Prognosis:
+        future = result.ge
+        caps = self.caps_per_month()[None, :, None].astype(future.dtype)
+        capped_future = future > caps
+        np.minimum(future, caps, out=future)
+        n_paths = future.shape[0]
+        history = self.history_.ge.astype(future.dtype)
+        ge = np.concatenate(
+            [np.broadcast_to(history, (n_paths, *history.shape)), future], axis=2
+        )
+        capped = np.concatenate(
+            [np.zeros((n_paths, *history.shape), dtype=bool), capped_future], axis=2
+        )
+        months = month_range(self.history_.months[0], self.assumptions_.horizon_end)
+        return Prognosis(
+            ge=ge,
+            capped=capped,
+            months=months,
+            groups=self.groups_,
+            assumptions=self.assumptions_,
+            engine=self.name,
+            seed=seed,
+            group_notes=result.group_notes,
+        )
+
+    def caps_per_month(self) -> npt.NDArray[np.float64]:
+        """Each group's cap (cap share x declared / 12), in registry order."""
+        return np.array([g.cap_per_month for g in self.groups_])
+
+    def future_months(self) -> pd.PeriodIndex:
+        """The projected months, after the as-of month to the horizon."""
+        return month_range(self.assumptions_.as_of + 1, self.assumptions_.horizon_end)
+
+    @abstractmethod
+    def _fit(self) -> None:
+        """Learn parameters from ``self.history_`` (may do nothing)."""
+
+    @abstractmethod
+    def _simulate(self, n_paths: int, rng: np.random.Generator, progress: bool | None) -> Forecast:
+        """Return future GE shaped ``[path, group, horizon]`` (uncapped is fine)."""
