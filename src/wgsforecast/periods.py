@@ -35,6 +35,20 @@ for _number, _names in enumerate(
     for _name in _names:
         _MONTH_NAMES[_name] = _number
 
+MONTH_NAMES_DA = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 MONTH_ABBR_DA = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 MONTH_ABBR_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -83,10 +97,10 @@ def parse_month(value: Any) -> pd.Period:
         return value.asfreq("M")
     if isinstance(value, dt.date | pd.Timestamp):
         return pd.Period(year=value.year, month=value.month, freq="M")
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if value == int(value) and 1 <= value <= 2_958_465:
-            day = _EXCEL_EPOCH + dt.timedelta(days=int(value))
-            return pd.Period(year=day.year, month=day.month, freq="M")
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if is_number and value == int(value) and 1 <= value <= 2_958_465:
+        day = _EXCEL_EPOCH + dt.timedelta(days=int(value))
+        return pd.Period(year=day.year, month=day.month, freq="M")
     if isinstance(value, str):
         text = _fold(value)
         year, month = _split_month_text(text)
@@ -115,10 +129,7 @@ def month_range(first: pd.Period, last: pd.Period) -> pd.PeriodIndex:
 def format_month(month: pd.Period, lang: Lang = "da") -> str:
     """Return a month as people write it: ``juni 2025`` (da) or ``June 2025`` (en)."""
     if lang == "da":
-        names = (
-            "januar februar marts april maj juni juli august september oktober november december"
-        ).split()
-        return f"{names[month.month - 1]} {month.year}"
+        return f"{MONTH_NAMES_DA[month.month - 1]} {month.year}"
     return f"{month.strftime('%B')} {month.year}"
 
 

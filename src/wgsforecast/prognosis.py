@@ -75,7 +75,9 @@ class Prognosis:
                 f"got {self.ge.shape}"
             )
         if self.capped.shape != self.ge.shape:
-            raise ValueError(f"capped must match ge's shape {self.ge.shape}; got {self.capped.shape}")
+            raise ValueError(
+                f"capped must match ge's shape {self.ge.shape}; got {self.capped.shape}"
+            )
 
     # ---- basic facts -------------------------------------------------------------------
     @property
@@ -106,7 +108,8 @@ class Prognosis:
     @cached_property
     def national_paths(self) -> FloatArray:
         """National monthly GE per path, shape ``[path, month]``."""
-        return self.ge.sum(axis=1, dtype=np.float64)
+        national: FloatArray = self.ge.sum(axis=1, dtype=np.float64)
+        return national
 
     @cached_property
     def cumulative_paths(self) -> FloatArray:
@@ -120,7 +123,8 @@ class Prognosis:
             return np.zeros(self.n_paths)
         if position >= len(self.months):
             return np.full(self.n_paths, np.nan)
-        return self.cumulative_paths[:, position]
+        values: FloatArray = self.cumulative_paths[:, position]
+        return values
 
     @cached_property
     def target_positions(self) -> npt.NDArray[np.int64]:

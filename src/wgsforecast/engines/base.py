@@ -8,6 +8,7 @@ clips at the caps (flagging what it clipped) and wraps everything in a :class:`P
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import ClassVar, Self
 
@@ -46,9 +47,7 @@ class History:
         return month
 
 
-def history_from_actuals(
-    actuals: pd.DataFrame, groups: GroupRegistry, as_of: pd.Period
-) -> History:
+def history_from_actuals(actuals: pd.DataFrame, groups: GroupRegistry, as_of: pd.Period) -> History:
     """Build the dense history matrix from a validated long frame, up to ``as_of``.
 
     Rows after ``as_of`` are left out on purpose: a backtest fits on what was known then.
@@ -64,7 +63,7 @@ def history_from_actuals(
     first = known["month"].min()
     months = month_range(first, as_of)
     ge = np.zeros((len(groups), len(months)))
-    row = pd.Index(groups.keys).get_indexer(known["group"])
+    row = pd.Index(groups.keys).get_indexer(pd.Index(known["group"]))
     column = np.asarray([(m - first).n for m in known["month"]], dtype=np.int64)
     ge[row, column] = known["ge"].to_numpy(dtype=np.float64)
     started = np.full(len(groups), -1, dtype=np.int64)
@@ -72,6 +71,10 @@ def history_from_actuals(
         if started[index] < 0 or position < started[index]:
             started[index] = position
     return History(ge=ge, months=months, started=started)
+
+
+MeanAdjustment = Callable[[npt.NDArray[np.floating]], npt.NDArray[np.floating]]
+"""Changes expected monthly GE ``[path, group, horizon]`` before noise (see scenarios)."""
 
 
 @dataclass
@@ -120,7 +123,11 @@ class Engine(ABC):
         return self
 
     def forecast(
-        self, n_paths: int | None = None, seed: int | None = None, progress: bool | None = None
+        self,
+        n_paths: int | None = None,
+        seed: int | None = None,
+        progress: bool | None = None,
+        adjust: MeanAdjustment | None = None,
     ) -> Prognosis:
         """Project every group to the horizon and return the :class:`Prognosis`.
 
@@ -132,11 +139,21 @@ class Engine(ABC):
             Seed for the random draws; the same seed gives identical output.
         progress
             Show a progress bar; ``None`` shows one only on long runs.
+        adjust
+            A function applied to the expected monthly GE ``[path, group, horizon]`` before
+            count noise and the cap (scenarios use it); it must return an array of the same
+            shape.
 
         Returns
         -------
         Prognosis
             Paths ``[path, group, month]`` with history included, capped at each group's cap.
+
+        Notes
+        -----
+        The random stream is split in two independent streams: one for parameter draws and
+        one for count noise. Runs with the same seed therefore share their random numbers
+        even when an adjustment changes the expected values (common random numbers).
         """
         if not hasattr(self, "history_"):
             raise NotFittedError(
@@ -146,13 +163,17 @@ class Engine(ABC):
         paths = 1 if not self.stochastic else (1000 if n_paths is None else n_paths)
         if paths < 1:
             raise ValueError(f"n_paths must be at least 1; got {paths}")
-        rng = np.random.default_rng(seed)
-        result = self._simulate(paths, rng, progress)
-        horizon = self.assumptions_.horizon_months
-        expected = (paths, len(self.groups_), horizon)
-        if result.ge.shape != expected:
-            raise AssertionError(f"{self.name} returned {result.ge.shape}, expected {expected}")
-        return self._assemble(result, seed if self.stochastic else None)
+        parameter_rng, noise_rng = (
+            np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(2)
+        )
+        expected = self._expected(paths, parameter_rng, progress)
+        if adjust is not None:
+            expected.ge = adjust(expected.ge)
+        shape = (paths, len(self.groups_), self.assumptions_.horizon_months)
+        if expected.ge.shape != shape:
+            raise AssertionError(f"{self.name} returned {expected.ge.shape}, expected {shape}")
+        expected.ge = self._noise(expected.ge, noise_rng, progress)
+        return self._assemble(expected, seed if self.stochastic else None)
 
     def _assemble(self, result: Forecast, seed: int | None) -> Prognosis:
         future = result.ge
@@ -161,9 +182,7 @@ class Engine(ABC):
         np.minimum(future, caps, out=future)
         n_paths = future.shape[0]
         history = self.history_.ge.astype(future.dtype)
-        ge = np.concatenate(
-            [np.broadcast_to(history, (n_paths, *history.shape)), future], axis=2
-        )
+        ge = np.concatenate([np.broadcast_to(history, (n_paths, *history.shape)), future], axis=2)
         capped = np.concatenate(
             [np.zeros((n_paths, *history.shape), dtype=bool), capped_future], axis=2
         )
@@ -192,5 +211,15 @@ class Engine(ABC):
         """Learn parameters from ``self.history_`` (may do nothing)."""
 
     @abstractmethod
-    def _simulate(self, n_paths: int, rng: np.random.Generator, progress: bool | None) -> Forecast:
-        """Return future GE shaped ``[path, group, horizon]`` (uncapped is fine)."""
+    def _expected(self, n_paths: int, rng: np.random.Generator, progress: bool | None) -> Forecast:
+        """Return expected future GE ``[path, group, horizon]`` (parameter draws included).
+
+        A deterministic engine returns one path. Uncapped values are fine: the base class
+        clips at the caps after the noise.
+        """
+
+    def _noise(
+        self, expected: npt.NDArray[np.floating], rng: np.random.Generator, progress: bool | None
+    ) -> npt.NDArray[np.floating]:
+        """Turn expected GE into counts; deterministic engines keep the expectation."""
+        return expected

@@ -67,7 +67,9 @@ class RunRateEngine(Engine):
         history, groups = self.history_, self.groups_
         as_of = self.assumptions_.as_of
         live = history.started >= 0
-        self.start_level_ = np.where(live, run_rate_levels(history, self.assumptions_.run_rate_window), 0.0)
+        self.start_level_ = np.where(
+            live, run_rate_levels(history, self.assumptions_.run_rate_window), 0.0
+        )
         self.target_level_ = np.array(
             [g.ramp.target_share * g.declared_per_year / 12 for g in groups]
         )
@@ -76,7 +78,7 @@ class RunRateEngine(Engine):
         self.ramp_offset_ = offsets
         self.notes_ = notes
 
-    def _simulate(self, n_paths: int, rng: np.random.Generator, progress: bool | None) -> Forecast:
+    def _expected(self, n_paths: int, rng: np.random.Generator, progress: bool | None) -> Forecast:
         horizon = self.assumptions_.horizon_months
         never = self.ramp_offset_ > horizon
         levels = linear_ramps(
