@@ -95,6 +95,7 @@ class Engine(ABC):
     stochastic: ClassVar[bool] = True
 
     history_: History
+    data_notes_: tuple[str, ...]
     groups_: GroupRegistry
     assumptions_: Assumptions
 
@@ -117,6 +118,7 @@ class Engine(ABC):
             ``self``, fitted.
         """
         self.history_ = history_from_actuals(actuals, groups, assumptions.as_of)
+        self.data_notes_ = tuple(actuals.attrs.get("notes", ()))
         self.groups_ = groups
         self.assumptions_ = assumptions
         self._fit()
@@ -196,6 +198,7 @@ class Engine(ABC):
             engine=self.name,
             seed=seed,
             group_notes=result.group_notes,
+            data_notes=self.data_notes_,
         )
 
     def caps_per_month(self) -> npt.NDArray[np.float64]:
