@@ -56,6 +56,10 @@ class InputError(WgsForecastError, ValueError):
         super().__init__("\n".join([head, *("  - " + line for line in lines)]))
 
 
+class MissingFileError(WgsForecastError, FileNotFoundError):
+    """An input file or the data folder does not exist."""
+
+
 class ConfigError(WgsForecastError, ValueError):
     """A settings file (assumptions, scenarios) is invalid; the message names file and key."""
 

@@ -1,0 +1,571 @@
+"""Read the programme's input files and write output files safely.
+
+Readers accept what analysts actually save: CSV with ``,`` or ``;`` (Danish decimal comma
+and thousands dots), UTF-8 or Windows-1252, and ``.xlsx`` workbooks. They never change the
+input file, never drop a row silently, and report every problem of a file at once as one
+:class:`~wgsforecast.exceptions.InputError` naming file, row, column and a fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import tempfile
+import tomllib
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from wgsforecast._tabular import (
+    Cell,
+    RawTable,
+    check_months,
+    guess_danish,
+    parse_decimal,
+    parse_month_cell,
+    read_long,
+    read_table,
+    read_wide,
+    rows_text,
+)
+from wgsforecast.exceptions import (
+    ConfigError,
+    InputError,
+    MissingFileError,
+    Problem,
+)
+from wgsforecast.models import Assumptions, GroupRegistry, PatientGroup
+from wgsforecast.periods import _fold, parse_month
+
+__all__ = [
+    "GROUP_COLUMNS",
+    "MissingFileError",
+    "atomic_path",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "bundled_actuals_path",
+    "bundled_assumptions_path",
+    "bundled_data_dir",
+    "bundled_groups_path",
+    "read_actuals",
+    "read_assumptions",
+    "read_groups",
+]
+
+PathLike = str | os.PathLike[str]
+MonthLike = str | pd.Period | dt.date | int
+
+GROUP_COLUMNS = (
+    "key",
+    "name_da",
+    "name_en",
+    "kind",
+    "declared_per_year",
+    "go_live",
+    "status",
+    "cap_share",
+    "ramp_target_share",
+    "ramp_months",
+    "ramp_start",
+    "provenance",
+)
+"""The columns of a group registry file, in the order of ``data/patient_groups.csv``."""
+
+_REQUIRED_GROUP_COLUMNS = ("key", "name_da", "name_en", "kind", "declared_per_year", "status")
+_RAMP_COLUMNS = {
+    "ramp_target_share": "target_share",
+    "ramp_months": "months",
+    "ramp_start": "start",
+}
+_MONTH_COLUMNS = ("go_live", "ramp_start")
+_GROUP_FIXES = {
+    "key": "use lower-case letters, digits and hyphens, e.g. 'nyresvigt'",
+    "name_da": "write the group's Danish name",
+    "name_en": "write the group's English name",
+    "kind": "write germline or cancer",
+    "declared_per_year": "write the declared GE per year, a number above 0",
+    "go_live": "write the month as 2023-02, or leave the cell blank if not known yet",
+    "status": "write live, onboarding or planned",
+    "cap_share": "write a share above 0 and at most 1, e.g. 0.75",
+    "ramp_target_share": "write a share above 0 and at most 1, e.g. 0.75 (blank: 0.75)",
+    "ramp_months": "write a whole number of months from 0 to 120 (blank: 12)",
+    "ramp_start": "write the month as 2023-02, or leave the cell blank for the default",
+    "provenance": (
+        "write field=source pairs separated by ';', with source published, assumed,"
+        " reconstructed or derived"
+    ),
+}
+_ASSUMPTION_KEYS = {
+    "prognosis": ("as_of", "run_rate_window", "horizon_months", "label"),
+    "programme": ("target_ge", "deadline"),
+}
+
+
+# --------------------------------------------------------------------------- bundled data
+
+
+def bundled_data_dir() -> Path:
+    """Return the folder with the bundled data (``WGSFORECAST_DATA`` overrides it).
+
+    Raises
+    ------
+    MissingFileError
+        If the folder does not exist.
+    """
+    override = os.environ.get("WGSFORECAST_DATA")
+    folder = Path(override) if override else Path(__file__).resolve().parents[2] / "data"
+    if not folder.is_dir():
+        origin = "WGSFORECAST_DATA points to" if override else "the bundled data folder"
+        raise MissingFileError(
+            f"{origin} {folder}, which does not exist; set WGSFORECAST_DATA to the folder"
+            " holding patient_groups.csv"
+        )
+    return folder
+
+
+def bundled_groups_path() -> Path:
+    """Return the path of the bundled patient-group registry (``patient_groups.csv``)."""
+    return bundled_data_dir() / "patient_groups.csv"
+
+
+def bundled_actuals_path() -> Path:
+    """Return the path of the bundled monthly actuals (RECONSTRUCTED, not official)."""
+    return bundled_data_dir() / "actuals_monthly_reconstructed.csv"
+
+
+def bundled_assumptions_path() -> Path:
+    """Return the path of the bundled assumptions (``assumptions/2023-03.toml``)."""
+    return bundled_data_dir() / "assumptions" / "2023-03.toml"
+
+
+def _existing_file(path: PathLike) -> Path:
+    file = Path(path)
+    if not file.is_file():
+        what = "is a folder, not a file" if file.is_dir() else "does not exist"
+        raise MissingFileError(f"{file} {what}; check the path")
+    return file
+
+
+# --------------------------------------------------------------------------- group registry
+
+
+def read_groups(path: PathLike, *, sheet: str | int | None = None) -> GroupRegistry:
+    """Read a patient-group registry from CSV or ``.xlsx``.
+
+    Parameters
+    ----------
+    path
+        A file with the columns of ``data/patient_groups.csv`` (see :data:`GROUP_COLUMNS`);
+        ``ramp_*`` build the group's :class:`~wgsforecast.models.Ramp`, ``provenance`` is
+        ``field=source;field=source``. Blank cells take the default.
+    sheet
+        For workbooks: the sheet name or 0-based index (default: the first sheet).
+
+    Returns
+    -------
+    GroupRegistry
+        The groups in file order.
+
+    Raises
+    ------
+    MissingFileError
+        If the file does not exist.
+    InputError
+        Listing every bad row and field, with row numbers as a spreadsheet shows them.
+    """
+    file = _existing_file(path)
+    source = str(file)
+    table = read_table(file, sheet)
+    columns, problems = _group_columns(table)
+    if any(p.row == 1 and p.column in _REQUIRED_GROUP_COLUMNS for p in problems):
+        raise InputError(source, problems)
+    if not table.rows:
+        problems.append(Problem("the file has a header but no data rows; add one row per group"))
+    danish = table.danish
+    if danish is None:
+        numeric = ("declared_per_year", "cap_share", "ramp_target_share", "ramp_months")
+        texts = [r.cells[columns[c]] for c in numeric if c in columns for r in table.rows]
+        danish = guess_danish([t for t in texts if isinstance(t, str)])
+    groups: list[PatientGroup] = []
+    rows_of_key: dict[str, list[int]] = defaultdict(list)
+    for row in table.rows:
+        values = {name: row.cells[index] for name, index in columns.items()}
+        fields, row_problems = _group_fields(values, danish, row.number, table, columns)
+        try:
+            group = PatientGroup.model_validate(fields)
+        except ValidationError as exc:
+            # Fields already reported were left out; their 'missing' errors are noise.
+            reported = {p.column for p in row_problems}
+            for problem in _validation_problems(exc, row.number, table, columns):
+                if problem.column not in reported:
+                    row_problems.append(problem)
+        else:
+            if not row_problems:
+                groups.append(group)
+        if isinstance(fields.get("key"), str):
+            rows_of_key[fields["key"]].append(row.number)
+        problems.extend(row_problems)
+    for key, rows in rows_of_key.items():
+        if len(rows) > 1:
+            problems.append(
+                Problem(
+                    f"key {key!r} is used on rows {rows_text(rows)}; give each group its own key",
+                    rows[1],
+                    table.column_name(columns["key"]),
+                )
+            )
+    if problems:
+        raise InputError(source, _sorted(problems))
+    return GroupRegistry(groups)
+
+
+def _group_columns(table: RawTable) -> tuple[dict[str, int], list[Problem]]:
+    columns: dict[str, int] = {}
+    problems: list[Problem] = []
+    for index, header in enumerate(table.header):
+        name = header.strip().lower()
+        if not name:
+            rows = [r.number for r in table.rows if r.cells[index] is not None]
+            if rows:
+                problems.append(
+                    Problem(
+                        f"column has values (rows {rows_text(rows)}) but no header; name it"
+                        f" one of {', '.join(GROUP_COLUMNS)} or delete the values",
+                        1,
+                        table.column_name(index),
+                    )
+                )
+        elif name in columns:
+            problems.append(Problem(f"column {header!r} appears twice; delete one", 1, header))
+        elif name in GROUP_COLUMNS:
+            columns[name] = index
+        else:
+            problems.append(
+                Problem(f"unknown column{_did_you_mean(name, GROUP_COLUMNS)}", 1, header)
+            )
+    for name in _REQUIRED_GROUP_COLUMNS:
+        if name not in columns:
+            problems.append(
+                Problem(
+                    f"missing column {name!r}; a group registry has the columns"
+                    f" {', '.join(GROUP_COLUMNS)}",
+                    1,
+                    name,
+                )
+            )
+    return columns, problems
+
+
+def _group_fields(
+    values: dict[str, Cell],
+    danish: bool,
+    row: int,
+    table: RawTable,
+    columns: dict[str, int],
+) -> tuple[dict[str, Any], list[Problem]]:
+    fields: dict[str, Any] = {}
+    ramp: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for name, cell in values.items():
+        if cell is None:
+            continue  # blank: pydantic supplies the default or reports a missing value
+        column = table.column_name(columns[name])
+        value: Any = cell
+        try:
+            if name in _MONTH_COLUMNS:
+                value = parse_month_cell(cell)
+            elif name in ("declared_per_year", "cap_share", "ramp_target_share", "ramp_months"):
+                if isinstance(cell, str):
+                    number = parse_decimal(cell, danish)
+                    value = int(number) if number == int(number) else float(number)
+            elif name == "provenance":
+                value = _provenance(str(cell))
+            else:
+                value = cell if isinstance(cell, str) else str(cell)
+        except ValueError as exc:
+            fix = "or leave the cell blank" if name in _MONTH_COLUMNS else _GROUP_FIXES[name]
+            problems.append(Problem(f"{exc}; {fix}", row, column))
+            continue
+        if name in _RAMP_COLUMNS:
+            ramp[_RAMP_COLUMNS[name]] = value
+        else:
+            fields[name] = value
+    if ramp:
+        fields["ramp"] = ramp
+    return fields, problems
+
+
+def _provenance(text: str) -> dict[str, str]:
+    known = (*GROUP_COLUMNS, "ramp")
+    result: dict[str, str] = {}
+    for item in text.replace(",", ";").split(";"):
+        if not item.strip():
+            continue
+        field, sep, origin = item.partition("=")
+        field = field.strip().lower()
+        if not sep:
+            raise ValueError(f"{item.strip()!r} is not a field=source pair")
+        if field not in known:
+            raise ValueError(f"{field!r} is no field{_did_you_mean(field, known)}")
+        result[field] = origin.strip().lower()
+    return result
+
+
+def _validation_problems(
+    exc: ValidationError, row: int, table: RawTable, columns: dict[str, int]
+) -> list[Problem]:
+    problems = []
+    for error in exc.errors():
+        loc = [str(part) for part in error["loc"]]
+        name = f"ramp_{loc[1]}" if loc[0] == "ramp" and len(loc) > 1 else loc[0]
+        fix = _GROUP_FIXES.get(name, "correct the value")
+        column = table.column_name(columns[name]) if name in columns else name
+        if error["type"] == "missing":
+            message = f"{name} is blank; {fix}"
+        else:
+            got = error.get("input")
+            message = f"{error['msg']} (got {got!r}); {fix}"
+        problems.append(Problem(message, row, column))
+    return problems
+
+
+# --------------------------------------------------------------------------- actuals
+
+
+def read_actuals(
+    path: PathLike,
+    groups: GroupRegistry | None = None,
+    *,
+    as_of: MonthLike | None = None,
+    group_col: str = "group",
+    month_col: str = "month",
+    ge_col: str = "ge",
+    sheet: str | int | None = None,
+) -> pd.DataFrame:
+    """Read monthly genome equivalents (GE) per patient group, long or wide.
+
+    Parameters
+    ----------
+    path
+        CSV (``,``, ``;`` or tab; UTF-8 or Windows-1252) or ``.xlsx``. Either *long*, one
+        row per group and month with the columns ``group_col``, ``month_col``, ``ge_col``
+        (names matched ignoring case), or *wide* as exported from Excel: months down the
+        first column and one column per group, headed by the group's name. In the wide
+        layout a blank cell before a group's first value means the group was not live yet.
+    groups
+        The patient groups that names are matched against (key, Danish or English name,
+        ignoring case and accents). ``None`` reads the bundled registry.
+    as_of
+        The last month of data; every group needs a row for each month from its first
+        month to this one, and no row may be later. ``None`` means the file's last month.
+    group_col, month_col, ge_col
+        Column names of the long layout.
+    sheet
+        For workbooks: the sheet name or 0-based index (default: the first sheet).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``group`` (registry key), ``month`` (``period[M]``) and ``ge`` (int64),
+        sorted by registry order then month; ``attrs["source"]`` is the file path.
+
+    Raises
+    ------
+    MissingFileError
+        If the file does not exist.
+    InputError
+        Listing every problem in the file (bad, duplicated or missing months, bad counts,
+        unknown groups, missing columns), each with row, column and a fix.
+    """
+    file = _existing_file(path)
+    source = str(file)
+    registry = groups if groups is not None else read_groups(bundled_groups_path())
+    cutoff = parse_month(as_of) if as_of is not None else None
+    table = read_table(file, sheet)
+    names = (group_col, month_col, ge_col)
+    found = {_fold(name) for name in names} & {_fold(h) for h in table.header if h}
+    if _fold(group_col) in found or _fold(ge_col) in found:
+        obs, problems, months = read_long(table, registry, names)
+        wide = False
+    else:
+        obs, problems, months = read_wide(table, registry, names)
+        wide = True
+    month_index = next((i for i, h in enumerate(table.header) if _fold(h) == _fold(month_col)), 0)
+    month_name = table.column_name(0 if wide else month_index)
+    if not table.rows and not problems:
+        problems.append(Problem("the file has a header but no data rows; add the monthly rows"))
+    if cutoff is None and months:
+        cutoff = max(m for m, _ in months)
+    if cutoff is not None:
+        problems.extend(check_months(obs, months, cutoff, month_name, wide))
+    if problems:
+        raise InputError(source, _sorted(problems))
+    order = {key: i for i, key in enumerate(registry.keys)}
+    obs.sort(key=lambda o: (order[o.key], o.month.ordinal))
+    frame = pd.DataFrame(
+        {
+            "group": pd.Series([o.key for o in obs], dtype=object),
+            "month": pd.PeriodIndex([o.month for o in obs], freq="M"),
+            "ge": np.array([o.ge for o in obs], dtype=np.int64),
+        }
+    )
+    frame.attrs["source"] = source
+    return frame
+
+
+def _sorted(problems: Sequence[Problem]) -> list[Problem]:
+    return sorted(problems, key=lambda p: (p.row is not None, p.row or 0))
+
+
+def _did_you_mean(name: str, valid: Sequence[str]) -> str:
+    close = difflib.get_close_matches(name, valid, n=1)
+    listing = f"valid names are {', '.join(valid)}"
+    return f"; did you mean {close[0]!r}? ({listing})" if close else f"; {listing}"
+
+
+# --------------------------------------------------------------------------- atomic writes
+
+
+@contextmanager
+def atomic_path(path: PathLike) -> Iterator[Path]:
+    """Yield a temporary path next to ``path`` that replaces ``path`` when all went well.
+
+    For writers that want a file name (``DataFrame.to_excel``, ``Figure.savefig``): the
+    temporary name ends in the target's suffix, so format detection works. On an exception
+    the temporary file is removed and the target is left as it was. Parent folders are
+    created.
+
+    Examples
+    --------
+    >>> with atomic_path(tmp / "table.xlsx") as part:  # doctest: +SKIP
+    ...     frame.to_excel(part)
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.stem}.", suffix=f".part{target.suffix}"
+    )
+    os.close(handle)
+    part = Path(name)
+    try:
+        yield part
+        mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask()
+        os.chmod(part, mode)
+        os.replace(part, target)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
+
+
+@cache
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_write_bytes(path: PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` so readers see the old file or the new one, never half.
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+    """
+    target = Path(path)
+    with atomic_path(target) as part, part.open("wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())
+    return target
+
+
+def atomic_write_text(path: PathLike, text: str, *, encoding: str = "utf-8") -> Path:
+    """Write ``text`` to ``path`` atomically (see :func:`atomic_write_bytes`).
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+    """
+    return atomic_write_bytes(path, text.encode(encoding))
+
+
+# --------------------------------------------------------------------------- assumptions
+
+
+def read_assumptions(path: PathLike) -> Assumptions:
+    """Read the settings of one prognosis from a TOML file.
+
+    Parameters
+    ----------
+    path
+        TOML with a ``[prognosis]`` table (``as_of``, ``run_rate_window``,
+        ``horizon_months``, ``label``) and an optional ``[programme]`` table
+        (``target_ge``, ``deadline``).
+
+    Returns
+    -------
+    Assumptions
+        The validated settings.
+
+    Raises
+    ------
+    MissingFileError
+        If the file does not exist.
+    ConfigError
+        Naming the file and every bad or unknown key (with the nearest valid key).
+    """
+    file = _existing_file(path)
+    try:
+        content = tomllib.loads(file.read_bytes().decode("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f'{file}: not valid TOML ({exc}); write months in quotes, e.g. as_of = "2023-03"'
+        ) from exc
+    errors: list[str] = []
+    for table, values in content.items():
+        if table not in _ASSUMPTION_KEYS:
+            errors.append(f"unknown table [{table}]{_did_you_mean(table, list(_ASSUMPTION_KEYS))}")
+        elif not isinstance(values, dict):
+            errors.append(f"{table} must be a table: write [{table}] on its own line")
+        else:
+            for key in values:
+                if key not in _ASSUMPTION_KEYS[table]:
+                    hint = _did_you_mean(key, _ASSUMPTION_KEYS[table])
+                    errors.append(f"unknown key {table}.{key}{hint}")
+    if "prognosis" not in content:
+        errors.append('missing table [prognosis]; add it with at least as_of = "2023-03"')
+    if "prognosis" in content and all(isinstance(v, dict) for v in content.values()):
+        # Validate the known keys even when others are wrong, to report everything at once.
+        fields: dict[str, Any] = _known(content["prognosis"], "prognosis")
+        if "programme" in content:
+            fields["programme"] = _known(content["programme"], "programme")
+        try:
+            assumptions = Assumptions.model_validate(fields)
+        except ValidationError as exc:
+            for error in exc.errors():
+                loc = [str(part) for part in error["loc"]]
+                key = ".".join(loc) if loc[0] == "programme" else f"prognosis.{loc[0]}"
+                if error["type"] == "missing":
+                    errors.append(f"{key} is missing; add it")
+                else:
+                    errors.append(f"{key}: {error['msg']} (got {error.get('input')!r})")
+        else:
+            if not errors:
+                return assumptions
+    count = len(errors)
+    lines = "\n".join(f"  - {file}: {e}" for e in errors)
+    raise ConfigError(f"{count} problem{'s' if count != 1 else ''} in {file}:\n{lines}")
+
+
+def _known(values: dict[str, Any], table: str) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if k in _ASSUMPTION_KEYS[table]}
