@@ -1,0 +1,57 @@
+"""``wgsforecast validate FILE``: check an input file and report every problem at once."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from wgsforecast.periods import parse_month
+
+GROUP_FILE_COLUMN = "declared_per_year"
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register the ``validate`` subcommand."""
+    parser = subparsers.add_parser(
+        "validate",
+        help="check an actuals, patient-group or assumptions file and list every problem",
+        description=(
+            "Check an input file (monthly GE per group, long or wide, CSV or XLSX; a "
+            "patient-group file; or an assumptions TOML file) and report every problem with "
+            "its row and column."
+        ),
+    )
+    parser.add_argument("file", type=Path, help="the file to check")
+    parser.add_argument(
+        "--groups", type=Path, help="patient-group file to match names against (default: bundled)"
+    )
+    parser.add_argument("--as-of", type=parse_month, help="last complete month, e.g. 2023-02")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate the file; raise :class:`~wgsforecast.InputError` listing every problem."""
+    from wgsforecast._tabular import read_table
+    from wgsforecast.io import bundled_groups_path, read_actuals, read_assumptions, read_groups
+
+    path: Path = args.file
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist; check the path")
+    if path.suffix.lower() == ".toml":
+        assumptions = read_assumptions(path)
+        print(f"{path}: OK - prognosis as of {assumptions.as_of}")
+        return 0
+    header = {name.strip().lower() for name in read_table(path).header}
+    if GROUP_FILE_COLUMN in header:
+        registry = read_groups(path)
+        print(f"{path}: OK - {len(registry)} patient groups ({', '.join(registry.keys)})")
+        return 0
+    groups = read_groups(args.groups or bundled_groups_path())
+    actuals = read_actuals(path, groups, as_of=args.as_of)
+    months = actuals["month"]
+    print(
+        f"{path}: OK - {len(actuals)} rows, {actuals['group'].nunique()} patient groups, "
+        f"{months.min()} to {months.max()}, {int(actuals['ge'].sum())} GE in all"
+    )
+    return 0

@@ -1,0 +1,164 @@
+"""The command line, run as a subprocess on files in a temporary folder."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXIT_USER_ERROR = 2
+HEADER = "group,month,ge\n"
+
+
+def run_cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wgsforecast", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def test_validate_accepts_the_bundled_actuals() -> None:
+    from wgsforecast.io import bundled_actuals_path
+
+    result = run_cli("validate", bundled_actuals_path())
+    assert result.returncode == 0, result.stderr
+    assert "7716 GE in all" in result.stdout
+
+
+def test_validate_accepts_the_bundled_groups_and_assumptions() -> None:
+    from wgsforecast.io import bundled_assumptions_path, bundled_groups_path
+
+    groups = run_cli("validate", bundled_groups_path())
+    assert groups.returncode == 0, groups.stderr
+    assert "17 patient groups" in groups.stdout
+    assumptions = run_cli("validate", bundled_assumptions_path())
+    assert assumptions.returncode == 0, assumptions.stderr
+    assert "as of 2023-02" in assumptions.stdout
+
+
+BAD_ACTUALS = {
+    # kind of bad input: (file content, extra CLI args, fragments the message must contain)
+    "unknown group": (
+        HEADER + "nyresvigt,2023-01,5\nnyresvigd,2023-02,5\n",
+        (),
+        ["row 3", "column 'group'", "nyresvigd", "did you mean nyresvigt"],
+    ),
+    "negative count": (
+        HEADER + "nyresvigt,2023-01,-5\n",
+        (),
+        ["row 2", "column 'ge'", "-5"],
+    ),
+    "non-integer count": (
+        HEADER + "nyresvigt,2023-01,12.5\n",
+        (),
+        ["row 2", "column 'ge'", "12.5"],
+    ),
+    "text count": (
+        HEADER + "nyresvigt,2023-01,mange\n",
+        (),
+        ["row 2", "column 'ge'", "mange"],
+    ),
+    "duplicated group-month": (
+        HEADER + "nyresvigt,2023-01,5\nnyresvigt,2023-01,6\n",
+        (),
+        ["row 3", "2023-01", "rows 2 and 3"],
+    ),
+    "missing month inside history": (
+        HEADER + "nyresvigt,2022-11,5\nnyresvigt,2023-01,6\n",
+        (),
+        ["2022-12", "nyresvigt", "ge 0"],
+    ),
+    "month after the as-of month": (
+        HEADER + "nyresvigt,2023-01,5\nnyresvigt,2023-02,6\nnyresvigt,2023-03,7\n",
+        ("--as-of", "2023-02"),
+        ["row 4", "2023-03", "as-of"],
+    ),
+    "unparseable month": (
+        HEADER + "nyresvigt,13/2023,5\n",
+        (),
+        ["row 2", "column 'month'", "13/2023"],
+    ),
+    "empty file": ("", (), ["empty"]),
+    "header only": (HEADER, (), ["no data"]),
+    "missing column": ("group,month\nnyresvigt,2023-01\n", (), ["ge"]),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_ACTUALS))
+def test_validate_reports_bad_input_clearly(tmp_path: Path, kind: str) -> None:
+    content, extra, fragments = BAD_ACTUALS[kind]
+    path = tmp_path / "actuals.csv"
+    path.write_text(content, encoding="utf-8")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    result = run_cli("validate", path, *extra)
+    assert result.returncode == EXIT_USER_ERROR, (kind, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert "actuals.csv" in result.stderr
+    for fragment in fragments:
+        assert fragment.lower() in result.stderr.lower(), (kind, fragment, result.stderr)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # input never modified
+
+
+def test_validate_reports_every_bad_row_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "many.csv"
+    path.write_text(
+        HEADER + "nyresvigt,2023-01,-1\nnyresvigt,2023-02,x\nukendt,2023-01,3\n", encoding="utf-8"
+    )
+    result = run_cli("validate", path)
+    assert result.returncode == EXIT_USER_ERROR
+    assert "3 problems" in result.stderr
+    for row in ("row 2", "row 3", "row 4"):
+        assert row in result.stderr
+
+
+def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = run_cli("validate", tmp_path / "findes-ikke.csv")
+    assert result.returncode == EXIT_USER_ERROR
+    assert "findes-ikke.csv does not exist" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_old_xls_workbook_is_refused_with_the_fix(tmp_path: Path) -> None:
+    path = tmp_path / "gammel.xls"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 64)
+    result = run_cli("validate", path)
+    assert result.returncode == EXIT_USER_ERROR
+    assert ".xlsx" in result.stderr
+
+
+def test_bad_assumptions_key_names_file_key_and_nearest(tmp_path: Path) -> None:
+    path = tmp_path / "antagelser.toml"
+    path.write_text('[prognosis]\nas_of = "2023-02"\nrun_rate_windw = 3\n', encoding="utf-8")
+    result = run_cli("validate", path)
+    assert result.returncode == EXIT_USER_ERROR
+    for fragment in ("antagelser.toml", "run_rate_windw", "run_rate_window"):
+        assert fragment in result.stderr
+
+
+def test_bad_patient_group_file_names_row_and_column(tmp_path: Path) -> None:
+    from wgsforecast.io import bundled_groups_path
+
+    lines = bundled_groups_path().read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].replace(",0.75,", ",1.75,", 1)  # cap share above 1 in row 4
+    path = tmp_path / "grupper.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run_cli("validate", path)
+    assert result.returncode == EXIT_USER_ERROR
+    for fragment in ("grupper.csv", "row 4", "cap_share"):
+        assert fragment in result.stderr
+
+
+def test_module_and_console_script_agree() -> None:
+    script = Path(sys.executable).with_name("wgsforecast")
+    if not script.exists():
+        pytest.skip("console script not installed in this environment")
+    via_module = run_cli("--version")
+    via_script = subprocess.run([script, "--version"], capture_output=True, text=True)
+    assert via_module.stdout == via_script.stdout
+    assert via_module.stdout.startswith("wgsforecast ")
