@@ -7,9 +7,11 @@ added up, because quantiles do not add.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -314,3 +316,216 @@ class Prognosis:
             return float("nan")
         values = self.ge[:, index, lo:hi].sum(axis=1, dtype=np.float64)
         return self._central(values)
+
+    # ---- uncertainty views (all from the paths: sum first, then take quantiles) --------
+    def _paths_of(self, group: str | None) -> FloatArray:
+        """Monthly GE per path ``[path, month]``: national, or one group's."""
+        if group is None:
+            return self.national_paths
+        if group not in self.groups:
+            raise KeyError(self.groups.unknown_name_message(group))
+        index = self.groups.keys.index(group)
+        values: FloatArray = self.ge[:, index, :].astype(np.float64)
+        return values
+
+    def fan(
+        self,
+        what: Literal["cumulative", "monthly", "yearly"] = "cumulative",
+        quantiles: Sequence[float] = DEFAULT_QUANTILES,
+        group: str | None = None,
+    ) -> pd.DataFrame:
+        """Quantile fan over paths of monthly, cumulative or calendar-year GE.
+
+        Parameters
+        ----------
+        what
+            ``"cumulative"`` (running total), ``"monthly"`` or ``"yearly"`` (calendar-year
+            totals; a last year cut short by the horizon is left out).
+        quantiles
+            Quantiles over paths, each shown as a column labelled like ``p10``.
+        group
+            A group key, or ``None`` for the national total.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``month`` (``period`` for yearly), ``kind`` (``actual``/``projected``),
+            ``mean`` and one column per quantile. Totals are summed on each path before
+            the quantiles are taken.
+
+        Examples
+        --------
+        >>> fan = prognosis.fan("cumulative")  # doctest: +SKIP
+        >>> list(fan.columns)  # doctest: +SKIP
+        ['month', 'kind', 'mean', 'p10', 'p50', 'p90']
+        """
+        paths = self._paths_of(group)
+        if what == "monthly":
+            values, labels, column = paths, pd.Index(self.months), "month"
+            projected = self.is_projected
+        elif what == "cumulative":
+            values, labels, column = np.cumsum(paths, axis=1), pd.Index(self.months), "month"
+            projected = self.is_projected
+        elif what == "yearly":
+            years = np.asarray(self.months.year)
+            last_complete = self.months[-1].year - (self.months[-1].month != 12)
+            kept = np.unique(years[years <= last_complete])
+            values = np.stack([paths[:, years == y].sum(axis=1) for y in kept], axis=1)
+            labels = pd.Index(pd.PeriodIndex([pd.Period(year=int(y), freq="Y") for y in kept]))
+            column = "period"
+            # A year is projected as soon as any of its months is (its December is).
+            projected = kept * 12 + 11 > self.as_of.year * 12 + self.as_of.month - 1
+        else:
+            raise ValueError(f"what must be 'cumulative', 'monthly' or 'yearly'; got {what!r}")
+        frame = pd.DataFrame(
+            {
+                column: labels,
+                "kind": np.where(projected, "projected", "actual"),
+                "mean": values.mean(axis=0) if values.size else np.zeros(0),
+            }
+        )
+        if quantiles and values.size:
+            qs = np.quantile(values, list(quantiles), axis=0)
+            for q, row in zip(quantiles, qs, strict=True):
+                frame[quantile_label(q)] = row
+        return frame
+
+    def target_distribution(self) -> pd.DataFrame:
+        """When the target is first reached: the distribution over paths.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per month from the first month after the as-of month (or the month
+            the target was reached, if already in the actuals) to the horizon end:
+            ``month``, ``probability`` (share of paths first reaching the target that
+            month) and ``cumulative_probability`` (share reaching it by that month). The
+            probabilities sum to ``1 - p_never()``.
+        """
+        positions = self.target_positions
+        reached = positions[positions >= 0]
+        first = self.month_position(self.as_of) + 1
+        if reached.size:
+            first = min(first, int(reached.min()))
+        first = max(first, 0)
+        counts = np.bincount(reached, minlength=len(self.months))[first:]
+        probability = counts / self.n_paths
+        return pd.DataFrame(
+            {
+                "month": self.months[first:],
+                "probability": probability,
+                "cumulative_probability": np.cumsum(probability),
+            }
+        )
+
+    def p_never(self) -> float:
+        """Share of paths that do not reach the target within the horizon."""
+        return float(np.mean(self.target_positions < 0))
+
+    def target_month_quantiles(
+        self, quantiles: Sequence[float] = DEFAULT_QUANTILES
+    ) -> dict[float, pd.Period | None]:
+        """The target month at each quantile over paths (``None``: beyond the horizon)."""
+        return {q: self.target_month(q) for q in quantiles}
+
+    def _deadline_position(self) -> int:
+        deadline = self.programme.deadline
+        position = self.month_position(deadline)
+        if position >= len(self.months):
+            raise ValueError(
+                f"the funding deadline {deadline} is after the horizon end {self.months[-1]}; "
+                "project further (a longer horizon_months) to judge it"
+            )
+        return position
+
+    def p_target_by_deadline(self) -> float:
+        """Share of paths on which the target is reached by the end of the deadline month."""
+        position = self._deadline_position()
+        positions = self.target_positions
+        return float(np.mean((positions >= 0) & (positions <= position)))
+
+    def deadline_summary(self, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> dict[str, object]:
+        """GE at the funding deadline and what is left of the target, over paths.
+
+        Returns
+        -------
+        dict
+            ``deadline``, ``target_ge``, ``p_target_by_deadline``, ``ge_mean`` and
+            ``ge_p10`` ... (cumulative GE at the end of the deadline month),
+            ``expected_shortfall`` (mean of ``max(target - GE, 0)``) and ``left_p10`` ...
+            (quantiles of that shortfall).
+        """
+        self._deadline_position()
+        done = self.cumulative_at(self.programme.deadline)
+        left = np.maximum(self.programme.target_ge - done, 0.0)
+        summary: dict[str, object] = {
+            "deadline": self.programme.deadline,
+            "target_ge": self.programme.target_ge,
+            "p_target_by_deadline": self.p_target_by_deadline(),
+            "ge_mean": float(done.mean()),
+        }
+        qs = list(quantiles)
+        for q, value in zip(qs, np.quantile(done, qs), strict=True):
+            summary[f"ge_{quantile_label(q)}"] = float(value)
+        summary["expected_shortfall"] = float(left.mean())
+        for q, value in zip(qs, np.quantile(left, qs), strict=True):
+            summary[f"left_{quantile_label(q)}"] = float(value)
+        return summary
+
+    def contributions(
+        self, period: TablePeriod | None = None, quantiles: Sequence[float] = DEFAULT_QUANTILES
+    ) -> pd.DataFrame:
+        """Each group's share of the GE done in a period, over paths.
+
+        Parameters
+        ----------
+        period
+            A table period (its GE, actuals included where it covers them; a ``point``
+            period counts from the start). ``None``: the projected GE from the month after
+            the as-of month up to the month the target is reached on each path (the
+            horizon end on paths that never reach it).
+        quantiles
+            Quantiles over paths of each group's share.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``group``, ``ge_mean`` (mean GE in the window), ``share_mean`` (mean over paths
+            of the group's share of the window's total) and ``share_p10`` ... .
+        """
+        n_months = len(self.months)
+        if period is None:
+            lo = np.full(self.n_paths, self.month_position(self.as_of) + 1)
+            positions = self.target_positions
+            hi = np.where(positions >= 0, positions, n_months - 1)
+        else:
+            first = (
+                self.months[0] if period.first is None or period.kind == "point" else period.first
+            )
+            end = self.month_position(period.last)
+            if end >= n_months:
+                raise ValueError(
+                    f"period {period.label_en} ends {period.last}, after the horizon end "
+                    f"{self.months[-1]}"
+                )
+            lo = np.full(self.n_paths, max(self.month_position(first), 0))
+            hi = np.full(self.n_paths, end)
+        rows = np.arange(self.n_paths)
+        totals = np.zeros((self.n_paths, len(self.groups)))
+        for index in range(len(self.groups)):
+            running = np.cumsum(self.ge[:, index, :], axis=1, dtype=np.float64)
+            before = np.where(lo > 0, running[rows, np.maximum(lo - 1, 0)], 0.0)
+            totals[:, index] = np.where(hi >= lo, running[rows, hi] - before, 0.0)
+        national = totals.sum(axis=1, keepdims=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            shares = np.where(national > 0, totals / national, np.nan)
+        frame = pd.DataFrame({"group": list(self.groups.keys), "ge_mean": totals.mean(axis=0)})
+        with warnings.catch_warnings():
+            # A window without any GE on every path has no shares: NaN, said plainly.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame["share_mean"] = np.nanmean(shares, axis=0)
+            if quantiles:
+                qs = np.nanquantile(shares, list(quantiles), axis=0)
+                for q, row in zip(quantiles, qs, strict=True):
+                    frame[f"share_{quantile_label(q)}"] = row
+        return frame

@@ -1,0 +1,287 @@
+"""The adoption engine and its count noise, scored against simulated programmes with known
+truth and against negative-binomial theory."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import stats  # type: ignore[import-untyped]
+
+import wgsforecast as wf
+from wgsforecast.engines import ENGINES, AdoptionEngine
+from wgsforecast.engines._counts import (
+    BLOCK_PATHS,
+    SWITCH_RATE,
+    Z_LIMIT,
+    _cornish_fisher,
+    _switch_table,
+    negative_binomial_counts,
+    poisson_quantile,
+)
+from wgsforecast.exceptions import PriorFallbackWarning
+from wgsforecast.models import GroupRegistry, PatientGroup
+from wgsforecast.simulate import SimulatedProgramme, simulate_programme
+
+
+def _fit(seed: int, **kwargs: int) -> tuple[AdoptionEngine, SimulatedProgramme]:
+    sim = simulate_programme(seed, **kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PriorFallbackWarning)
+        engine = AdoptionEngine().fit(sim.actuals, sim.groups, sim.assumptions)
+    return engine, sim
+
+
+@pytest.fixture(scope="module")
+def fitted() -> tuple[AdoptionEngine, SimulatedProgramme]:
+    return _fit(11)
+
+
+# ---- count noise --------------------------------------------------------------------------
+@pytest.mark.parametrize(("mean", "size"), [(0.7, 5.0), (6.0, 40.0), (15.0, 20.0), (400.0, 60.0)])
+def test_counts_have_negative_binomial_mean_and_variance(mean: float, size: float) -> None:
+    n = 400_000
+    counts = negative_binomial_counts(
+        np.full((n // 40, 1, 40), mean), np.array([size]), np.random.default_rng(5)
+    ).ravel()
+    variance = mean + mean**2 / size
+    # Five standard errors of the sample mean and (roughly) of the sample variance.
+    assert abs(counts.mean() - mean) < 5 * math.sqrt(variance / n)
+    assert abs(counts.var() / variance - 1) < 5 * math.sqrt(2 / n) * 3
+    assert np.all(counts == np.round(counts))
+
+
+def test_poisson_counts_when_size_is_infinite() -> None:
+    counts = negative_binomial_counts(
+        np.full((5000, 1, 40), 30.0), np.array([np.inf]), np.random.default_rng(2)
+    )
+    assert counts.mean() == pytest.approx(30.0, abs=0.05)
+    assert counts.var() == pytest.approx(30.0, rel=0.03)
+
+
+def test_small_rates_are_exact_poisson_quantiles() -> None:
+    rng = np.random.default_rng(3)
+    rate = rng.uniform(0, SWITCH_RATE, 200_000).astype(np.float32)
+    z = rng.standard_normal(rate.size).astype(np.float32)
+    exact = stats.poisson.ppf(stats.norm.cdf(z.astype(np.float64)), rate.astype(np.float64))
+    np.testing.assert_array_equal(poisson_quantile(rate, z), exact)
+
+
+@pytest.mark.parametrize("rate", [SWITCH_RATE, 2 * SWITCH_RATE, 100.0, 2000.0])
+def test_large_rate_approximation_is_close_to_poisson(rate: float) -> None:
+    # The distribution of the approximate count, integrated over a fine grid of z.
+    z = np.linspace(-Z_LIMIT, Z_LIMIT, 400_001, dtype=np.float64)
+    weights = stats.norm.pdf(z)
+    weights /= weights.sum()
+    counts = poisson_quantile(np.full(z.size, rate), z).astype(np.int64)
+    approx = np.bincount(counts, weights=weights)
+    exact = stats.poisson.pmf(np.arange(approx.size), rate)
+    total_variation = 0.5 * np.abs(approx - exact).sum() + 0.5 * (1 - exact.sum())
+    assert total_variation < 0.005
+
+
+def test_approximation_stays_above_the_switch_quantile_beyond_twice_the_switch() -> None:
+    # poisson_quantile floors only the band [switch, 2 x switch); this is why that is enough.
+    z = np.linspace(-Z_LIMIT, Z_LIMIT, 100_001, dtype=np.float32)
+    above = _cornish_fisher(np.full(z.size, 2 * SWITCH_RATE, dtype=np.float32), z)
+    floor = np.searchsorted(_switch_table(SWITCH_RATE), z, side="left")
+    assert np.all(above >= floor)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    log_means=st.lists(st.floats(-3, 8), min_size=6, max_size=6),
+    factor=st.floats(0.0, 1.0),
+    size=st.floats(0.5, 500.0),
+)
+def test_counts_are_monotone_in_the_mean_under_the_same_seed(
+    seed: int, log_means: list[float], factor: float, size: float
+) -> None:
+    means = np.exp(np.array(log_means)).reshape(1, 1, 6) * np.ones((300, 2, 1))
+    means[:, 1, :2] = 0.0
+    high = negative_binomial_counts(means, np.array([size, 3.0]), np.random.default_rng(seed))
+    low = negative_binomial_counts(
+        means * factor, np.array([size, 3.0]), np.random.default_rng(seed)
+    )
+    assert np.all(low <= high)
+    assert np.all(low >= 0)
+    assert np.all(high[:, 1, :2] == 0)
+    if factor == 0.0:
+        assert np.all(low == 0)
+
+
+def test_first_blocks_of_paths_do_not_depend_on_the_number_of_paths() -> None:
+    means = np.full((3 * BLOCK_PATHS + 10, 3, 12), 25.0)
+    many = negative_binomial_counts(means, np.full(3, 30.0), np.random.default_rng(8))
+    few = negative_binomial_counts(
+        means[: 2 * BLOCK_PATHS], np.full(3, 30.0), np.random.default_rng(8)
+    )
+    np.testing.assert_array_equal(many[: 2 * BLOCK_PATHS], few)
+
+
+def test_non_positive_sizes_are_rejected() -> None:
+    with pytest.raises(ValueError, match="sizes must be positive"):
+        negative_binomial_counts(np.ones((2, 1, 2)), np.array([0.0]), np.random.default_rng(0))
+
+
+# ---- fitting ------------------------------------------------------------------------------
+def test_engine_is_registered() -> None:
+    assert ENGINES["adoption"] is AdoptionEngine
+
+
+def test_fitted_plateaus_recover_the_truth() -> None:
+    # The issue's bar (50 programmes; benchmarks/plateau_recovery.py) on 8 programmes:
+    # groups with at least 18 months after go-live, plateau within 15% in >= 80% of them.
+    hits = []
+    for seed in range(8):
+        engine, sim = _fit(seed)
+        truth = sim.truth.set_index("group")
+        fitted = engine.parameters().set_index("group")
+        long_enough = truth["months_observed"] >= 18
+        error = fitted["plateau_per_month"][long_enough] / truth["plateau_per_month"][long_enough]
+        hits.extend(np.abs(error - 1) <= 0.15)
+    assert len(hits) >= 30
+    assert np.mean(hits) >= 0.8
+
+
+def test_plateau_never_above_the_cap(fitted: tuple[AdoptionEngine, SimulatedProgramme]) -> None:
+    engine, _ = fitted
+    parameters = engine.parameters()
+    assert np.all(parameters["plateau_share"] <= 0.75)
+    assert np.all(parameters["plateau_share"] > 0)
+
+
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 10_000), forecast_seed=st.integers(0, 2**32 - 1))
+def test_cap_holds_and_counts_are_whole_and_non_negative(seed: int, forecast_seed: int) -> None:
+    engine, sim = _fit(seed, n_groups=6)
+    prognosis = engine.forecast(n_paths=300, seed=forecast_seed)
+    caps = np.array([g.cap_per_month for g in sim.groups])
+    # Actuals may exceed the cap (it bounds projections, not history).
+    projected = prognosis.ge[:, :, prognosis.is_projected]
+    assert np.all(projected <= caps[None, :, None].astype(np.float32))
+    assert np.all(prognosis.ge >= 0)
+    # Counts are whole numbers except where clipped at a (fractional) cap.
+    uncapped = ~prognosis.capped
+    assert np.all(prognosis.ge[uncapped] == np.round(prognosis.ge[uncapped]))
+    assert prognosis.capped.any() or np.all(prognosis.ge == np.round(prognosis.ge))
+
+
+def test_same_seed_same_paths(fitted: tuple[AdoptionEngine, SimulatedProgramme]) -> None:
+    engine, _ = fitted
+    first = engine.forecast(n_paths=200, seed=42)
+    again = engine.forecast(n_paths=200, seed=42)
+    other = engine.forecast(n_paths=200, seed=43)
+    np.testing.assert_array_equal(first.ge, again.ge)
+    assert not np.array_equal(first.ge, other.ge)
+
+
+def test_lowering_the_expectation_never_raises_a_count(
+    fitted: tuple[AdoptionEngine, SimulatedProgramme],
+) -> None:
+    # Scenarios rely on this: same seed, lower means, never a higher count in any cell.
+    engine, _ = fitted
+    base = engine.forecast(n_paths=300, seed=9)
+    lower = engine.forecast(n_paths=300, seed=9, adjust=lambda e: e * 0.8)
+    assert np.all(lower.ge <= base.ge)
+    assert lower.ge.sum() < base.ge.sum()
+
+
+def test_history_is_untouched_and_identical_on_every_path(
+    fitted: tuple[AdoptionEngine, SimulatedProgramme],
+) -> None:
+    engine, _ = fitted
+    prognosis = engine.forecast(n_paths=50, seed=1)
+    history = ~prognosis.is_projected
+    np.testing.assert_array_equal(
+        prognosis.ge[:, :, history],
+        np.broadcast_to(engine.history_.ge, (50, *engine.history_.ge.shape)),
+    )
+
+
+def _short_programme() -> tuple[pd.DataFrame, GroupRegistry, wf.Assumptions]:
+    def group(key: str, go_live: str | None, status: str = "live") -> PatientGroup:
+        return PatientGroup(
+            key=key,
+            name_da=key,
+            name_en=key,
+            kind="germline",
+            declared_per_year=1200,
+            go_live=go_live,
+            status=status,
+        )
+
+    groups = GroupRegistry(
+        [
+            group("old", "2021-01"),
+            group("mid", "2021-06"),
+            group("short", "2022-10"),
+            group("soon", "2023-05", "onboarding"),
+            group("never", None, "planned"),
+        ]
+    )
+    rng = np.random.default_rng(0)
+    rows = []
+    for key, first in (("old", "2021-01"), ("mid", "2021-06"), ("short", "2022-10")):
+        for month in pd.period_range(first, "2022-12", freq="M"):
+            since = (month - pd.Period(first, "M")).n
+            mean = 60 / (1 + math.exp(-(since - 3)))
+            rows.append({"group": key, "month": month, "ge": int(rng.poisson(mean))})
+    actuals = pd.DataFrame(rows)
+    return actuals, groups, wf.Assumptions(as_of="2022-12", horizon_months=24)
+
+
+def test_short_and_not_live_groups_fall_back_to_the_prior_with_a_warning() -> None:
+    actuals, groups, assumptions = _short_programme()
+    with pytest.warns(PriorFallbackWarning) as caught:
+        engine = AdoptionEngine().fit(actuals, groups, assumptions)
+    messages = [str(w.message) for w in caught]
+    assert any("'short' has 3 months of history" in m and "needs 6" in m for m in messages)
+    assert any("'soon' has 0 months" in m for m in messages)
+    assert not any("'old'" in m for m in messages)
+    prognosis = engine.forecast(n_paths=200, seed=3)
+    assert "fell back to prior: 3 months of history" in prognosis.group_notes["short"][0]
+    assert "not live yet (starts 2023-05)" in prognosis.group_notes["soon"][0]
+    assert "projected at 0" in prognosis.group_notes["never"][0]
+    keys = list(groups.keys)
+    projected = prognosis.ge[:, :, prognosis.is_projected]
+    assert np.all(projected[:, keys.index("never")] == 0)
+    future = prognosis.months[prognosis.is_projected]
+    before_go_live = np.asarray(future < pd.Period("2023-05", "M"))
+    assert np.all(projected[:, keys.index("soon")][:, before_go_live] == 0)
+    assert projected[:, keys.index("soon")][:, ~before_go_live].mean() > 1
+    # The short group borrows strength: its projected level is near the others', not 0.
+    assert projected[:, keys.index("short"), -6:].mean() > 20
+
+
+def test_progress_bar_forced_and_suppressed(
+    fitted: tuple[AdoptionEngine, SimulatedProgramme], capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine, _ = fitted
+    engine.forecast(n_paths=600, seed=1, progress=True)
+    assert "count noise" in capsys.readouterr().err
+    engine.forecast(n_paths=600, seed=1, progress=False)
+    assert "count noise" not in capsys.readouterr().err
+
+
+def test_bundled_data_gives_a_target_month_distribution(bundled: wf.ProgrammeData) -> None:
+    # Its speed is measured in benchmarks/simulate_speed.py, not here: CI machines vary.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PriorFallbackWarning)
+        engine = AdoptionEngine().fit(bundled.actuals, bundled.groups, bundled.assumptions)
+    prognosis = engine.forecast(n_paths=1000, seed=2023)
+    table = prognosis.target_distribution()
+    assert table["probability"].sum() == pytest.approx(1 - prognosis.p_never())
+    quantiles = prognosis.target_month_quantiles()
+    known = [q for q in quantiles.values() if q is not None]
+    assert known == sorted(known)
+    assert 0.0 <= prognosis.p_target_by_deadline() <= 1.0
+    notes = prognosis.group_notes
+    assert "fell back to prior" in notes["lever"][0]
+    assert "sjaeldne-sygdomme" not in notes
