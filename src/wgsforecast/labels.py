@@ -47,6 +47,446 @@ LABELS: dict[str, dict[Lang, str]] = {
             "official figures."
         ),
     },
+    # Figures (wgsforecast.plotting)
+    "plot_reconstructed_note": {
+        "da": (
+            "Bemærk: Månedstallene pr. patientgruppe er rekonstrueret, ikke offentlige; de "
+            "rammer de offentlige totaler, men fordelingen er et skøn. Ikke officielle tal."
+        ),
+        "en": (
+            "Note: the monthly counts per patient group are reconstructed, not public; they "
+            "match the public totals, but the split is an estimate. Not official figures."
+        ),
+    },
+    "plot_data_until": {"da": "data til og med", "en": "data up to"},
+    "plot_interval": {"da": "Interval", "en": "Interval"},
+    "plot_median": {"da": "Median", "en": "Median"},
+    "plot_mean": {"da": "Gennemsnit", "en": "Mean"},
+    "plot_cap": {"da": "Loft (75 % af indmeldt)", "en": "Cap (75% of declared)"},
+    "plot_published": {
+        "da": "Offentliggjort prognose (marts 2023)",
+        "en": "Published prognosis (March 2023)",
+    },
+    "plot_other_groups": {"da": "Øvrige grupper", "en": "Other groups"},
+    "plot_cumulative_title": {
+        "da": "Akkumulerede genomækvivalenter mod målet på {target}",
+        "en": "Cumulative genome equivalents towards the {target} target",
+    },
+    "plot_monthly_title": {
+        "da": "Genomækvivalenter pr. måned fordelt på patientgrupper",
+        "en": "Genome equivalents per month by patient group",
+    },
+    "plot_fan_title": {
+        "da": "Usikkerhed om akkumulerede genomækvivalenter ({paths} simulerede forløb)",
+        "en": "Uncertainty of cumulative genome equivalents ({paths} simulated paths)",
+    },
+    "plot_target_title": {
+        "da": "Hvornår nås målet på {target} genomækvivalenter?",
+        "en": "When is the target of {target} genome equivalents reached?",
+    },
+    "plot_p_month": {
+        "da": "Sandsynlighed for at målet nås i måneden",
+        "en": "Probability the target is reached that month",
+    },
+    "plot_p_cumulative": {
+        "da": "Sandsynlighed for at målet er nået",
+        "en": "Probability the target has been reached",
+    },
+    "plot_p_month_axis": {"da": "Sandsynlighed pr. måned", "en": "Probability per month"},
+    "plot_p_cumulative_axis": {"da": "Samlet sandsynlighed", "en": "Cumulative probability"},
+    "plot_p_by_deadline": {"da": "Nået ved fristen", "en": "Reached by the deadline"},
+    "plot_p_never": {
+        "da": "Når ikke målet inden for horisonten",
+        "en": "Not reached within the horizon",
+    },
+    "plot_ramps_title": {
+        "da": "Genomækvivalenter pr. måned pr. patientgruppe",
+        "en": "Genome equivalents per month per patient group",
+    },
+    # Backtests (wgsforecast.backtest)
+    "backtest_title": {
+        "da": "Backtest: {origins} prognosetidspunkter, {first} til {last}",
+        "en": "Backtest: {origins} forecast origins, {first} to {last}",
+    },
+    "backtest_lead": {
+        "da": "Måneder efter prognosetidspunktet",
+        "en": "Months after the forecast origin",
+    },
+    "backtest_engine": {"da": "Metode", "en": "Engine"},
+    "bt_error": {"da": "Fejl, akkumuleret (GE)", "en": "Error, cumulative (GE)"},
+    "bt_abs_error": {"da": "Absolut fejl (GE)", "en": "Absolute error (GE)"},
+    "bt_pct_error": {"da": "Fejl (%)", "en": "Error (%)"},
+    "bt_abs_pct_error": {"da": "Absolut fejl (%)", "en": "Absolute error (%)"},
+    "bt_crps": {"da": "CRPS (GE)", "en": "CRPS (GE)"},
+    "bt_crps_pct": {"da": "CRPS (% af faktisk)", "en": "CRPS (% of actual)"},
+    "bt_cover80": {"da": "Dækning 80 %-interval", "en": "80% interval coverage"},
+    "bt_cover95": {"da": "Dækning 95 %-interval", "en": "95% interval coverage"},
+    "bt_width80_pct": {"da": "Bredde 80 %-interval (%)", "en": "80% interval width (%)"},
+    "bt_target_month_error": {
+        "da": "Fejl i måned for målet (mdr.)",
+        "en": "Error in target month (months)",
+    },
+    "bt_brier_deadline": {
+        "da": "Brier: mål nået ved fristen",
+        "en": "Brier: target reached by deadline",
+    },
+    "bt_n_origins": {"da": "Antal tidspunkter", "en": "Origins"},
+    # The quarterly report (wgsforecast.report)
+    "report_title": {
+        "da": "Kvartalsprognose for genomækvivalenter",
+        "en": "Quarterly prognosis of genome equivalents",
+    },
+    "report_headline": {"da": "Hovedtal", "en": "Headline"},
+    "report_interval": {
+        "da": "(80 %-interval: {low} – {high})",
+        "en": "(80% interval: {low} – {high})",
+    },
+    "report_target_line": {
+        "da": "Målet på {target} genomækvivalenter nås {month}.",
+        "en": "The target of {target} genome equivalents is reached in {month}.",
+    },
+    "report_p_deadline_line": {
+        "da": "Sandsynligheden for at nå målet inden fristen ({deadline}) er {p}.",
+        "en": "The probability of reaching the target by the deadline ({deadline}) is {p}.",
+    },
+    "report_by_deadline_line": {
+        "da": "Ved fristen ({deadline}) er {done} GE gennemført; {left} GE udestår.",
+        "en": "By the deadline ({deadline}) {done} GE are done; {left} GE are left.",
+    },
+    "report_published_method_line": {
+        "da": "Den publicerede metode (run rate) giver {month} og {done} GE ved fristen.",
+        "en": "The published method (run rate) gives {month} and {done} GE by the deadline.",
+    },
+    "report_card_target": {"da": "Målet på {target} GE nås", "en": "Target of {target} GE reached"},
+    "report_card_p": {
+        "da": "Sandsynlighed for målet inden {deadline}",
+        "en": "Probability of the target by {deadline}",
+    },
+    "report_card_done": {"da": "Gennemført ved {deadline}", "en": "Done by {deadline}"},
+    "report_card_left": {"da": "{left} GE udestår efter fristen", "en": "{left} GE left after it"},
+    "report_change": {
+        "da": "Ændring siden forrige prognose",
+        "en": "Change since the previous prognosis",
+    },
+    "report_change_groups": {
+        "da": "Målmånedens forskydning pr. patientgruppe (én gruppe ad gangen)",
+        "en": "Target-month shift per patient group (one group at a time)",
+    },
+    "report_no_previous": {
+        "da": "Ingen tidligere prognose (vintage) at sammenligne med.",
+        "en": "No earlier prognosis (vintage) to compare with.",
+    },
+    "report_tables": {"da": "Tabel 1", "en": "Table 1"},
+    "report_table1": {
+        "da": "Publiceret metode (genberegnet)",
+        "en": "Published method (recomputed)",
+    },
+    "report_table1_published": {
+        "da": "Offentliggjort tabel 1 (punkt 112/23, marts 2023)",
+        "en": "Published Table 1 (item 112/23, March 2023)",
+    },
+    "report_table1_evidence": {
+        "da": "Evidensbaseret prognose ({engine}, {paths} forløb): median og 80 %-interval",
+        "en": "Evidence-based prognosis ({engine}, {paths} paths): median and 80% interval",
+    },
+    "report_groups": {"da": "Patientgrupper", "en": "Patient groups"},
+    "report_flags": {"da": "Flag", "en": "Flags"},
+    "report_flag_capped": {"da": "ved loft ({n} mdr.)", "en": "capped ({n} months)"},
+    "report_flag_no_data": {"da": "ingen data endnu", "en": "no data yet"},
+    "report_figures": {"da": "Figurer", "en": "Figures"},
+    "report_fig_cumulative": {
+        "da": "Akkumulerede genomækvivalenter, faktisk og prognose",
+        "en": "Cumulative genome equivalents, actual and projected",
+    },
+    "report_fig_fan": {"da": "Usikkerhedsvifte", "en": "Fan chart"},
+    "report_fig_target": {
+        "da": "Fordeling af måneden, hvor målet nås",
+        "en": "Distribution of the month the target is reached",
+    },
+    "report_fig_monthly": {
+        "da": "Genomækvivalenter pr. måned fordelt på patientgrupper",
+        "en": "Genome equivalents per month by patient group",
+    },
+    "report_fig_ramps": {
+        "da": "Hver patientgruppes faktiske og forventede forløb",
+        "en": "Each patient group's actual and projected ramp",
+    },
+    "report_fig_skipped": {
+        "da": "Figuren '{figure}' er udeladt: {reason}",
+        "en": "The figure '{figure}' is left out: {reason}",
+    },
+    "report_scenarios": {"da": "Scenarier", "en": "Scenarios"},
+    "report_fig_scenarios": {
+        "da": "Scenarier: akkumulerede genomækvivalenter (median og interval)",
+        "en": "Scenarios: cumulative genome equivalents (median and interval)",
+    },
+    "report_funding": {"da": "Finansiering", "en": "Funding"},
+    "report_quality": {"da": "Datakvalitet og antagelser", "en": "Data quality and assumptions"},
+    "report_provenance": {"da": "Proveniens", "en": "Provenance"},
+    "report_no_evidence_engine": {
+        "da": "Den evidensbaserede motor (adoption) findes ikke i denne version; kun den "
+        "publicerede metode vises.",
+        "en": "The evidence-based engine (adoption) is not in this version; only the published "
+        "method is shown.",
+    },
+    "report_no_scenarios": {
+        "da": "Scenarier er angivet, men scenariemodulet findes ikke i denne version.",
+        "en": "Scenarios were given, but the scenarios module is not in this version.",
+    },
+    "report_no_funding": {
+        "da": "Pris pr. GE er angivet, men finansieringsmodulet findes ikke i denne version.",
+        "en": "A price per GE was given, but the funding module is not in this version.",
+    },
+    "report_no_plotting": {
+        "da": "Figurmodulet findes ikke; figurerne er udeladt.",
+        "en": "The plotting module is missing; figures are left out.",
+    },
+    "report_note_no_data_live": {
+        "da": "{group}: i drift fra {go_live}, men uden data.",
+        "en": "{group}: live since {go_live}, but without data.",
+    },
+    "report_note_no_data": {
+        "da": "{group}: ingen data endnu (ikke i drift).",
+        "en": "{group}: no data yet (not live).",
+    },
+    "report_note_late_start": {
+        "da": "{group}: i drift fra {go_live}, første data {first} ({n} mdr. uden data).",
+        "en": "{group}: live since {go_live}, first data {first} ({n} months without data).",
+    },
+    "report_note_stale": {
+        "da": "{group}: seneste data {last}, ikke {as_of}.",
+        "en": "{group}: latest data {last}, not {as_of}.",
+    },
+    "report_note_assumptions": {
+        "da": (
+            "Antagelser: data til og med {as_of}; run rate over {window} mdr.; horisont "
+            "{horizon} mdr.; mål {target} GE; frist {deadline}; loft {cap} af indmeldt volumen."
+        ),
+        "en": (
+            "Assumptions: data up to {as_of}; run rate over {window} months; horizon "
+            "{horizon} months; target {target} GE; deadline {deadline}; cap {cap} of declared "
+            "volume."
+        ),
+    },
+    "report_cap_varies": {"da": "pr. gruppe (se tabellen)", "en": "per group (see the table)"},
+    "report_terminal_title": {
+        "da": "Tabel 1: vores genberegning med den publicerede metode og den offentliggjorte tabel",
+        "en": "Table 1: our recomputation with the published method and the published table",
+    },
+    "report_ours": {"da": "Genberegnet", "en": "Recomputed"},
+    "report_published": {"da": "Offentliggjort", "en": "Published"},
+    "report_terminal_reconstructed": {
+        "da": "Bemærk: data er rekonstrueret (månedstal pr. gruppe er ikke offentlige); ikke "
+        "officielle tal.",
+        "en": "Note: the data are reconstructed (monthly counts per group are not public); not "
+        "official figures.",
+    },
+    "report_row": {"da": "Række", "en": "Row"},
+    "report_sheet_table1": {"da": "Tabel 1", "en": "Table 1"},
+    "report_sheet_published": {"da": "Tabel 1 offentliggjort", "en": "Table 1 published"},
+    "report_sheet_evidence": {"da": "Evidensbaseret", "en": "Evidence-based"},
+    "report_sheet_groups": {"da": "Patientgrupper", "en": "Patient groups"},
+    "report_sheet_cumulative": {"da": "Akkumuleret", "en": "Cumulative"},
+    "report_sheet_monthly": {"da": "Måned pr. gruppe", "en": "Monthly by group"},
+    "report_sheet_change": {"da": "Ændring pr. gruppe", "en": "Change by group"},
+    "report_sheet_scenarios": {"da": "Scenarier", "en": "Scenarios"},
+    "report_sheet_funding": {"da": "Finansiering", "en": "Funding"},
+    # Scenarios, tornado, back-solving and funding (wgsforecast.scenarios, .backsolve, .funding)
+    "tornado_go_live_shift_months": {
+        "da": "Forskudt onboarding (mdr.)",
+        "en": "Onboarding shift (months)",
+    },
+    "tornado_declared_factor": {
+        "da": "Indmeldt volumen (faktor)",
+        "en": "Declared volume (factor)",
+    },
+    "tornado_plateau_share": {
+        "da": "Plateau (andel af indmeldt)",
+        "en": "Plateau (share of declared)",
+    },
+    "tornado_cap_share": {
+        "da": "Loft (andel af indmeldt)",
+        "en": "Cap (share of declared)",
+    },
+    "tornado_ramp_months": {
+        "da": "Rampens længde (mdr.)",
+        "en": "Ramp length (months)",
+    },
+    "tornado_low": {
+        "da": "Lav værdi",
+        "en": "Low value",
+    },
+    "tornado_high": {
+        "da": "Høj værdi",
+        "en": "High value",
+    },
+    "tornado_target_month": {
+        "da": "Forskydning af måneden hvor målet nås (mdr., median)",
+        "en": "Shift of the month the target is reached (months, median)",
+    },
+    "tornado_p_by_deadline": {
+        "da": "Sandsynlighed for at nå målet ved fristen",
+        "en": "Probability of reaching the target by the deadline",
+    },
+    "tornado_title": {
+        "da": "Følsomhed: {group}",
+        "en": "Sensitivity: {group}",
+    },
+    "scenario_scenario": {
+        "da": "Scenarie",
+        "en": "Scenario",
+    },
+    "scenario_baseline": {
+        "da": "Grundforløb",
+        "en": "Baseline",
+    },
+    "scenario_target_p50": {
+        "da": "Målet nås (P50)",
+        "en": "Target reached (P50)",
+    },
+    "scenario_target_interval": {
+        "da": "P10 - P90",
+        "en": "P10 - P90",
+    },
+    "scenario_shift": {
+        "da": "Forskydning (mdr.)",
+        "en": "Shift (months)",
+    },
+    "scenario_p_deadline": {
+        "da": "P(mål ved fristen)",
+        "en": "P(target by deadline)",
+    },
+    "scenario_pp": {
+        "da": "pct.-point",
+        "en": "pp",
+    },
+    "scenario_cost": {
+        "da": "Pris for GE efter fristen ({currency}, P50 [P10-P90])",
+        "en": "Cost of GE after the deadline ({currency}, P50 [P10-P90])",
+    },
+    "scenario_na": {
+        "da": "-",
+        "en": "-",
+    },
+    "scenario_not_reached": {
+        "da": "ikke inden for horisonten",
+        "en": "not within the horizon",
+    },
+    "scenario_method": {
+        "da": (
+            "Motor: {engine}; {paths} simulerede forløb; seed {seed}; alle scenarier bruger "
+            "de samme tilfældige tal."
+        ),
+        "en": (
+            "Engine: {engine}; {paths} simulated paths; seed {seed}; every scenario uses the "
+            "same random numbers."
+        ),
+    },
+    "scenario_fans_title": {
+        "da": "Akkumulerede genomækvivalenter pr. scenarie (median og P10-P90)",
+        "en": "Cumulative genome equivalents per scenario (median and P10-P90)",
+    },
+    "scenario_shifts_title": {
+        "da": "Forskydning af måneden hvor målet nås (median)",
+        "en": "Shift of the month the target is reached (median)",
+    },
+    "scenario_shift_axis": {
+        "da": "Måneder senere (+) eller tidligere (-) end grundforløbet ({base})",
+        "en": "Months later (+) or earlier (-) than the baseline ({base})",
+    },
+    "backsolve_measure": {
+        "da": "Mål",
+        "en": "Measure",
+    },
+    "backsolve_value": {
+        "da": "Værdi",
+        "en": "Value",
+    },
+    "backsolve_what": {
+        "da": "Hvem",
+        "en": "Who",
+    },
+    "backsolve_national": {
+        "da": "Hele landet",
+        "en": "National",
+    },
+    "backsolve_period": {
+        "da": "Periode",
+        "en": "Period",
+    },
+    "backsolve_target": {
+        "da": "Mål (GE)",
+        "en": "Target (GE)",
+    },
+    "backsolve_probability": {
+        "da": "Sandsynlighed for at nå målet",
+        "en": "Probability of reaching the target",
+    },
+    "backsolve_required": {
+        "da": "Nødvendig GE pr. måned",
+        "en": "Required GE per month",
+    },
+    "backsolve_current": {
+        "da": "Gns. seneste måneder (GE pr. måned)",
+        "en": "Mean of the latest months (GE per month)",
+    },
+    "backsolve_projected": {
+        "da": "Forventet i startmåneden (GE pr. måned, median)",
+        "en": "Projected in the start month (GE per month, median)",
+    },
+    "backsolve_cap": {
+        "da": "Loft (GE pr. måned)",
+        "en": "Cap (GE per month)",
+    },
+    "backsolve_above_cap": {
+        "da": "Det nødvendige niveau ligger over gruppens loft; loftet skal hæves.",
+        "en": "The required level is above the group's cap; the cap must be raised.",
+    },
+    "funding_measure": {
+        "da": "Mål",
+        "en": "Measure",
+    },
+    "funding_done": {
+        "da": "Gennemført ved fristen (GE)",
+        "en": "Done by the deadline (GE)",
+    },
+    "funding_left": {
+        "da": "Udestår efter fristen (GE)",
+        "en": "Left after the deadline (GE)",
+    },
+    "funding_cost": {
+        "da": "Pris for det udestående ({currency})",
+        "en": "Cost of what is left ({currency})",
+    },
+    "funding_intro": {
+        "da": (
+            "Af målet på {target} GE forventes følgende gennemført ved fristen ({deadline}); "
+            "sandsynligheden for at nå hele målet inden fristen er {p}."
+        ),
+        "en": (
+            "Of the {target} GE target, this much is expected done by the deadline "
+            "({deadline}); the probability of reaching the whole target by then is {p}."
+        ),
+    },
+    "funding_no_price": {
+        "da": "Ingen pris pr. GE er angivet, så der vises ingen omkostning.",
+        "en": "No price per GE was given, so no cost is shown.",
+    },
+    "funding_price": {
+        "da": (
+            "Omkostningen er beregnet med en pris på {price} {currency} pr. GE, som brugeren "
+            "har angivet."
+        ),
+        "en": "Costs use a price of {price} {currency} per GE, as given by the user.",
+    },
+    "funding_deterministic": {
+        "da": "Prognosen er deterministisk (ét forløb), så kvantilerne er ens.",
+        "en": "The prognosis is deterministic (one path): the quantiles agree.",
+    },
+    "scenario_method_deterministic": {
+        "da": "Motor: {engine} (deterministisk, ét forløb).",
+        "en": "Engine: {engine} (deterministic, one path).",
+    },
 }
 
 

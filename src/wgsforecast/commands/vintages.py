@@ -1,0 +1,114 @@
+"""``wgsforecast vintages save|list|compare``: keep quarterly prognoses and score them later."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from wgsforecast.periods import format_number
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register the ``vintages`` subcommand and its three actions."""
+    parser = subparsers.add_parser(
+        "vintages",
+        help="save, list and compare prognosis vintages",
+        description="Save a prognosis as an immutable vintage, list vintages, or score "
+        "earlier vintages against later actuals.",
+    )
+    parser.add_argument("--root", type=Path, help="vintages folder (default: data/vintages)")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    save = actions.add_parser("save", help="save a prognosis (refuses to overwrite)")
+    save.add_argument("name", help="vintage name, e.g. 2023-06")
+    save.add_argument("--actuals", type=Path, help="monthly GE per group (default: bundled)")
+    save.add_argument("--groups", type=Path, help="patient-group file (default: bundled)")
+    save.add_argument("--assumptions", type=Path, help="assumptions TOML (default: bundled)")
+    save.add_argument("--engine", default="runrate", help="engine (runrate)")
+    save.add_argument("--paths", type=int, default=2000, help="sample paths (2000)")
+    save.add_argument("--seed", type=int, default=2023, help="random seed (2023)")
+
+    actions.add_parser("list", help="list the vintages")
+
+    compare = actions.add_parser("compare", help="score vintages against actuals")
+    compare.add_argument("--actuals", type=Path, help="monthly GE per group (default: bundled)")
+    compare.add_argument("--groups", type=Path, help="patient-group file (default: bundled)")
+    compare.add_argument("--out", type=Path, default=Path("out"), help="output folder (out)")
+    compare.add_argument("--lang", choices=("da", "en"), default="da")
+    parser.set_defaults(func=run)
+
+
+def _data(args: argparse.Namespace) -> Any:
+    from wgsforecast.api import load_bundled
+    from wgsforecast.io import read_actuals, read_assumptions, read_groups
+
+    bundled = load_bundled()
+    groups = read_groups(args.groups) if args.groups else bundled.groups
+    actuals = read_actuals(args.actuals, groups) if args.actuals else bundled.actuals
+    assumptions = (
+        read_assumptions(args.assumptions)
+        if getattr(args, "assumptions", None)
+        else bundled.assumptions
+    )
+    return actuals, groups, assumptions
+
+
+def run(args: argparse.Namespace) -> int:
+    """Dispatch to save, list or compare."""
+    from wgsforecast import vintages
+
+    if args.action == "list":
+        found = vintages.list_vintages(args.root)
+        if not found:
+            print(f"no vintages in {args.root or vintages.default_root()}")
+        for v in found:
+            target = v.target_month or "-"
+            print(
+                f"{v.name:28} as of {v.as_of}  engine {v.metadata.get('engine')!s:10} "
+                f"target {target}  hash {v.content_hash[:12]}"
+            )
+        return 0
+    if args.action == "save":
+        from wgsforecast.api import forecast
+
+        actuals, groups, assumptions = _data(args)
+        prognosis = forecast(
+            actuals, groups, assumptions, engine=args.engine, n_paths=args.paths, seed=args.seed
+        )
+        path = vintages.save_vintage(prognosis, args.name, args.root)
+        print(f"saved vintage {args.name} in {path}")
+        return 0
+    actuals, _, _ = _data(args)
+    comparison = vintages.compare_vintages(actuals, root=args.root)
+    from wgsforecast.io import atomic_path, atomic_write_text
+    from wgsforecast.plotting import _pyplot
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(out / "vintage_errors.csv", comparison.errors.to_csv(index=False))
+    atomic_write_text(out / "vintage_targets.csv", comparison.targets.to_csv(index=False))
+    ax = vintages.plot_vintages(comparison, lang=args.lang)
+    figure: Any = ax.figure
+    with atomic_path(out / "vintages.png") as part:
+        figure.savefig(part, format="png", dpi=120, bbox_inches="tight")
+    _pyplot().close(figure)
+    for row in comparison.targets.to_dict("records"):
+        months = row["error_months"]
+        error = "" if months is None or months != months else f", error {int(months):+d} months"
+        print(
+            f"{row['vintage']}: predicted target {row['predicted_month']}, actual "
+            f"{row['actual_month'] or '-'}{error} ({row['status']})"
+        )
+        errs = comparison.errors[comparison.errors["vintage"] == row["vintage"]]
+        if len(errs):
+            last = errs.iloc[-1]
+            print(
+                f"  cumulative error at {last['month']}: "
+                f"{format_number(last['error'], 'en')} GE ({last['error_pct']:+.1f}%) "
+                f"over {len(errs)} observed months"
+            )
+        else:
+            print("  no actuals after its as-of month yet")
+    print(f"wrote {out / 'vintages.png'}, vintage_errors.csv, vintage_targets.csv")
+    return 0

@@ -1,0 +1,870 @@
+"""Assemble the quarterly report: run the engines, collect tables and figures, write files.
+
+Nothing here computes a statistic: every number comes from a :class:`Prognosis` view, a
+vintage comparison, or a colleague module (scenarios, funding). Optional parts whose module
+is not available, or which fail, are left out and listed in the report's notes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import importlib
+import os
+import shutil
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from wgsforecast.api import ProgrammeData, forecast
+from wgsforecast.exceptions import PriorFallbackWarning
+from wgsforecast.labels import label
+from wgsforecast.periods import (
+    MONTH_ABBR_DA,
+    MONTH_ABBR_EN,
+    Lang,
+    format_month,
+    format_number,
+    format_percent,
+)
+from wgsforecast.prognosis import Prognosis
+
+PUBLISHED_ENGINE = "runrate"
+EVIDENCE_ENGINE = "adoption"
+HTML_NAME: dict[Lang, str] = {"da": "rapport.html", "en": "report.html"}
+MAX_HTML_BYTES = 5_000_000
+PathLike = str | os.PathLike[str]
+Log = Callable[[str], None]
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class Figure:
+    """One report figure: its file stem and the PNG and SVG bytes."""
+
+    key: str
+    title: str
+    png: bytes
+    svg: bytes
+
+
+@dataclass
+class ReportContent:
+    """Everything the report shows, ready for the HTML, Markdown and Excel writers.
+
+    Built by :func:`collect`; the writers only format it.
+    """
+
+    lang: Lang
+    data: ProgrammeData
+    published_method: Prognosis
+    evidence: Prognosis | None
+    headline: dict[str, Any]
+    table1: pd.DataFrame
+    table1_published: pd.DataFrame | None
+    table1_evidence: pd.DataFrame | None
+    groups: pd.DataFrame
+    monthly: pd.DataFrame
+    cumulative: pd.DataFrame
+    change: list[str]
+    change_groups: pd.DataFrame | None
+    figures: list[Figure] = field(default_factory=list)
+    scenarios: pd.DataFrame | None = None
+    scenario_comparison: Any = None
+    funding: pd.DataFrame | None = None
+    quality: list[str] = field(default_factory=list)
+    provenance: dict[str, str] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+
+    @property
+    def main(self) -> Prognosis:
+        """The prognosis the headline is about: the evidence-based one when present."""
+        return self.evidence if self.evidence is not None else self.published_method
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """What :func:`build_report` wrote and the numbers it led with."""
+
+    out: Path
+    files: tuple[Path, ...]
+    html: Path
+    headline: dict[str, Any]
+    terminal_table: str
+    vintage: Path | None
+    content: ReportContent
+
+
+# --------------------------------------------------------------------------- public entry
+
+
+def build_report(
+    data: ProgrammeData | None = None,
+    out: PathLike = "out",
+    *,
+    lang: Lang = "da",
+    engine: str | None = None,
+    n_paths: int = 2000,
+    seed: int = 2023,
+    scenarios: Sequence[PathLike] = (),
+    price_per_ge: float | None = None,
+    save_vintage: str | None = None,
+    vintages_root: PathLike | None = None,
+    inputs: Mapping[str, PathLike] | None = None,
+    log: Log | None = _stderr,
+) -> ReportResult:
+    """Make the quarterly report and write it, with tables and figures, into ``out``.
+
+    Parameters
+    ----------
+    data
+        Actuals, groups and assumptions (default: :func:`wgsforecast.load_bundled`).
+    out
+        Output folder; created if needed. Files are written to a staging folder first and
+        moved in at the end, so a failed run leaves earlier outputs as they were.
+    lang
+        ``"da"`` (default) or ``"en"``.
+    engine
+        Engine of the evidence-based table: ``None`` uses ``"adoption"`` when installed;
+        ``"runrate"`` makes a report with the published method only. The published-method
+        table always comes from ``"runrate"``.
+    n_paths, seed
+        Sample paths and seed of the evidence-based engine.
+    scenarios
+        Scenario files to compare (needs :mod:`wgsforecast.scenarios`).
+    price_per_ge
+        Price of one GE in DKK; adds the funding view (needs :mod:`wgsforecast.funding`).
+    save_vintage
+        Save the main prognosis as a vintage of this name (refuses to overwrite).
+    vintages_root
+        Folder of the vintages (default: the bundled ``data/vintages``).
+    inputs
+        Input files by role (``actuals``, ``groups``, ``assumptions``) for the provenance
+        hashes (default: the bundled files when ``data`` is ``None``).
+    log
+        Where progress lines go (default: standard error); ``None`` for silence.
+
+    Returns
+    -------
+    ReportResult
+
+    Examples
+    --------
+    >>> result = build_report(out="out")  # doctest: +SKIP
+    >>> result.html.name  # doctest: +SKIP
+    'rapport.html'
+    """
+    from wgsforecast.api import load_bundled
+
+    say = log or (lambda _: None)
+    if lang not in ("da", "en"):
+        raise ValueError(f"lang must be 'da' or 'en'; got {lang!r}")
+    if data is None:
+        data = load_bundled()
+        if inputs is None:
+            from wgsforecast.io import (
+                bundled_actuals_path,
+                bundled_assumptions_path,
+                bundled_groups_path,
+            )
+
+            inputs = {
+                "actuals": bundled_actuals_path(),
+                "groups": bundled_groups_path(),
+                "assumptions": bundled_assumptions_path(),
+            }
+    with warnings.catch_warnings():
+        # Groups that fell back to the pooled prior are flagged in the report's group table
+        # and notes; a warning per group per engine run on the terminal would only be noise.
+        warnings.simplefilter("ignore", PriorFallbackWarning)
+        content = collect(
+            data,
+            lang=lang,
+            engine=engine,
+            n_paths=n_paths,
+            seed=seed,
+            scenarios=scenarios,
+            price_per_ge=price_per_ge,
+            vintages_root=vintages_root,
+            inputs=inputs or {},
+            log=say,
+        )
+    vintage = None
+    if save_vintage:
+        from wgsforecast.vintages import save_vintage as save
+
+        vintage = save(content.main, save_vintage, root=vintages_root)
+        say(f"saved vintage {vintage}")
+    result = write_report(content, out, log=say)
+    return ReportResult(
+        out=Path(out),
+        files=result,
+        html=Path(out) / HTML_NAME[lang],
+        headline=content.headline,
+        terminal_table=terminal_table(content),
+        vintage=vintage,
+        content=content,
+    )
+
+
+# --------------------------------------------------------------------------- collecting
+
+
+def collect(
+    data: ProgrammeData,
+    *,
+    lang: Lang = "da",
+    engine: str | None = None,
+    n_paths: int = 2000,
+    seed: int = 2023,
+    scenarios: Sequence[PathLike] = (),
+    price_per_ge: float | None = None,
+    vintages_root: PathLike | None = None,
+    inputs: Mapping[str, PathLike] | None = None,
+    log: Log = _stderr,
+    figures: bool = True,
+) -> ReportContent:
+    """Run the engines and gather every table, figure and note of the report.
+
+    Parameters are those of :func:`build_report`; ``figures=False`` skips the figures.
+
+    Returns
+    -------
+    ReportContent
+    """
+    from wgsforecast.engines import ENGINES
+
+    if engine is not None and engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of: {', '.join(sorted(ENGINES))}")
+    log("forecasting with the published method (runrate) ...")
+    published = forecast(data.actuals, data.groups, data.assumptions, engine=PUBLISHED_ENGINE)
+    evidence_engine = engine or (EVIDENCE_ENGINE if EVIDENCE_ENGINE in ENGINES else None)
+    evidence = None
+    skipped: list[str] = []
+    if engine is None and EVIDENCE_ENGINE not in ENGINES:
+        skipped.append(label("report_no_evidence_engine", lang))
+    if evidence_engine is not None and evidence_engine != PUBLISHED_ENGINE:
+        log(f"forecasting with the {evidence_engine} engine ({n_paths} paths, seed {seed}) ...")
+        evidence = forecast(
+            data.actuals,
+            data.groups,
+            data.assumptions,
+            engine=evidence_engine,
+            n_paths=n_paths,
+            seed=seed,
+            progress=False,
+        )
+    main = evidence if evidence is not None else published
+    change, change_groups = _change(main, vintages_root, lang, skipped)
+    content = ReportContent(
+        lang=lang,
+        data=data,
+        published_method=published,
+        evidence=evidence,
+        headline=headline(main, published, lang),
+        table1=published.yearly_table(lang),
+        table1_published=_published_table(published, lang),
+        table1_evidence=None if evidence is None else evidence_table(evidence, lang),
+        groups=group_table(main, data.actuals, lang),
+        monthly=_monthly(main),
+        cumulative=_cumulative(main),
+        change=change,
+        change_groups=change_groups,
+        skipped=skipped,
+    )
+    if scenarios:
+        log(f"running {len(scenarios)} scenario(s) ...")
+        comparison = _scenarios(
+            data, scenarios, engine or evidence_engine, n_paths, seed, price_per_ge
+        )
+        if comparison is None:
+            skipped.append(label("report_no_scenarios", lang))
+        else:
+            content.scenario_comparison = comparison
+            content.scenarios = comparison.table(lang)
+    if price_per_ge is not None:
+        content.funding = _funding(main, price_per_ge, lang)
+        if content.funding is None:
+            skipped.append(label("report_no_funding", lang))
+    content.quality = quality_notes(content)
+    content.provenance = provenance(content, inputs or {}, seed, n_paths)
+    if figures:
+        log("drawing figures ...")
+        content.figures = make_figures(content, log)
+    return content
+
+
+def _published_table(prognosis: Prognosis, lang: Lang) -> pd.DataFrame | None:
+    """The published Table 1, in our table's shape, when the prognosis is as of Feb 2023."""
+    from wgsforecast.io import bundled_data_dir
+
+    if str(prognosis.as_of) != "2023-02":
+        return None
+    path = bundled_data_dir() / "table1_2023_03.csv"
+    if not path.is_file():
+        return None
+    published = pd.read_csv(path)
+    ours = prognosis.yearly_table(lang)
+    column = "period_da" if lang == "da" else "period"
+    values = published.set_index(column)
+    if lang == "en":
+        values = values.rename(index={"mid-2024": "Mid-2024"})
+    if list(values.index) != list(ours.columns):
+        return None
+    table = pd.DataFrame(
+        [values["ge_in_period"].to_numpy(float), values["ge_cumulative"].to_numpy(float)],
+        index=ours.index,
+        columns=ours.columns,
+    )
+    return table.astype("Float64")
+
+
+def evidence_table(prognosis: Prognosis, lang: Lang) -> pd.DataFrame:
+    """Table 1's shape with each cell as median and 80 % interval (p10, p50, p90 rows)."""
+    intervals = prognosis.yearly_intervals((0.1, 0.5, 0.9), lang)
+    rows = []
+    names = prognosis.yearly_table(lang).index
+    for measure, name in zip(("per_period", "total"), names, strict=True):
+        part = intervals[intervals["measure"] == measure].set_index("period")
+        for column, suffix in (("p50", ""), ("p10", " (p10)"), ("p90", " (p90)")):
+            rows.append(part[column].rename(f"{name}{suffix}"))
+    return pd.DataFrame(rows).round().astype("Float64")
+
+
+def headline(main: Prognosis, published: Prognosis, lang: Lang) -> dict[str, Any]:
+    """The headline numbers: target month with its interval, P(by deadline), GE by deadline."""
+    programme = main.programme
+    done = main.cumulative_at(programme.deadline)
+    p_by_deadline = (
+        float(main.p_target_by_deadline())
+        if hasattr(main, "p_target_by_deadline")
+        else float(np.mean(done >= programme.target_ge))
+    )
+    return {
+        "engine": main.engine,
+        "n_paths": main.n_paths,
+        "as_of": main.as_of,
+        "target_ge": programme.target_ge,
+        "deadline": programme.deadline,
+        "target_month": main.target_month(0.5),
+        "target_low": main.target_month(0.1) if main.n_paths > 1 else None,
+        "target_high": main.target_month(0.9) if main.n_paths > 1 else None,
+        "p_by_deadline": p_by_deadline if main.n_paths > 1 else None,
+        "ge_by_deadline": main.ge_by_deadline(),
+        "ge_left_after_deadline": main.ge_left_after_deadline(),
+        "published_method_target": published.target_month(),
+        "published_method_by_deadline": published.ge_by_deadline(),
+    }
+
+
+def headline_lines(content: ReportContent) -> list[str]:
+    """The headline as sentences in the report's language."""
+    h, lang = content.headline, content.lang
+    month = _month_text(h["target_month"], lang)
+    if h["target_low"] is not None:
+        month += " " + label("report_interval", lang).format(
+            low=_month_text(h["target_low"], lang), high=_month_text(h["target_high"], lang)
+        )
+    lines = [
+        label("report_target_line", lang).format(
+            target=format_number(h["target_ge"], lang), month=month
+        )
+    ]
+    if h["p_by_deadline"] is not None:
+        lines.append(
+            label("report_p_deadline_line", lang).format(
+                deadline=format_month(h["deadline"], lang),
+                p=format_percent(h["p_by_deadline"], lang),
+            )
+        )
+    lines.append(
+        label("report_by_deadline_line", lang).format(
+            deadline=format_month(h["deadline"], lang),
+            done=format_number(h["ge_by_deadline"], lang),
+            left=format_number(h["ge_left_after_deadline"], lang),
+        )
+    )
+    if content.evidence is not None:
+        lines.append(
+            label("report_published_method_line", lang).format(
+                month=_month_text(h["published_method_target"], lang),
+                done=format_number(h["published_method_by_deadline"], lang),
+            )
+        )
+    return lines
+
+
+def _month_text(month: pd.Period | None, lang: Lang) -> str:
+    return label("not_reached", lang) if month is None else format_month(month, lang)
+
+
+def group_table(prognosis: Prognosis, actuals: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Per-group table: declared, cap, last three months, status, projected, flags."""
+    base = prognosis.group_table(lang)
+    last = pd.period_range(prognosis.as_of - 2, prognosis.as_of, freq="M")
+    counts = actuals.pivot_table(index="group", columns="month", values="ge", aggfunc="sum")
+    with_data = set(actuals.loc[actuals["ge"] > 0, "group"])
+    spans = [p.label(lang) for p in prognosis.programme.table_periods if p.kind == "span"]
+    table = pd.DataFrame(
+        {
+            label("group", lang): base["name"],
+            label("status", lang): [label(s, lang) for s in base["status"]],
+            label("declared_per_year", lang): base["declared_per_year"],
+            label("cap_per_year", lang): base["cap_per_year"],
+        }
+    )
+    for month in last:
+        values = [
+            counts.at[g, month] if g in counts.index and month in counts.columns else np.nan
+            for g in base["group"]
+        ]
+        abbr = MONTH_ABBR_DA if lang == "da" else MONTH_ABBR_EN
+        table[f"{abbr[month.month - 1]} {month.year}"] = (
+            pd.Series(values, dtype=float).fillna(0).to_numpy()
+        )
+    table[label("run_rate_per_month", lang)] = base["run_rate_per_month"].round(1)
+    for span in spans:
+        table[span] = base[span].round()
+    flags = []
+    for key, capped in zip(base["group"].tolist(), base["capped_months"].tolist(), strict=True):
+        flag = []
+        if capped > 0:
+            flag.append(label("report_flag_capped", lang).format(n=capped))
+        if key not in with_data:
+            flag.append(label("report_flag_no_data", lang))
+        flag.extend(_note_text(note, lang) for note in prognosis.group_notes.get(key, ()))
+        flags.append("; ".join(flag))
+    table[label("report_flags", lang)] = flags
+    return table
+
+
+def _note_text(note: str, lang: Lang) -> str:
+    """The short flag of a group note: the part before the colon (details go to the notes)."""
+    short = note.split(":", 1)[0].strip()
+    if lang == "da" and short == "fell back to prior":
+        return "faldt tilbage på prior"
+    return short
+
+
+def _monthly(prognosis: Prognosis) -> pd.DataFrame:
+    frame = prognosis.monthly()
+    frame["month"] = frame["month"].astype(str)
+    return frame
+
+
+def _cumulative(prognosis: Prognosis) -> pd.DataFrame:
+    frame = prognosis.cumulative((0.1, 0.5, 0.9))
+    frame["month"] = frame["month"].astype(str)
+    return frame
+
+
+def _change(
+    main: Prognosis, root: PathLike | None, lang: Lang, skipped: list[str]
+) -> tuple[list[str], pd.DataFrame | None]:
+    from wgsforecast.vintages import VintageError, change_since, previous_vintage
+
+    try:
+        previous = previous_vintage(main, root)
+    except VintageError as error:
+        skipped.append(str(error))
+        return [label("report_no_previous", lang)], None
+    if previous is None:
+        return [label("report_no_previous", lang)], None
+    change = change_since(main, previous, lang)
+    return change.describe(lang), change.groups
+
+
+def _optional(module: str) -> Any | None:
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name != module:
+            raise
+        return None
+
+
+def _scenarios(
+    data: ProgrammeData,
+    files: Sequence[PathLike],
+    engine: str | None,
+    n_paths: int,
+    seed: int,
+    price_per_ge: float | None,
+) -> Any | None:
+    module = _optional("wgsforecast.scenarios")
+    if module is None or not hasattr(module, "compare_scenarios"):
+        return None
+    scenarios = module.read_scenarios([Path(f) for f in files])
+    return module.compare_scenarios(
+        data,
+        scenarios,
+        engine=engine or PUBLISHED_ENGINE,
+        n_paths=n_paths,
+        seed=seed,
+        price_per_ge=price_per_ge,
+    )
+
+
+def _funding(prognosis: Prognosis, price_per_ge: float, lang: Lang) -> pd.DataFrame | None:
+    """The funding view (GE done by / left after the deadline and their cost), rows indexed."""
+    module = _optional("wgsforecast.funding")
+    if module is None or not hasattr(module, "funding_view"):
+        return None
+    view = module.funding_view(prognosis, price_per_ge=price_per_ge)
+    table = view.table(lang)
+    return table if isinstance(table, pd.DataFrame) else None
+
+
+# --------------------------------------------------------------------------- notes
+
+
+def quality_notes(content: ReportContent) -> list[str]:
+    """Data-quality notes: reconstructed data, missing months, groups without data, flags."""
+    lang, main = content.lang, content.main
+    notes = []
+    if any("reconstructed" in note for note in main.data_notes):
+        notes.append(label("reconstructed", lang))
+    actuals = content.data.actuals
+    for group in content.data.groups:
+        rows = actuals[(actuals["group"] == group.key) & (actuals["ge"] > 0)]
+        name = group.name(lang)
+        if rows.empty:
+            if group.go_live is not None and group.go_live <= main.as_of:
+                notes.append(
+                    label("report_note_no_data_live", lang).format(
+                        group=name, go_live=format_month(group.go_live, lang)
+                    )
+                )
+            else:
+                notes.append(label("report_note_no_data", lang).format(group=name))
+            continue
+        first, last = rows["month"].min(), rows["month"].max()
+        if group.go_live is not None and first > group.go_live:
+            gap = int((first - group.go_live).n)
+            notes.append(
+                label("report_note_late_start", lang).format(
+                    group=name,
+                    go_live=format_month(group.go_live, lang),
+                    first=format_month(first, lang),
+                    n=gap,
+                )
+            )
+        if last < main.as_of:
+            notes.append(
+                label("report_note_stale", lang).format(
+                    group=name, last=format_month(last, lang), as_of=format_month(main.as_of, lang)
+                )
+            )
+    for key, group_notes in main.group_notes.items():
+        for note in group_notes:
+            notes.append(f"{content.data.groups[key].name(lang)}: {note}")
+    a = main.assumptions
+    shares = {group.cap_share for group in content.data.groups}
+    cap = (
+        format_percent(shares.pop(), lang) if len(shares) == 1 else label("report_cap_varies", lang)
+    )
+    notes.append(
+        label("report_note_assumptions", lang).format(
+            cap=cap,
+            as_of=format_month(a.as_of, lang),
+            window=a.run_rate_window,
+            horizon=a.horizon_months,
+            target=format_number(a.programme.target_ge, lang),
+            deadline=format_month(a.programme.deadline, lang),
+        )
+    )
+    notes.extend(content.skipped)
+    return notes
+
+
+def file_sha256(path: PathLike) -> str:
+    """SHA-256 of a file's bytes, read in blocks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def provenance(
+    content: ReportContent, inputs: Mapping[str, PathLike], seed: int, n_paths: int
+) -> dict[str, str]:
+    """Provenance lines: input hashes, engines, seed, version, date."""
+    from wgsforecast import __version__
+
+    lines: dict[str, str] = {}
+    for role, path in inputs.items():
+        lines[f"{role}"] = f"{Path(path).name} sha256:{file_sha256(path)}"
+    engines = PUBLISHED_ENGINE
+    if content.evidence is not None:
+        engines += f", {content.evidence.engine} ({n_paths} paths, seed {seed})"
+    lines["engine"] = engines
+    lines["assumptions"] = content.main.assumptions.model_dump_json()
+    lines["wgsforecast"] = __version__
+    lines["date"] = dt.date.today().isoformat()
+    return lines
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def make_figures(content: ReportContent, log: Log = _stderr) -> list[Figure]:
+    """Draw the report's figures; a figure whose plotting function is missing is left out."""
+    plotting = _optional("wgsforecast.plotting")
+    if plotting is None:
+        content.skipped.append(label("report_no_plotting", content.lang))
+        return []
+    lang, main = content.lang, content.main
+    published = None
+    if content.table1_published is not None:
+        from wgsforecast.io import bundled_data_dir
+
+        published = pd.read_csv(bundled_data_dir() / "table1_2023_03.csv")
+    plans: list[tuple[str, str, Callable[[], Any]]] = [
+        (
+            "cumulative",
+            label("report_fig_cumulative", lang),
+            lambda: plotting.plot_cumulative(main, lang=lang, published=published).figure,
+        ),
+        ("fan", label("report_fig_fan", lang), lambda: plotting.plot_fan(main, lang=lang).figure),
+        (
+            "target_distribution",
+            label("report_fig_target", lang),
+            lambda: plotting.plot_target_distribution(main, lang=lang).figure,
+        ),
+        (
+            "monthly_by_group",
+            label("report_fig_monthly", lang),
+            lambda: plotting.plot_monthly_by_group(main, lang=lang).figure,
+        ),
+        (
+            "group_ramps",
+            label("report_fig_ramps", lang),
+            lambda: plotting.plot_group_ramps(main, lang=lang),
+        ),
+    ]
+    if main.n_paths == 1:
+        # A fan and a target distribution of one deterministic path carry no information.
+        plans = [p for p in plans if p[0] not in ("fan", "target_distribution")]
+    comparison = content.scenario_comparison
+    if comparison is not None and hasattr(comparison, "plot_fans"):
+        plans.append(
+            (
+                "scenarios",
+                label("report_fig_scenarios", lang),
+                lambda: comparison.plot_fans(lang=lang).figure,
+            )
+        )
+    rendered = _render_all(plans)
+    figures = []
+    for key, title, _ in plans:
+        png, svg = rendered[(key, "png")], rendered[(key, "svg")]
+        if isinstance(png, str) or isinstance(svg, str):
+            # A colleague's function missing or older than this report: leave it out, say so.
+            reason = str(png if isinstance(png, str) else svg)
+            content.skipped.append(
+                label("report_fig_skipped", lang).format(figure=title, reason=reason)
+            )
+            log(f"skipped figure {key}: {reason}")
+            continue
+        figures.append(Figure(key, title, png, svg))
+    return figures
+
+
+# Figure plans for the worker processes; set just before forking, so the children inherit
+# them (closures over the prognosis cannot be pickled, and need not be with fork).
+_PLANS: list[tuple[str, str, Callable[[], Any]]] = []
+FIGURE_ERRORS = (AttributeError, TypeError, NotImplementedError, ValueError)
+
+
+def _render_task(task: tuple[int, str]) -> bytes | str:
+    """Draw plan ``task[0]`` and render it as ``task[1]``; an error comes back as text."""
+    from wgsforecast.plotting import _pyplot
+
+    index, fmt = task
+    try:
+        fig = _PLANS[index][2]()
+    except FIGURE_ERRORS as error:
+        return f"{type(error).__name__}: {error}"
+    try:
+        _freeze_date_ticks(fig)
+        return _render(fig, fmt)
+    finally:
+        _pyplot().close(fig)
+
+
+def _freeze_date_ticks(fig: Any) -> None:
+    """Replace date tick locators by the fixed ticks they give now.
+
+    matplotlib's date locators rerun a calendar rule every time ticks are asked for (many
+    times per render with constrained layout), which made the 17-panel figure take seconds.
+    The x limits are final when a figure is handed over, so the fixed ticks are the same
+    ticks and the rendered files are byte-identical, only faster.
+    """
+    from matplotlib.dates import DateLocator
+    from matplotlib.ticker import FixedLocator
+
+    for ax in fig.axes:
+        axis = ax.xaxis
+        if isinstance(axis.get_major_locator(), DateLocator):
+            axis.set_major_locator(FixedLocator(axis.get_majorticklocs()))
+        if isinstance(axis.get_minor_locator(), DateLocator):
+            axis.set_minor_locator(FixedLocator(axis.get_minorticklocs()))
+
+
+def _render_all(
+    plans: list[tuple[str, str, Callable[[], Any]]],
+) -> dict[tuple[str, str], bytes | str]:
+    """Render every plan as PNG and SVG, in parallel worker processes where possible.
+
+    Rendering dominates the report's run time (matplotlib's layout and date ticks), and the
+    figures are independent, so on a machine with several cores each (figure, format) pair
+    is drawn in a forked worker. Without ``fork`` (Windows, macOS defaults) or with one core
+    it runs in this process.
+    """
+    import multiprocessing
+
+    global _PLANS
+    _PLANS = plans
+    tasks = [(i, fmt) for i in range(len(plans)) for fmt in ("png", "svg")]
+    # Slowest first (the small-multiples figure), so the workers finish together.
+    tasks.sort(key=lambda t: plans[t[0]][0] != "group_ramps")
+    workers = min(os.cpu_count() or 1, 4)
+    results: list[bytes | str]
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            results = list(pool.map(_render_task, tasks))
+    else:
+        results = [_render_task(t) for t in tasks]
+    _PLANS = []
+    return {(plans[i][0], fmt): r for (i, fmt), r in zip(tasks, results, strict=True)}
+
+
+def _render(fig: Any, fmt: str) -> bytes:
+    import io
+
+    import matplotlib
+
+    buffer = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    # A fixed salt makes SVG element ids, and so the files, the same on every run.
+    with matplotlib.rc_context({"svg.hashsalt": "wgsforecast"}):
+        # The plotting module lays figures out (constrained layout); no tight-bbox pass.
+        fig.savefig(buffer, format=fmt, dpi=110, metadata=metadata)
+    return buffer.getvalue()
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def terminal_table(content: ReportContent) -> str:
+    """Table 1 for the terminal: ours (published method) beside the published one."""
+    lang = content.lang
+    ours = content.table1
+    published = content.table1_published
+    columns = list(ours.columns)
+    width = max(len(c) for c in columns) + 2
+    name_width = 34
+    title = "report_terminal_title" if published is not None else "report_table1"
+    lines = [label(title, lang)]
+    lines.append(" " * name_width + "".join(c.rjust(width) for c in columns))
+    for row in ours.index:
+        lines.append(row)
+        series = [(label("report_ours", lang), ours.loc[row])]
+        if published is not None:
+            series.append((label("report_published", lang), published.loc[row]))
+        for name, values in series:
+            cells = ["-" if pd.isna(v) else format_number(float(v), lang) for v in values]
+            lines.append(f"  {name}".ljust(name_width) + "".join(c.rjust(width) for c in cells))
+    for text in headline_lines(content):
+        lines.append(text)
+    if any("reconstructed" in note for note in content.main.data_notes):
+        lines.append(label("report_terminal_reconstructed", lang))
+    return "\n".join(lines)
+
+
+def write_report(content: ReportContent, out: PathLike, log: Log = _stderr) -> tuple[Path, ...]:
+    """Write every output of the report into ``out``; return the files written.
+
+    Everything is first written into a staging folder inside ``out`` and then moved into
+    place file by file with :func:`os.replace`, so a failure while building leaves the
+    previous outputs untouched, and each file is replaced atomically.
+    """
+    from wgsforecast.report.excel import write_workbook
+    from wgsforecast.report.html import render_html
+    from wgsforecast.report.markdown import render_markdown
+
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=folder, prefix=".report-", suffix=".part"))
+    try:
+        files: dict[str, bytes] = {}
+        for name, frame in tables(content).items():
+            files[f"{name}.csv"] = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+        for figure in content.figures:
+            files[f"figures/{figure.key}.png"] = figure.png
+            files[f"figures/{figure.key}.svg"] = figure.svg
+        files["summary.md"] = render_markdown(content).encode("utf-8")
+        log("writing the HTML report ...")
+        html = render_html(content).encode("utf-8")
+        if len(html) > MAX_HTML_BYTES:
+            raise RuntimeError(
+                f"the HTML report is {len(html):,} bytes, over the {MAX_HTML_BYTES:,} limit"
+            )
+        files[HTML_NAME[content.lang]] = html
+        for relative, data in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        log("writing the Excel workbook ...")
+        workbook = "tabeller.xlsx" if content.lang == "da" else "tables.xlsx"
+        write_workbook(content, staging / workbook)
+        written = []
+        for part in sorted(p for p in staging.rglob("*") if p.is_file()):
+            target = folder / part.relative_to(staging)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(part, 0o644)
+            os.replace(part, target)
+            written.append(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return tuple(written)
+
+
+def tables(content: ReportContent) -> dict[str, pd.DataFrame]:
+    """The report's tables as flat frames (for CSV), keyed by file stem."""
+    lang = content.lang
+    result: dict[str, pd.DataFrame] = {}
+    table1 = content.table1.reset_index(names=label("report_row", lang))
+    result["table1_published_method"] = table1
+    if content.table1_published is not None:
+        result["table1_published"] = content.table1_published.reset_index(
+            names=label("report_row", lang)
+        )
+    if content.table1_evidence is not None:
+        result["table1_evidence"] = content.table1_evidence.reset_index(
+            names=label("report_row", lang)
+        )
+    result["groups"] = content.groups
+    result["monthly"] = content.monthly
+    result["cumulative"] = content.cumulative
+    if content.change_groups is not None:
+        result["change_by_group"] = content.change_groups
+    if content.scenarios is not None:
+        result["scenarios"] = content.scenarios
+    if content.funding is not None:
+        result["funding"] = content.funding.reset_index(names=label("report_row", lang))
+    return result
