@@ -31,6 +31,8 @@ _EXPORTS: dict[str, str] = {
     "ProgrammeData": "wgsforecast.api",
     "forecast": "wgsforecast.api",
     "load_bundled": "wgsforecast.api",
+    "backtest": "wgsforecast.backtesting",
+    "fit_national": "wgsforecast.national",
     "read_actuals": "wgsforecast.io",
     "read_assumptions": "wgsforecast.io",
     "read_groups": "wgsforecast.io",
@@ -40,12 +42,29 @@ _EXPORTS: dict[str, str] = {
     "ConfigError": "wgsforecast.exceptions",
     "WgsForecastError": "wgsforecast.exceptions",
     "PriorFallbackWarning": "wgsforecast.exceptions",
+    "GroupOverrides": "wgsforecast.scenarios",
+    "Scenario": "wgsforecast.scenarios",
+    "ScenarioComparison": "wgsforecast.scenarios",
+    "read_scenario": "wgsforecast.scenarios",
+    "read_scenarios": "wgsforecast.scenarios",
+    "compare_scenarios": "wgsforecast.scenarios",
+    "tornado": "wgsforecast.scenarios",
+    "required_rate": "wgsforecast.backsolve",
+    "required_group_level": "wgsforecast.backsolve",
+    "funding_view": "wgsforecast.funding",
+    "split_by_region": "wgsforecast.regions",
+    "build_report": "wgsforecast.report",
+    "save_vintage": "wgsforecast.vintages",
+    "load_vintage": "wgsforecast.vintages",
+    "list_vintages": "wgsforecast.vintages",
+    "compare_vintages": "wgsforecast.vintages",
 }
 
 __all__ = [
     "ENGINES",
     "Assumptions",
     "ConfigError",
+    "GroupOverrides",
     "GroupRegistry",
     "InputError",
     "PatientGroup",
@@ -55,19 +74,38 @@ __all__ = [
     "ProgrammeData",
     "Ramp",
     "RunRateEngine",
+    "Scenario",
+    "ScenarioComparison",
     "TablePeriod",
     "WgsForecastError",
     "__version__",
+    "backtest",
+    "build_report",
+    "compare_scenarios",
+    "compare_vintages",
+    "fit_national",
     "forecast",
+    "funding_view",
+    "list_vintages",
     "load_bundled",
+    "load_vintage",
     "read_actuals",
     "read_assumptions",
     "read_groups",
+    "read_scenario",
+    "read_scenarios",
+    "required_group_level",
+    "required_rate",
+    "save_vintage",
+    "split_by_region",
+    "tornado",
 ]
 # Keep __all__ a literal (tools read it); tests check it matches _EXPORTS.
 
 if TYPE_CHECKING:
     from wgsforecast.api import ProgrammeData, forecast, load_bundled
+    from wgsforecast.backsolve import required_group_level, required_rate
+    from wgsforecast.backtesting import backtest
     from wgsforecast.engines import ENGINES, RunRateEngine
     from wgsforecast.exceptions import (
         ConfigError,
@@ -75,6 +113,7 @@ if TYPE_CHECKING:
         PriorFallbackWarning,
         WgsForecastError,
     )
+    from wgsforecast.funding import funding_view
     from wgsforecast.io import read_actuals, read_assumptions, read_groups
     from wgsforecast.models import (
         Assumptions,
@@ -84,7 +123,20 @@ if TYPE_CHECKING:
         Ramp,
         TablePeriod,
     )
+    from wgsforecast.national import fit_national
     from wgsforecast.prognosis import Prognosis
+    from wgsforecast.regions import split_by_region
+    from wgsforecast.report import build_report
+    from wgsforecast.scenarios import (
+        GroupOverrides,
+        Scenario,
+        ScenarioComparison,
+        compare_scenarios,
+        read_scenario,
+        read_scenarios,
+        tornado,
+    )
+    from wgsforecast.vintages import compare_vintages, list_vintages, load_vintage, save_vintage
 
 
 def __getattr__(name: str) -> Any:

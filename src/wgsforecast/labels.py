@@ -103,7 +103,7 @@ LABELS: dict[str, dict[Lang, str]] = {
         "da": "Genomækvivalenter pr. måned pr. patientgruppe",
         "en": "Genome equivalents per month per patient group",
     },
-    # Backtests (wgsforecast.backtest)
+    # Backtests (wgsforecast.backtesting)
     "backtest_title": {
         "da": "Backtest: {origins} prognosetidspunkter, {first} til {last}",
         "en": "Backtest: {origins} forecast origins, {first} to {last}",

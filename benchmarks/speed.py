@@ -1,0 +1,152 @@
+"""Speed benchmark, all in one run (``make bench``):
+
+1. the README's main command cold: ``wgsforecast report --out DIR`` in a fresh process, five
+   times, median (skipped with a message if this build has no ``report`` subcommand);
+2. a full rolling-origin backtest of the bundled data with every built-in engine (goal: under
+   60 seconds);
+3. fit + simulate time of our engines beside Prophet and statsforecast AutoETS on the same 17
+   bundled series (the comparators only if the ``bench`` extra is installed). Each is timed
+   twice: the first call includes one-off costs (imports, Stan model load, numba JIT).
+
+Prints a Markdown table and writes it to ``benchmarks/results/speed.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import comparators
+
+import wgsforecast as wf
+from wgsforecast.backtesting import backtest
+from wgsforecast.engines import ENGINES
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = Path(__file__).resolve().parent / "results" / "speed.md"
+BACKTEST_GOAL_SECONDS = 60.0
+
+
+def _cli() -> list[str]:
+    script = ROOT / ".venv" / "bin" / "wgsforecast"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "wgsforecast"]
+
+
+def time_report(runs: int) -> tuple[str, str]:
+    """Median wall time of ``wgsforecast report`` in fresh processes."""
+    probe = subprocess.run([*_cli(), "report", "--help"], capture_output=True, text=True)
+    if probe.returncode != 0:
+        return "README main command (`wgsforecast report`)", "skipped: no report subcommand"
+    times = []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as out:
+            started = time.perf_counter()
+            result = subprocess.run(
+                [*_cli(), "report", "--out", out], capture_output=True, text=True
+            )
+            times.append(time.perf_counter() - started)
+        if result.returncode != 0:
+            return (
+                "README main command (`wgsforecast report`)",
+                f"failed (exit {result.returncode}): {result.stderr.strip()[-200:]}",
+            )
+    return (
+        f"README main command cold (`wgsforecast report --out DIR`), median of {runs}",
+        f"{statistics.median(times):.2f} s (min {min(times):.2f}, max {max(times):.2f})",
+    )
+
+
+def time_backtest(n_paths: int) -> tuple[str, str]:
+    """Wall time of a full backtest of the bundled data with every built-in engine."""
+    data = wf.load_bundled()
+    engines = list(ENGINES)
+    started = time.perf_counter()
+    result = backtest(
+        data.actuals, data.groups, data.assumptions, engines=engines, n_paths=n_paths, seed=0
+    )
+    seconds = time.perf_counter() - started
+    verdict = "under" if seconds < BACKTEST_GOAL_SECONDS else "OVER"
+    return (
+        f"full backtest, bundled data, {len(result.origins)} origins x {len(engines)} engines "
+        f"({', '.join(engines)}), {n_paths} paths",
+        f"{seconds:.1f} s ({verdict} the {BACKTEST_GOAL_SECONDS:.0f} s goal)",
+    )
+
+
+def time_engines(n_paths: int) -> list[tuple[str, str]]:
+    """Fit + simulate time per engine on the 17 bundled series, first and second call."""
+    data = wf.load_bundled()
+    rows = []
+    for name in ENGINES:
+        times = []
+        for _ in range(2):
+            started = time.perf_counter()
+            ENGINES[name]().fit(data.actuals, data.groups, data.assumptions).forecast(
+                n_paths=n_paths, seed=1, progress=False
+            )
+            times.append(time.perf_counter() - started)
+        rows.append((f"engine `{name}`", f"{times[0]:.2f} s first, {times[1]:.2f} s second"))
+    others = comparators.available()
+    for name in ("prophet", "sf_autoets"):
+        if name not in others:
+            rows.append((f"comparator `{name}`", "skipped: not installed (bench extra)"))
+            continue
+        times = []
+        for _ in range(2):
+            started = time.perf_counter()
+            comparators.forecast_with(
+                name, others[name], data.actuals, data.groups, data.assumptions, n_paths, 1
+            )
+            times.append(time.perf_counter() - started)
+        rows.append((f"comparator `{name}`", f"{times[0]:.2f} s first, {times[1]:.2f} s second"))
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the three timings, print them and write ``benchmarks/results/speed.md``."""
+    parser = argparse.ArgumentParser(description="wgsforecast speed benchmark")
+    parser.add_argument("--runs", type=int, default=5, help="cold report runs (5)")
+    parser.add_argument("--paths", type=int, default=1000, help="paths per fit (1000)")
+    parser.add_argument("--backtest-paths", type=int, default=500, help="backtest paths (500)")
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+
+    rows = [time_report(args.runs)]
+    print(f"{rows[-1][0]}: {rows[-1][1]}", flush=True)
+    rows.append(time_backtest(args.backtest_paths))
+    print(f"{rows[-1][0]}: {rows[-1][1]}", flush=True)
+    for row in time_engines(args.paths):
+        rows.append((f"{row[0]}, 17 bundled series, {args.paths} paths, fit + simulate", row[1]))
+        print(f"{rows[-1][0]}: {rows[-1][1]}", flush=True)
+    lines = [
+        "# Speed benchmark",
+        "",
+        f"`.venv/bin/python benchmarks/speed.py` on {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.machine()}.",
+        "",
+        "| what | time |",
+        "|---|---|",
+        *(f"| {what} | {value} |" for what, value in rows),
+        "",
+    ]
+    text = "\n".join(lines)
+    from wgsforecast.io import atomic_write_text
+
+    atomic_write_text(args.out, text)
+    print()
+    print(text)
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""``wgsforecast backtest``: score the engines at past quarter ends against what followed."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+KEY_METRICS = (
+    "abs_pct_error",
+    "crps_pct",
+    "cover80",
+    "cover95",
+    "target_month_error",
+    "brier_deadline",
+)
+"""The scores shown on screen and in the Markdown summary (the CSV has them all)."""
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register the ``backtest`` subcommand."""
+    parser = subparsers.add_parser(
+        "backtest",
+        help="refit the engines at past quarter ends and score them against what followed",
+        description=(
+            "Rolling-origin backtest: at every quarter end with enough history, refit each "
+            "engine on the data known then and score its forecast of the cumulative total "
+            "(error, CRPS, interval coverage) against the actuals that followed. Writes "
+            "backtest_scores.csv, backtest_summary.csv, backtest_summary.md and backtest.png "
+            "into --out. Defaults to the bundled (partly reconstructed) data."
+        ),
+    )
+    parser.add_argument("--actuals", type=Path, help="monthly GE per group (CSV or XLSX)")
+    parser.add_argument("--groups", type=Path, help="patient-group file (CSV or XLSX)")
+    parser.add_argument("--assumptions", type=Path, help="assumptions TOML file")
+    parser.add_argument(
+        "--engines",
+        nargs="+",
+        metavar="ENGINE",
+        help="engines to score (default: runrate, adoption, ets and flat, where available)",
+    )
+    parser.add_argument(
+        "--origins", nargs="+", metavar="MONTH", help="origins, e.g. 2022-03 (default: quarters)"
+    )
+    parser.add_argument("--horizon", type=int, default=36, help="months projected (36)")
+    parser.add_argument("--paths", type=int, default=500, help="sample paths per fit (500)")
+    parser.add_argument("--seed", type=int, default=0, help="random seed (0)")
+    parser.add_argument("--out", type=Path, default=Path("out"), help="output folder (out)")
+    parser.add_argument("--lang", choices=("da", "en"), default="da", help="language (da)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the backtest, write its files atomically and print the summary."""
+    from wgsforecast.backtesting import DEFAULT_ENGINES, backtest
+    from wgsforecast.engines import ENGINES
+
+    if args.paths < 1:
+        raise ValueError(f"--paths must be at least 1; got {args.paths}")
+    engines = args.engines or [name for name in DEFAULT_ENGINES if name in ENGINES]
+    data = _load(args)
+    result = backtest(
+        data.actuals,
+        data.groups,
+        data.assumptions,
+        engines=engines,
+        origins=args.origins,
+        horizon=args.horizon,
+        n_paths=args.paths,
+        seed=args.seed,
+    )
+    written = _write(result, args.out, args.lang)
+    print(result.to_markdown(metrics=KEY_METRICS, leads=(3, 12), lang=args.lang))
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _load(args: argparse.Namespace) -> Any:
+    from wgsforecast.api import ProgrammeData, load_bundled
+    from wgsforecast.io import (
+        bundled_actuals_path,
+        bundled_assumptions_path,
+        bundled_groups_path,
+        read_actuals,
+        read_assumptions,
+        read_groups,
+    )
+
+    if args.actuals is None and args.groups is None and args.assumptions is None:
+        return load_bundled()
+    groups = read_groups(args.groups or bundled_groups_path())
+    assumptions = read_assumptions(args.assumptions or bundled_assumptions_path())
+    # All actuals are read (no as-of cut): the months after each origin are the truth.
+    actuals = read_actuals(args.actuals or bundled_actuals_path(), groups)
+    if args.actuals is None:
+        actuals.attrs["notes"] = ("reconstructed",)
+    return ProgrammeData(actuals, groups, assumptions)
+
+
+def _write(result: Any, out: Path, lang: Any) -> list[Path]:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from wgsforecast.io import atomic_path, atomic_write_text
+
+    scores = result.scores.assign(origin=result.scores["origin"].astype(str))
+    paths = [
+        atomic_write_text(out / "backtest_scores.csv", scores.to_csv(index=False)),
+        atomic_write_text(out / "backtest_summary.csv", result.summary().to_csv()),
+        atomic_write_text(
+            out / "backtest_summary.md", result.to_markdown(metrics=KEY_METRICS, lang=lang)
+        ),
+    ]
+    ax = result.plot(lang=lang)
+    figure = ax.figure
+    target = out / "backtest.png"
+    with atomic_path(target) as part:
+        figure.savefig(part, dpi=120, bbox_inches="tight")
+    plt.close(figure)
+    paths.append(target)
+    return paths
