@@ -538,4 +538,3 @@ __all__ = [
     "score_prognosis",
     "summary_markdown",
 ]
-
