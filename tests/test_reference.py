@@ -66,14 +66,12 @@ def test_published_target_month_june_2025_is_reproduced(published_method: wf.Pro
     assert published_method.target_month() == pd.Period("2025-06", "M")
 
 
-def test_reference_csv_matches_our_golden_numbers() -> None:
-    """The golden numbers above are the ones in the shared reference file."""
-    from pathlib import Path
+def test_bundled_table1_matches_our_golden_numbers() -> None:
+    """The golden numbers above are the ones in the bundled copy of Table 1."""
+    from wgsforecast.io import bundled_data_dir
 
-    reference = Path(__file__).resolve().parents[2] / "shared" / "reference" / "table1_2023_03.csv"
-    if not reference.exists():
-        pytest.skip(f"{reference} is not beside this checkout")
-    frame = pd.read_csv(reference)
+    frame = pd.read_csv(bundled_data_dir() / "table1_2023_03.csv")
+    assert len(frame) == len(PUBLISHED_TABLE1)
     for row in frame.itertuples():
         per_period, total = PUBLISHED_TABLE1[row.period_da]
         assert row.ge_cumulative == total
@@ -81,3 +79,14 @@ def test_reference_csv_matches_our_golden_numbers() -> None:
             assert row.ge_in_period == per_period
         else:
             assert np.isnan(row.ge_in_period)
+
+
+def test_bundled_table1_is_an_unchanged_copy_of_the_reference() -> None:
+    from pathlib import Path
+
+    from wgsforecast.io import bundled_data_dir
+
+    reference = Path(__file__).resolve().parents[2] / "shared" / "reference" / "table1_2023_03.csv"
+    if not reference.exists():
+        pytest.skip(f"{reference} is not beside this checkout")
+    assert (bundled_data_dir() / "table1_2023_03.csv").read_bytes() == reference.read_bytes()
