@@ -285,3 +285,73 @@ def test_bundled_data_gives_a_target_month_distribution(bundled: wf.ProgrammeDat
     notes = prognosis.group_notes
     assert "fell back to prior" in notes["lever"][0]
     assert "sjaeldne-sygdomme" not in notes
+
+
+# ---- ramp forms, exact posterior, level drift -----------------------------------------------
+def test_a_gompertz_ramp_is_recognised_and_its_plateau_recovered() -> None:
+    from wgsforecast.simulate import ramp_curve
+
+    # One slow Gompertz group past its midpoint and one logistic group beside it.
+    months = pd.period_range("2020-01", "2022-12", freq="M")
+    since = np.arange(months.size, dtype=np.float64)
+    rng = np.random.default_rng(4)
+    curves = {
+        "gomp": 150 * ramp_curve(since, 8.0, 4.0, "gompertz"),
+        "logi": 100 * ramp_curve(since, 3.0, 1.0, "logistic"),
+    }
+    rows = [
+        {"group": key, "month": month, "ge": int(rng.poisson(mean))}
+        for key, curve in curves.items()
+        for month, mean in zip(months, curve, strict=True)
+    ]
+    groups = GroupRegistry(
+        [
+            PatientGroup(
+                key=key,
+                name_da=key,
+                name_en=key,
+                kind="germline",
+                declared_per_year=3000,
+                go_live="2020-01",
+                status="live",
+            )
+            for key in curves
+        ]
+    )
+    engine = AdoptionEngine().fit(
+        pd.DataFrame(rows), groups, wf.Assumptions(as_of="2022-12", horizon_months=12)
+    )
+    parameters = engine.parameters().set_index("group")
+    assert parameters.loc["gomp", "gompertz_weight"] > 0.9
+    assert parameters.loc["gomp", "ramp_form"] == "gompertz"
+    assert parameters.loc["gomp", "plateau_per_month"] == pytest.approx(150, rel=0.1)
+    assert parameters.loc["logi", "gompertz_weight"] < 0.5
+
+
+def test_posterior_draws_are_a_usable_weighted_sample(
+    fitted: tuple[AdoptionEngine, SimulatedProgramme],
+) -> None:
+    engine, _ = fitted
+    for sample in engine.samples_:
+        assert sample.cumulative_weight[-1] == 1.0
+        assert np.all(np.diff(sample.cumulative_weight) >= 0)
+        assert np.isfinite(sample.params).all()
+        # Importance weights that collapse onto a handful of draws would fake certainty.
+        assert sample.effective_size > 50
+
+
+def test_level_drift_widens_the_national_fan_without_moving_its_centre(
+    fitted: tuple[AdoptionEngine, SimulatedProgramme],
+) -> None:
+    engine, _ = fitted
+    totals = {}
+    for drift in (0.0, 0.05):
+        engine.level_drift_sd = drift
+        prognosis = engine.forecast(n_paths=2000, seed=5)
+        totals[drift] = prognosis.ge[:, :, prognosis.is_projected][:, :, :24].sum(axis=(1, 2))
+    engine.level_drift_sd = AdoptionEngine().level_drift_sd
+    spread = {d: np.subtract(*np.quantile(t, [0.9, 0.1])) for d, t in totals.items()}
+    assert spread[0.05] > 1.3 * spread[0.0]
+    assert np.median(totals[0.05]) == pytest.approx(np.median(totals[0.0]), rel=0.03)
+    with pytest.raises(ValueError, match="level_drift_sd"):
+        AdoptionEngine(level_drift_sd=-0.1)
