@@ -241,7 +241,7 @@ def test_frozen_date_ticks_render_the_same_files(published_method: wf.Prognosis)
         if freeze:
             build._freeze_date_ticks(fig)
         files = build._render(fig, "png"), build._render(fig, "svg")
-        plotting._pyplot().close(fig)
+        plotting.pyplot().close(fig)
         return files
 
     assert render(freeze=True) == render(freeze=False)

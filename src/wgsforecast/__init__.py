@@ -31,6 +31,7 @@ _EXPORTS: dict[str, str] = {
     "ProgrammeData": "wgsforecast.api",
     "forecast": "wgsforecast.api",
     "load_bundled": "wgsforecast.api",
+    "load_data": "wgsforecast.api",
     "backtest": "wgsforecast.backtesting",
     "fit_national": "wgsforecast.national",
     "read_actuals": "wgsforecast.io",
@@ -88,6 +89,7 @@ __all__ = [
     "funding_view",
     "list_vintages",
     "load_bundled",
+    "load_data",
     "load_vintage",
     "read_actuals",
     "read_assumptions",
@@ -103,7 +105,7 @@ __all__ = [
 # Keep __all__ a literal (tools read it); tests check it matches _EXPORTS.
 
 if TYPE_CHECKING:
-    from wgsforecast.api import ProgrammeData, forecast, load_bundled
+    from wgsforecast.api import ProgrammeData, forecast, load_bundled, load_data
     from wgsforecast.backsolve import required_group_level, required_rate
     from wgsforecast.backtesting import backtest
     from wgsforecast.engines import ENGINES, RunRateEngine

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from wgsforecast.engines import ENGINES, MeanAdjustment
+from wgsforecast.engines import ENGINES, Engine, MeanAdjustment
 from wgsforecast.models import Assumptions, GroupRegistry
 from wgsforecast.prognosis import Prognosis
 
@@ -36,19 +39,89 @@ def load_bundled() -> ProgrammeData:
     >>> int(data.actuals["ge"].sum()), len(data.groups), str(data.assumptions.as_of)
     (7716, 17, '2023-02')
     """
-    from wgsforecast.io import (
-        bundled_actuals_path,
-        bundled_assumptions_path,
-        bundled_groups_path,
-        read_actuals,
-        read_assumptions,
-        read_groups,
-    )
+    return load_data()
 
-    groups = read_groups(bundled_groups_path())
-    actuals = read_actuals(bundled_actuals_path(), groups)
-    actuals.attrs["notes"] = (RECONSTRUCTED,)
-    return ProgrammeData(actuals, groups, read_assumptions(bundled_assumptions_path()))
+
+def load_data(
+    actuals: str | PathLike[str] | None = None,
+    groups: str | PathLike[str] | None = None,
+    assumptions: str | PathLike[str] | None = None,
+    as_of: Any = None,
+) -> ProgrammeData:
+    """Read the programme data from files, using the bundled file for each one not given.
+
+    Parameters
+    ----------
+    actuals
+        Monthly GE per group (CSV or XLSX, long or wide); default: the bundled,
+        partly reconstructed counts.
+    groups
+        Patient-group file (CSV or XLSX); default: NGC's 17 bundled groups.
+    assumptions
+        Assumptions TOML file; default: the bundled March 2023 settings.
+    as_of
+        Last complete month (e.g. ``"2023-02"``), replacing the assumptions' as-of month;
+        all actuals are still read (later months are ignored by the engines).
+
+    Returns
+    -------
+    ProgrammeData
+        The actuals carry the note ``reconstructed`` in ``attrs["notes"]`` only when they
+        are the bundled ones.
+
+    Examples
+    --------
+    >>> data = load_data(as_of="2022-12")
+    >>> str(data.assumptions.as_of), data.actuals.attrs["notes"]
+    ('2022-12', ('reconstructed',))
+    """
+    from wgsforecast.io import read_actuals, read_assumptions, read_groups
+
+    files = input_paths(actuals, groups, assumptions)
+    registry = read_groups(files["groups"])
+    settings = read_assumptions(files["assumptions"])
+    frame = read_actuals(files["actuals"], registry)
+    if actuals is None:
+        frame.attrs["notes"] = (RECONSTRUCTED,)
+    if as_of is not None:
+        settings = settings.with_as_of(as_of)
+    return ProgrammeData(frame, registry, settings)
+
+
+def input_paths(
+    actuals: str | PathLike[str] | None = None,
+    groups: str | PathLike[str] | None = None,
+    assumptions: str | PathLike[str] | None = None,
+) -> dict[str, Path]:
+    """The files :func:`load_data` reads: each one given, else the bundled one.
+
+    Returns
+    -------
+    dict
+        Path by role: ``actuals``, ``groups``, ``assumptions`` (for provenance records).
+    """
+    from wgsforecast.io import bundled_actuals_path, bundled_assumptions_path, bundled_groups_path
+
+    return {
+        "actuals": Path(actuals) if actuals is not None else bundled_actuals_path(),
+        "groups": Path(groups) if groups is not None else bundled_groups_path(),
+        "assumptions": Path(assumptions) if assumptions is not None else bundled_assumptions_path(),
+    }
+
+
+def engine_class(engine: str) -> type[Engine]:
+    """Return the engine class called ``engine``.
+
+    Raises
+    ------
+    ValueError
+        If there is no such engine, listing the known ones.
+    """
+    try:
+        return ENGINES[engine]
+    except KeyError:
+        known = ", ".join(sorted(ENGINES))
+        raise ValueError(f"unknown engine {engine!r}; choose one of: {known}") from None
 
 
 def forecast(
@@ -89,10 +162,5 @@ def forecast(
     >>> str(prognosis.target_month())
     '2025-06'
     """
-    try:
-        engine_class = ENGINES[engine]
-    except KeyError:
-        known = ", ".join(sorted(ENGINES))
-        raise ValueError(f"unknown engine {engine!r}; choose one of: {known}") from None
-    fitted = engine_class().fit(actuals, groups, assumptions)
+    fitted = engine_class(engine)().fit(actuals, groups, assumptions)
     return fitted.forecast(n_paths=n_paths, seed=seed, progress=progress, adjust=adjust)

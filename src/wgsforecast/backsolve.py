@@ -17,13 +17,13 @@ small next to the uncertainty of the rest: about ``sqrt(L x months)`` GE).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from wgsforecast.labels import label
+from wgsforecast.labels import label, labels_with_prefix
 from wgsforecast.periods import Lang, format_month, format_number, format_percent, parse_month
 
 if TYPE_CHECKING:
@@ -112,28 +112,22 @@ class RequiredLevel:
         return text
 
 
-_BACKSOLVE_KEYS = (
-    "measure",
-    "value",
-    "what",
-    "national",
-    "period",
-    "target",
-    "probability",
-    "required",
-    "current",
-    "projected",
-    "cap",
-    "above_cap",
-)
-
-
 def _texts(lang: Lang) -> dict[str, str]:
-    """This module's texts (kept in :data:`wgsforecast.labels.LABELS`) in ``lang``."""
-    return {key: label(f"backsolve_{key}", lang) for key in _BACKSOLVE_KEYS}
+    """This module's texts: the ``backsolve_*`` keys of :data:`wgsforecast.labels.LABELS`."""
+    return labels_with_prefix("backsolve_", lang)
 
 
-def _window(prognosis: Prognosis, start: Any, by: Any) -> tuple[pd.Period, pd.Period]:
+class _Window(NamedTuple):
+    """The months a required level applies to, and the probability asked for."""
+
+    start: pd.Period
+    by: pd.Period
+    months: int
+    probability: float
+
+
+def _window(prognosis: Prognosis, start: Any, by: Any, probability: float) -> _Window:
+    """Check and resolve the arguments the two back-solvers share."""
     first_future = prognosis.as_of + 1
     start_month = first_future if start is None else parse_month(start)
     by_month = prognosis.programme.deadline if by is None else parse_month(by)
@@ -144,13 +138,10 @@ def _window(prognosis: Prognosis, start: Any, by: Any) -> tuple[pd.Period, pd.Pe
         )
     if by_month < start_month:
         raise ValueError(f"by {by_month} is before start {start_month}; choose a later month")
-    return start_month, by_month
-
-
-def _check_probability(probability: float) -> float:
     if not 0 < probability <= 1:
         raise ValueError(f"probability must be in (0, 1]; got {probability!r}, e.g. 0.8")
-    return float(probability)
+    months = int((by_month - start_month).n) + 1
+    return _Window(start_month, by_month, months, float(probability))
 
 
 def _level(needed: FloatArray, probability: float) -> float:
@@ -189,9 +180,7 @@ def required_rate(
     >>> round(result.per_month)  # 52,284 GE left over 16 months
     3268
     """
-    start_month, by_month = _window(prognosis, start, by)
-    probability = _check_probability(probability)
-    months = int((by_month - start_month).n) + 1
+    start_month, by_month, months, probability = _window(prognosis, start, by, probability)
     before = prognosis.cumulative_at(start_month - 1)
     needed = (prognosis.programme.target_ge - before) / months
     position = prognosis.month_position(start_month)
@@ -252,15 +241,13 @@ def required_group_level(
     key = prognosis.groups.match(group)
     if key is None:
         raise KeyError(prognosis.groups.unknown_name_message(group))
-    start_month, by_month = _window(prognosis, start, by)
-    probability = _check_probability(probability)
+    start_month, by_month, months, probability = _window(prognosis, start, by, probability)
     if by_month > prognosis.months[-1]:
         raise ValueError(
             f"by {by_month} is beyond the prognosis horizon ({prognosis.months[-1]}); "
             "choose an earlier month or a longer horizon_months"
         )
     index = prognosis.groups.keys.index(key)
-    months = int((by_month - start_month).n) + 1
     own = np.cumsum(prognosis.ge[:, index, :], axis=1, dtype=np.float64)
     end = prognosis.month_position(by_month)
     begin = prognosis.month_position(start_month)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from wgsforecast.labels import label
+from wgsforecast.labels import label, labels_with_prefix
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
 
 if TYPE_CHECKING:
@@ -93,12 +93,9 @@ class FundingView:
         return "\n\n".join(parts) + "\n"
 
 
-_FUNDING_KEYS = ("measure", "done", "left", "cost", "intro", "no_price", "price", "deterministic")
-
-
 def _texts(lang: Lang) -> dict[str, str]:
-    """This module's texts (kept in :data:`wgsforecast.labels.LABELS`) in ``lang``."""
-    return {key: label(f"funding_{key}", lang) for key in _FUNDING_KEYS}
+    """This module's texts: the ``funding_*`` keys of :data:`wgsforecast.labels.LABELS`."""
+    return labels_with_prefix("funding_", lang)
 
 
 def funding_view(

@@ -493,3 +493,12 @@ LABELS: dict[str, dict[Lang, str]] = {
 def label(key: str, lang: Lang = "da") -> str:
     """Return the text for ``key`` in ``lang``; an unknown key is a programming error."""
     return LABELS[key][lang]
+
+
+def labels_with_prefix(prefix: str, lang: Lang = "da") -> dict[str, str]:
+    """Return every label whose key starts with ``prefix``, keyed without the prefix.
+
+    Modules with many texts of their own (scenarios, funding, ...) keep them under one
+    prefix in :data:`LABELS` and read them all at once with this.
+    """
+    return {k.removeprefix(prefix): v[lang] for k, v in LABELS.items() if k.startswith(prefix)}

@@ -828,9 +828,9 @@ def plot_vintages(comparison: VintageComparison, ax: Axes | None = None, lang: L
     """
     from matplotlib.ticker import FuncFormatter
 
-    from wgsforecast.plotting import _pyplot
+    from wgsforecast.plotting import pyplot
 
-    plt = _pyplot()
+    plt = pyplot()
     if ax is None:
         ax = plt.figure(figsize=(9.0, 5.0), layout="constrained").add_subplot()
     assert ax is not None

@@ -6,6 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from wgsforecast.commands._options import (
+    add_data_options,
+    add_output_options,
+    add_simulation_options,
+    check_paths,
+    load_data,
+)
+
 KEY_METRICS = (
     "abs_pct_error",
     "crps_pct",
@@ -30,9 +38,8 @@ def add_parser(subparsers: Any) -> None:
             "into --out. Defaults to the bundled (partly reconstructed) data."
         ),
     )
-    parser.add_argument("--actuals", type=Path, help="monthly GE per group (CSV or XLSX)")
-    parser.add_argument("--groups", type=Path, help="patient-group file (CSV or XLSX)")
-    parser.add_argument("--assumptions", type=Path, help="assumptions TOML file")
+    # No --as-of: all actuals are read, as the months after each origin are the truth.
+    add_data_options(parser)
     parser.add_argument(
         "--engines",
         nargs="+",
@@ -43,10 +50,8 @@ def add_parser(subparsers: Any) -> None:
         "--origins", nargs="+", metavar="MONTH", help="origins, e.g. 2022-03 (default: quarters)"
     )
     parser.add_argument("--horizon", type=int, default=36, help="months projected (36)")
-    parser.add_argument("--paths", type=int, default=500, help="sample paths per fit (500)")
-    parser.add_argument("--seed", type=int, default=0, help="random seed (0)")
-    parser.add_argument("--out", type=Path, default=Path("out"), help="output folder (out)")
-    parser.add_argument("--lang", choices=("da", "en"), default="da", help="language (da)")
+    add_simulation_options(parser, paths=500, seed=0, paths_help="sample paths per fit")
+    add_output_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -55,10 +60,9 @@ def run(args: argparse.Namespace) -> int:
     from wgsforecast.backtesting import DEFAULT_ENGINES, backtest
     from wgsforecast.engines import ENGINES
 
-    if args.paths < 1:
-        raise ValueError(f"--paths must be at least 1; got {args.paths}")
+    check_paths(args)
     engines = args.engines or [name for name in DEFAULT_ENGINES if name in ENGINES]
-    data = _load(args)
+    data = load_data(args)
     result = backtest(
         data.actuals,
         data.groups,
@@ -74,28 +78,6 @@ def run(args: argparse.Namespace) -> int:
     for path in written:
         print(f"wrote {path}")
     return 0
-
-
-def _load(args: argparse.Namespace) -> Any:
-    from wgsforecast.api import ProgrammeData, load_bundled
-    from wgsforecast.io import (
-        bundled_actuals_path,
-        bundled_assumptions_path,
-        bundled_groups_path,
-        read_actuals,
-        read_assumptions,
-        read_groups,
-    )
-
-    if args.actuals is None and args.groups is None and args.assumptions is None:
-        return load_bundled()
-    groups = read_groups(args.groups or bundled_groups_path())
-    assumptions = read_assumptions(args.assumptions or bundled_assumptions_path())
-    # All actuals are read (no as-of cut): the months after each origin are the truth.
-    actuals = read_actuals(args.actuals or bundled_actuals_path(), groups)
-    if args.actuals is None:
-        actuals.attrs["notes"] = ("reconstructed",)
-    return ProgrammeData(actuals, groups, assumptions)
 
 
 def _write(result: Any, out: Path, lang: Any) -> list[Path]:

@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from wgsforecast.periods import parse_month
+from wgsforecast.commands._options import (
+    add_data_options,
+    add_output_options,
+    add_simulation_options,
+    check_paths,
+    load_data,
+)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -22,19 +28,15 @@ def add_parser(subparsers: Any) -> None:
             "Defaults to the bundled (partly reconstructed) data."
         ),
     )
-    parser.add_argument("--actuals", type=Path, help="monthly GE per group (CSV or XLSX)")
-    parser.add_argument("--groups", type=Path, help="patient-group file (CSV or XLSX)")
-    parser.add_argument("--assumptions", type=Path, help="assumptions TOML file")
-    parser.add_argument("--as-of", type=parse_month, help="last complete month, e.g. 2023-02")
-    parser.add_argument("--out", type=Path, default=Path("out"), help="output folder (out)")
-    parser.add_argument("--lang", choices=("da", "en"), default="da", help="language (da)")
-    parser.add_argument(
-        "--engine",
-        help="engine of the evidence-based table (default: adoption when available; "
+    add_data_options(parser, as_of=True)
+    add_output_options(parser)
+    add_simulation_options(
+        parser,
+        paths=2000,
+        seed=2023,
+        engine_help="engine of the evidence-based table (default: adoption when available; "
         "'runrate' gives the published method only)",
     )
-    parser.add_argument("--paths", type=int, default=2000, help="sample paths (2000)")
-    parser.add_argument("--seed", type=int, default=2023, help="random seed (2023)")
     parser.add_argument(
         "--scenarios", type=Path, nargs="+", default=[], metavar="FILE", help="scenario files"
     )
@@ -46,40 +48,18 @@ def add_parser(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Build the report; print Table 1 and the list of files written."""
-    from wgsforecast.api import ProgrammeData, load_bundled
-    from wgsforecast.io import (
-        bundled_actuals_path,
-        bundled_assumptions_path,
-        bundled_groups_path,
-        read_actuals,
-        read_assumptions,
-        read_groups,
-    )
+    from wgsforecast.api import input_paths
     from wgsforecast.report import build_report
 
-    if args.paths < 1:
-        raise ValueError(f"--paths must be at least 1; got {args.paths}")
+    check_paths(args)
     if args.price_per_ge is not None and args.price_per_ge <= 0:
         raise ValueError(f"--price-per-ge must be positive; got {args.price_per_ge}")
     for path in args.scenarios:
         if not path.is_file():
             raise FileNotFoundError(f"scenario file {path} does not exist; check the path")
-    inputs = {
-        "actuals": args.actuals or bundled_actuals_path(),
-        "groups": args.groups or bundled_groups_path(),
-        "assumptions": args.assumptions or bundled_assumptions_path(),
-    }
-    if args.actuals is None and args.groups is None and args.assumptions is None:
-        data = load_bundled()
-    else:
-        groups = read_groups(inputs["groups"])
-        assumptions = read_assumptions(inputs["assumptions"])
-        actuals = read_actuals(inputs["actuals"], groups)
-        if args.actuals is None:
-            actuals.attrs["notes"] = ("reconstructed",)
-        data = ProgrammeData(actuals, groups, assumptions)
-    if args.as_of is not None:
-        data = ProgrammeData(data.actuals, data.groups, data.assumptions.with_as_of(args.as_of))
+    # The files read, for the report's provenance section.
+    inputs = input_paths(args.actuals, args.groups, args.assumptions)
+    data = load_data(args)
     result = build_report(
         data,
         args.out,

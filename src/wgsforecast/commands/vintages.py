@@ -6,6 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from wgsforecast.commands._options import (
+    add_data_options,
+    add_output_options,
+    add_simulation_options,
+    load_data,
+)
 from wgsforecast.periods import format_number
 
 
@@ -22,36 +28,17 @@ def add_parser(subparsers: Any) -> None:
 
     save = actions.add_parser("save", help="save a prognosis (refuses to overwrite)")
     save.add_argument("name", help="vintage name, e.g. 2023-06")
-    save.add_argument("--actuals", type=Path, help="monthly GE per group (default: bundled)")
-    save.add_argument("--groups", type=Path, help="patient-group file (default: bundled)")
-    save.add_argument("--assumptions", type=Path, help="assumptions TOML (default: bundled)")
-    save.add_argument("--engine", default="runrate", help="engine (runrate)")
-    save.add_argument("--paths", type=int, default=2000, help="sample paths (2000)")
-    save.add_argument("--seed", type=int, default=2023, help="random seed (2023)")
+    add_data_options(save)
+    add_simulation_options(
+        save, paths=2000, seed=2023, engine="runrate", engine_help="engine (runrate)"
+    )
 
     actions.add_parser("list", help="list the vintages")
 
     compare = actions.add_parser("compare", help="score vintages against actuals")
-    compare.add_argument("--actuals", type=Path, help="monthly GE per group (default: bundled)")
-    compare.add_argument("--groups", type=Path, help="patient-group file (default: bundled)")
-    compare.add_argument("--out", type=Path, default=Path("out"), help="output folder (out)")
-    compare.add_argument("--lang", choices=("da", "en"), default="da")
+    add_data_options(compare, assumptions=False)
+    add_output_options(compare)
     parser.set_defaults(func=run)
-
-
-def _data(args: argparse.Namespace) -> Any:
-    from wgsforecast.api import load_bundled
-    from wgsforecast.io import read_actuals, read_assumptions, read_groups
-
-    bundled = load_bundled()
-    groups = read_groups(args.groups) if args.groups else bundled.groups
-    actuals = read_actuals(args.actuals, groups) if args.actuals else bundled.actuals
-    assumptions = (
-        read_assumptions(args.assumptions)
-        if getattr(args, "assumptions", None)
-        else bundled.assumptions
-    )
-    return actuals, groups, assumptions
 
 
 def run(args: argparse.Namespace) -> int:
@@ -72,17 +59,21 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "save":
         from wgsforecast.api import forecast
 
-        actuals, groups, assumptions = _data(args)
+        data = load_data(args)
         prognosis = forecast(
-            actuals, groups, assumptions, engine=args.engine, n_paths=args.paths, seed=args.seed
+            data.actuals,
+            data.groups,
+            data.assumptions,
+            engine=args.engine,
+            n_paths=args.paths,
+            seed=args.seed,
         )
         path = vintages.save_vintage(prognosis, args.name, args.root)
         print(f"saved vintage {args.name} in {path}")
         return 0
-    actuals, _, _ = _data(args)
-    comparison = vintages.compare_vintages(actuals, root=args.root)
+    comparison = vintages.compare_vintages(load_data(args).actuals, root=args.root)
     from wgsforecast.io import atomic_path, atomic_write_text
-    from wgsforecast.plotting import _pyplot
+    from wgsforecast.plotting import pyplot
 
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -92,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
     figure: Any = ax.figure
     with atomic_path(out / "vintages.png") as part:
         figure.savefig(part, format="png", dpi=120, bbox_inches="tight")
-    _pyplot().close(figure)
+    pyplot().close(figure)
     for row in comparison.targets.to_dict("records"):
         months = row["error_months"]
         error = "" if months is None or months != months else f", error {int(months):+d} months"

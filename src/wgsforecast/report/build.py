@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wgsforecast.api import ProgrammeData, forecast
+from wgsforecast.api import ProgrammeData, engine_class, forecast
 from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.labels import label
 from wgsforecast.periods import (
@@ -164,7 +164,7 @@ def build_report(
     >>> result.html.name  # doctest: +SKIP
     'rapport.html'
     """
-    from wgsforecast.api import load_bundled
+    from wgsforecast.api import input_paths, load_bundled
 
     say = log or (lambda _: None)
     if lang not in ("da", "en"):
@@ -172,17 +172,7 @@ def build_report(
     if data is None:
         data = load_bundled()
         if inputs is None:
-            from wgsforecast.io import (
-                bundled_actuals_path,
-                bundled_assumptions_path,
-                bundled_groups_path,
-            )
-
-            inputs = {
-                "actuals": bundled_actuals_path(),
-                "groups": bundled_groups_path(),
-                "assumptions": bundled_assumptions_path(),
-            }
+            inputs = input_paths()
     with warnings.catch_warnings():
         # Groups that fell back to the pooled prior are flagged in the report's group table
         # and notes; a warning per group per engine run on the terminal would only be noise.
@@ -244,8 +234,8 @@ def collect(
     """
     from wgsforecast.engines import ENGINES
 
-    if engine is not None and engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; choose one of: {', '.join(sorted(ENGINES))}")
+    if engine is not None:
+        engine_class(engine)  # an unknown name fails here, before the slow runs
     log("forecasting with the published method (runrate) ...")
     published = forecast(data.actuals, data.groups, data.assumptions, engine=PUBLISHED_ENGINE)
     evidence_engine = engine or (EVIDENCE_ENGINE if EVIDENCE_ENGINE in ENGINES else None)
@@ -370,10 +360,10 @@ def headline(main: Prognosis, published: Prognosis, lang: Lang) -> dict[str, Any
 def headline_lines(content: ReportContent) -> list[str]:
     """The headline as sentences in the report's language."""
     h, lang = content.headline, content.lang
-    month = _month_text(h["target_month"], lang)
+    month = month_text(h["target_month"], lang)
     if h["target_low"] is not None:
         month += " " + label("report_interval", lang).format(
-            low=_month_text(h["target_low"], lang), high=_month_text(h["target_high"], lang)
+            low=month_text(h["target_low"], lang), high=month_text(h["target_high"], lang)
         )
     lines = [
         label("report_target_line", lang).format(
@@ -397,14 +387,15 @@ def headline_lines(content: ReportContent) -> list[str]:
     if content.evidence is not None:
         lines.append(
             label("report_published_method_line", lang).format(
-                month=_month_text(h["published_method_target"], lang),
+                month=month_text(h["published_method_target"], lang),
                 done=format_number(h["published_method_by_deadline"], lang),
             )
         )
     return lines
 
 
-def _month_text(month: pd.Period | None, lang: Lang) -> str:
+def month_text(month: pd.Period | None, lang: Lang) -> str:
+    """A month for the report's text, or "not reached" for ``None``."""
     return label("not_reached", lang) if month is None else format_month(month, lang)
 
 
@@ -689,7 +680,7 @@ FIGURE_ERRORS = (AttributeError, TypeError, NotImplementedError, ValueError)
 
 def _render_task(task: tuple[int, str]) -> bytes | str:
     """Draw plan ``task[0]`` and render it as ``task[1]``; an error comes back as text."""
-    from wgsforecast.plotting import _pyplot
+    from wgsforecast.plotting import pyplot
 
     index, fmt = task
     try:
@@ -700,7 +691,7 @@ def _render_task(task: tuple[int, str]) -> bytes | str:
         _freeze_date_ticks(fig)
         return _render(fig, fmt)
     finally:
-        _pyplot().close(fig)
+        pyplot().close(fig)
 
 
 def _freeze_date_ticks(fig: Any) -> None:

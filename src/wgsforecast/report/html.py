@@ -61,18 +61,18 @@ def _card(key: str, value: str, sub: str = "") -> str:
 
 
 def _headline(content: ReportContent) -> str:
-    from wgsforecast.report.build import _month_text
+    from wgsforecast.report.build import month_text
 
     h, lang = content.headline, content.lang
     interval = ""
     if h["target_low"] is not None:
         interval = label("report_interval", lang).format(
-            low=_month_text(h["target_low"], lang), high=_month_text(h["target_high"], lang)
+            low=month_text(h["target_low"], lang), high=month_text(h["target_high"], lang)
         )
     cards = [
         _card(
             label("report_card_target", lang).format(target=format_number(h["target_ge"], lang)),
-            _month_text(h["target_month"], lang),
+            month_text(h["target_month"], lang),
             interval,
         )
     ]

@@ -1,0 +1,255 @@
+"""Monthly GE by patient group: the stacked areas and one small panel per group."""
+
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from wgsforecast.labels import label
+from wgsforecast.periods import Lang
+from wgsforecast.plotting._marks import as_of_line, band
+from wgsforecast.plotting._style import (
+    BLUE,
+    GID_ACTUAL,
+    GID_AS_OF,
+    GID_CAP,
+    GID_PROJECTED,
+    GREY,
+    GROUP_COLOURS,
+    OTHER_COLOUR,
+    RED,
+    as_of_text,
+    check_lang,
+    column,
+    display_end,
+    first_active_month,
+    footnote,
+    format_axes,
+    in_window,
+    month_end,
+    month_start,
+    new_axes,
+    pyplot,
+    title,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from wgsforecast.prognosis import Prognosis
+
+
+def plot_monthly_by_group(
+    prognosis: Prognosis,
+    ax: Axes | None = None,
+    lang: Lang = "da",
+    top: int = 8,
+    *,
+    until: Any = None,
+) -> Axes:
+    """Draw monthly GE stacked by patient group, actual and projected.
+
+    Parameters
+    ----------
+    prognosis
+        The prognosis to draw (the mean over paths of each group's monthly GE).
+    ax
+        Axes to draw on; ``None`` creates a 9 x 5 inch figure.
+    lang
+        ``"da"`` (default) or ``"en"``.
+    top
+        How many of the largest groups (by GE in the window drawn) are named; the rest are
+        drawn as one layer, "Øvrige grupper" / "Other groups".
+    until
+        Last month to draw; ``None`` ends at the December after the target is reached.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        The axes drawn on; one filled layer per named group plus one for the rest.
+    """
+    lang = check_lang(lang)
+    if top < 1:
+        raise ValueError(f"top must be at least 1; got {top}")
+    ax = new_axes(ax)
+    end = display_end(prognosis, until)
+    monthly = in_window(prognosis.monthly(), end)
+    table = monthly.pivot(index="month", columns="group", values="ge")
+    table = table.reindex(columns=list(prognosis.groups.keys)).fillna(0.0)
+    first = first_active_month(table)
+    table = table[table.index >= first]
+    totals = table.sum().sort_values(ascending=False, kind="stable")
+    named = list(totals.index[:top])
+    rest = list(totals.index[top:])
+    layers: list[tuple[str, npt.NDArray[np.float64], str]] = []
+    for index, key in enumerate(named):
+        name = prognosis.groups[key].name(lang)
+        colour = GROUP_COLOURS[index % len(GROUP_COLOURS)]
+        layers.append((name, table[key].to_numpy(float), colour))
+    if rest:
+        layers.append(
+            (
+                label("plot_other_groups", lang),
+                table[rest].sum(axis=1).to_numpy(float),
+                OTHER_COLOUR,
+            )
+        )
+
+    # Steps, not lines: each value is a month's total, so it fills the whole month.
+    edges = np.append(month_start(table.index), month_end(table.index[-1:]))
+    base = np.zeros(len(table))
+    for name, values, colour in layers:
+        upper = base + values
+        ax.fill_between(
+            edges,
+            np.append(base, base[-1]),
+            np.append(upper, upper[-1]),
+            step="post",
+            color=colour,
+            linewidth=0,
+            label=textwrap.shorten(name, 55, placeholder=" …"),
+            gid=f"group:{name}",
+        )
+        base = upper
+    as_of_line(ax, prognosis, lang)
+    title(ax, label("plot_monthly_title", lang))
+    ax.set_ylabel(label("ge_per_month", lang))
+    ax.set_ylim(0, float(base.max()) * 1.1)
+    format_axes(ax, lang, first, end)
+    handles, labels = ax.get_legend_handles_labels()
+    # Reverse so the legend reads in the same order as the stack, top layer first.
+    ax.legend(
+        handles[::-1],
+        labels[::-1],
+        # A plain white box, so the as-of line does not run through long names.
+        frameon=True,
+        facecolor="white",
+        edgecolor="none",
+        framealpha=0.9,
+        fontsize=8,
+        loc="upper left",
+        bbox_to_anchor=(0.0, 0.94),
+    )
+    footnote(ax.figure, prognosis.data_notes, lang)
+    return ax
+
+
+def plot_group_ramps(
+    prognosis: Prognosis, lang: Lang = "da", ncols: int = 4, *, until: Any = None
+) -> Figure:
+    """Draw one small panel per patient group: monthly GE, actual and projected, and its cap.
+
+    Parameters
+    ----------
+    prognosis
+        The prognosis to draw; with more than one path each panel shows a P10–P90 band.
+    lang
+        ``"da"`` (default) or ``"en"``.
+    ncols
+        Panels per row.
+    until
+        Last month to draw; ``None`` ends at the December after the target is reached.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The figure, with exactly one axes per group (in registry order).
+    """
+    lang = check_lang(lang)
+    if ncols < 1:
+        raise ValueError(f"ncols must be at least 1; got {ncols}")
+    multi = prognosis.n_paths > 1
+    plt = pyplot()
+    keys = list(prognosis.groups.keys)
+    nrows = -(-len(keys) // ncols)
+    fig: Figure = plt.figure(figsize=(3.0 * ncols, 2.3 * nrows + 1.0), layout="constrained")
+    axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False).ravel()
+    free = [extra.get_subplotspec() for extra in axes[len(keys) :]]
+    for extra in axes[len(keys) :]:
+        fig.delaxes(extra)
+    end = display_end(prognosis, until)
+    monthly = in_window(prognosis.monthly(), end)
+    first = first_active_month(monthly.pivot(index="month", columns="group", values="ge"))
+    for ax, key in zip(axes, keys, strict=False):
+        group = prognosis.groups[key]
+        rows = monthly[(monthly["group"] == key) & (monthly["month"] >= first)]
+        actual = rows[rows["kind"] == "actual"]
+        projected = rows[rows["month"] >= prognosis.as_of]
+        if multi:
+            fan = in_window(prognosis.fan("monthly", quantiles=(0.1, 0.5, 0.9), group=key), end)
+            fan = fan[fan["month"] >= prognosis.as_of]
+            band(ax, month_start(fan["month"]), fan[column(0.1)], fan[column(0.9)], 0.1, 0.9, lang)
+        ax.plot(
+            month_start(actual["month"]),
+            actual["ge"].to_numpy(float),
+            color="black",
+            linewidth=1.3,
+            label=label("actual", lang),
+            gid=GID_ACTUAL,
+        )
+        ax.plot(
+            month_start(projected["month"]),
+            projected["ge"].to_numpy(float),
+            color=BLUE,
+            linewidth=1.5,
+            linestyle="--",
+            label=label("projected", lang)
+            + (" (" + label("plot_mean", lang).lower() + ")" if multi else ""),
+            gid=GID_PROJECTED,
+        )
+        cap = group.cap_per_month
+        ax.axhline(
+            cap,
+            color=RED,
+            linestyle="--",
+            linewidth=1.0,
+            label=label("plot_cap", lang),
+            gid=GID_CAP,
+        )
+        ax.axvline(
+            month_start([prognosis.as_of])[0],
+            color=GREY,
+            linestyle=":",
+            linewidth=0.9,
+            gid=GID_AS_OF,
+        )
+        ax.set_title(
+            textwrap.shorten(group.name(lang), 38, placeholder=" …"), fontsize=9, loc="left"
+        )
+        top = max(cap, float(np.nanmax(ax.dataLim.intervaly[1:]))) * 1.15
+        ax.set_ylim(0, top)
+        format_axes(ax, lang, first, end)
+        ax.tick_params(labelsize=8)
+    for index, ax in enumerate(axes[: len(keys)]):
+        # sharex hides tick labels above other panels; a panel with none below shows them.
+        if index + ncols >= len(keys):
+            ax.xaxis.set_tick_params(labelbottom=True)
+    handles, texts = axes[0].get_legend_handles_labels()
+    heading = label("plot_ramps_title", lang)
+    fig.suptitle(
+        f"{heading} ({as_of_text(prognosis, lang)})",
+        x=0.01,
+        ha="left",
+        fontsize=13,
+        fontweight="bold",
+    )
+    if free:
+        # The empty panel slots of the last row hold the legend (no extra axes, so the
+        # figure keeps exactly one axes per group).
+        box = free[0].get_position(fig)
+        fig.legend(
+            handles,
+            texts,
+            loc="center left",
+            bbox_to_anchor=(box.x0, (box.y0 + box.y1) / 2),
+            frameon=False,
+            fontsize=10,
+        )
+    else:
+        fig.legend(handles, texts, loc="outside lower center", ncols=len(handles), frameon=False)
+    footnote(fig, prognosis.data_notes, lang)
+    return fig

@@ -1,0 +1,223 @@
+"""Applying a scenario to the data: changed patient groups and the expected-value adjustment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from wgsforecast.exceptions import ConfigError
+from wgsforecast.models import PatientGroup
+from wgsforecast.scenarios.model import GroupOverrides, Scenario
+
+if TYPE_CHECKING:
+    from wgsforecast.api import ProgrammeData
+    from wgsforecast.engines import MeanAdjustment
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class AppliedScenario:
+    """A scenario applied to base data: the inputs to fit and the expected-value adjustment."""
+
+    scenario: Scenario
+    data: ProgrammeData
+    adjust: MeanAdjustment | None
+
+
+def apply_scenario(scenario: Scenario, base: ProgrammeData) -> AppliedScenario:
+    """Apply ``scenario`` to ``base``; see :meth:`Scenario.apply`."""
+    from wgsforecast.api import ProgrammeData
+
+    where = scenario.source or "(scenario in code)"
+    groups, assumptions, actuals = base.groups, base.assumptions, base.actuals
+    known = actuals[actuals["month"] <= assumptions.as_of]
+    data_start: pd.Period = known["month"].min()
+    first_month: dict[str, pd.Period] = {
+        str(k): v for k, v in known.groupby("group")["month"].min().items()
+    }
+    horizon = assumptions.horizon_months
+    future_first = assumptions.as_of + 1
+
+    overrides: dict[str, tuple[str, GroupOverrides]] = {}
+    for name, own in scenario.groups.items():
+        key = groups.match(name)
+        if key is None:
+            raise ConfigError(f"{where}: groups.{name}: {groups.unknown_name_message(name)}")
+        if key in overrides:
+            raise ConfigError(
+                f"{where}: groups.{name}: the same group as groups.{overrides[key][0]}; "
+                "merge the two tables"
+            )
+        overrides[key] = (name, own)
+
+    changed: list[PatientGroup] = []
+    shifts = np.zeros(len(groups), dtype=np.int64)
+    ceilings = np.full(len(groups), np.inf)
+    multiplier = np.ones((len(groups), horizon))
+    for index, group in enumerate(groups):
+        name, own = overrides.get(group.key, ("", GroupOverrides()))
+        # Where a shift came from, for error messages: the group's table or [all].
+        table = f"groups.{name}" if own.go_live_shift_months is not None else "all"
+        effective = own.merged_over(scenario.all_groups)
+        if effective.is_empty:
+            continue
+        live = group.key in first_month
+        new_group, shift = _changed_group(
+            group, effective, live, data_start, first_month, where, table
+        )
+        if new_group is not group:
+            changed.append(new_group)
+            group = new_group
+        shifts[index] = shift
+        if effective.plateau_share is not None:
+            # Engines that fit their own ramps ignore ramp.target_share: the plateau is
+            # also a ceiling on the expected monthly GE, so it binds for every engine.
+            ceilings[index] = effective.plateau_share * group.declared_per_year / 12
+        if effective.level is not None:
+            start = max((effective.level.from_month - future_first).n, 0)
+            multiplier[index, start:] *= effective.level.factor
+        for month in effective.pause or ():
+            position = (month - future_first).n
+            if 0 <= position < horizon:  # months outside the projection cannot change
+                multiplier[index, position] = 0.0
+
+    new_groups = groups.replace(changed) if changed else groups
+    programme_changes = {k: v for k, v in scenario.programme if v is not None}
+    new_assumptions = assumptions
+    if programme_changes:
+        programme = assumptions.programme.model_copy(update=programme_changes)
+        new_assumptions = assumptions.model_copy(update={"programme": programme})
+    adjust = None
+    if shifts.any() or np.isfinite(ceilings).any() or (multiplier != 1.0).any():
+        adjust = _adjustment(shifts, ceilings, multiplier)
+    data = ProgrammeData(base.actuals, new_groups, new_assumptions)
+    return AppliedScenario(scenario, data, adjust)
+
+
+def _changed_group(
+    group: PatientGroup,
+    change: GroupOverrides,
+    live: bool,
+    data_start: pd.Period,
+    first_month: Mapping[str, pd.Period],
+    where: str,
+    table: str,
+) -> tuple[PatientGroup, int]:
+    """Return the changed group and the shift to apply to its projection (live groups)."""
+    update: dict[str, Any] = {}
+    ramp_update: dict[str, Any] = {}
+    if change.declared_per_year is not None:
+        update["declared_per_year"] = change.declared_per_year
+    elif change.declared_factor is not None:
+        update["declared_per_year"] = group.declared_per_year * change.declared_factor
+    if change.cap_share is not None:
+        update["cap_share"] = change.cap_share
+    if change.ramp_months is not None:
+        ramp_update["months"] = change.ramp_months
+    if change.plateau_share is not None:
+        ramp_update["target_share"] = change.plateau_share
+    shift = change.go_live_shift_months or 0
+    projection_shift = 0
+    if shift:
+        key = f"{where}: {table}.go_live_shift_months"
+        start = group.go_live if group.go_live is not None else first_month.get(group.key)
+        if start is None:
+            raise ConfigError(
+                f"{key}: group {group.key!r} has no go-live month and no data, so there is "
+                "nothing to shift; give it a go_live month in the patient-group file"
+            )
+        if start + shift < data_start:
+            raise ConfigError(
+                f"{key}: a shift of {shift} months moves the go-live of {group.key!r} from "
+                f"{start} to {start + shift}, before the data start in {data_start}; use a "
+                f"shift of at least {(data_start - start).n}"
+            )
+        if live:
+            projection_shift = shift
+        else:
+            update["go_live"] = start + shift
+            if group.ramp.start is not None:
+                ramp_update["start"] = group.ramp.start + shift
+    if ramp_update:
+        update["ramp"] = group.ramp.model_copy(update=ramp_update)
+    if not update:  # only the timing of a live group moves: the model stays as it is
+        return group, projection_shift
+    return group.model_copy(update=update), projection_shift
+
+
+def shift_projection(values: npt.NDArray[np.floating], months: int) -> npt.NDArray[np.floating]:
+    """Move the rise of projected monthly values ``months`` later (+) or earlier (-).
+
+    ``values`` is ``[path, horizon]``. Each month is scaled by how far the running maximum
+    (the envelope of the rise) had got ``months`` earlier (later): for a projection that
+    only rises - the planned ramps of the published method - this is exactly the
+    projection moved in time, holding the first value at the front (later) or the last
+    value at the end (earlier). Two consequences of using the envelope, on purpose:
+
+    * month-of-year effects stay on their calendar months (a delayed ramp does not move
+      the July dip), and a plateau stays where it is;
+    * a later start never raises any month and an earlier one never lowers any, so
+      delaying onboarding can never make the target come earlier on any path.
+
+    A projection that only falls (a group above its plateau) has a flat envelope and is
+    left unchanged.
+
+    Examples
+    --------
+    >>> shift_projection(np.array([[1.0, 2.0, 3.0, 4.0]]), 2)
+    array([[1., 1., 1., 2.]])
+    >>> shift_projection(np.array([[1.0, 2.0, 3.0, 4.0]]), -1)
+    array([[2., 3., 4., 4.]])
+    """
+    horizon = values.shape[-1]
+    k = min(abs(months), horizon)
+    if k == 0:
+        return values.copy()
+    envelope = np.maximum.accumulate(values, axis=-1)
+    if months > 0:
+        moved = np.concatenate(
+            [np.repeat(envelope[..., :1], k, axis=-1), envelope[..., : horizon - k]], axis=-1
+        )
+    else:
+        moved = np.concatenate(
+            [envelope[..., k:], np.repeat(envelope[..., -1:], k, axis=-1)], axis=-1
+        )
+    positive = envelope > 0
+    ratio = np.divide(moved, envelope, out=np.ones(envelope.shape), where=positive)
+    result: npt.NDArray[np.floating] = values * ratio
+    if months < 0:
+        # Nothing to scale where the projection is still zero: take the later value itself.
+        pure = np.concatenate([values[..., k:], np.repeat(values[..., -1:], k, axis=-1)], axis=-1)
+        result = np.where(positive, np.maximum(result, values), pure)
+    else:
+        result = np.minimum(result, values)  # guards against rounding in the ratio
+    return result.astype(values.dtype, copy=False)
+
+
+def _adjustment(
+    shifts: npt.NDArray[np.int64], ceilings: FloatArray, multiplier: FloatArray
+) -> Callable[[npt.NDArray[np.floating]], npt.NDArray[np.floating]]:
+    shifted = np.flatnonzero(shifts)
+    capped = bool(np.isfinite(ceilings).any())
+    scaled = not bool((multiplier == 1.0).all())
+
+    def adjust(expected: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
+        out = expected.copy()
+        for index in shifted:
+            out[:, index, :] = shift_projection(expected[:, index, :], int(shifts[index]))
+        if capped:
+            np.minimum(out, ceilings[None, :, None].astype(out.dtype), out=out)
+        if scaled:
+            out *= multiplier[None, :, :].astype(out.dtype)
+        return out
+
+    return adjust
+
+
+# --------------------------------------------------------------------------- comparison

@@ -1,0 +1,314 @@
+"""Comparing the baseline and scenarios: :func:`compare_scenarios` and its result."""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from wgsforecast.api import engine_class
+from wgsforecast.labels import label, labels_with_prefix
+from wgsforecast.periods import Lang, format_month, format_number, format_percent, month_range
+from wgsforecast.scenarios.model import BASELINE, Scenario, check_unique
+from wgsforecast.scenarios.runs import QUANTILES, Run, ScenarioOutcome, batches, run_batch
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from wgsforecast.api import ProgrammeData
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioComparison:
+    """The baseline and every scenario, run on the same random numbers.
+
+    The first outcome is the baseline. Use :meth:`table` for numbers, :meth:`to_markdown`
+    for a report, :meth:`plot_fans` and :meth:`plot_shifts` for figures.
+    """
+
+    outcomes: tuple[ScenarioOutcome, ...]
+    months: pd.PeriodIndex
+    as_of: pd.Period
+    period_labels_da: tuple[str, ...]
+    period_labels_en: tuple[str, ...]
+    engine: str
+    n_paths: int
+    seed: int
+    data_notes: tuple[str, ...] = ()
+    price_per_ge: float | None = None
+    currency: str = "DKK"
+    descriptions: Mapping[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def baseline(self) -> ScenarioOutcome:
+        """The baseline outcome."""
+        return self.outcomes[0]
+
+    def __getitem__(self, name: str) -> ScenarioOutcome:
+        for outcome in self.outcomes:
+            if outcome.name == name:
+                return outcome
+        names = [o.name for o in self.outcomes]
+        close = difflib.get_close_matches(name, names, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise KeyError(f"no scenario {name!r}{hint} (scenarios: {', '.join(names)})")
+
+    def _month(self, position: float) -> pd.Period | None:
+        return None if not np.isfinite(position) else self.months[int(position)]
+
+    def path_shifts(self, name: str) -> FloatArray:
+        """Per path, how many months later (positive) the scenario reaches the target.
+
+        Paths where either run does not reach the target within the horizon are NaN.
+        """
+        base = self.baseline.target_positions.astype(np.float64)
+        other = self[name].target_positions.astype(np.float64)
+        result = other - base
+        result[(base < 0) | (other < 0)] = np.nan
+        return result
+
+    def table(self, lang: Lang = "da") -> pd.DataFrame:
+        """One row per scenario (baseline first): numbers, for CSV files and code.
+
+        Columns: ``scenario``, ``label``, target month at ``p10``/``p50``/``p90`` (``None``
+        when not reached within the horizon), ``shift_p50_months`` (scenario P50 minus
+        baseline P50), ``p_by_deadline`` and ``p_change`` (percentage points / 100), then
+        per table period the cumulative GE at P50, P10 and P90, and - when a price per GE
+        was given - the cost of the GE left after the deadline at P50, P10 and P90; last
+        ``data_notes`` (``reconstructed`` for the bundled data).
+        """
+        base_q = self.baseline.target_position_quantiles()
+        labels = self.period_labels_da if lang == "da" else self.period_labels_en
+        rows = []
+        for outcome in self.outcomes:
+            positions = outcome.target_position_quantiles()
+            row: dict[str, object] = {"scenario": outcome.name, "label": outcome.label(lang)}
+            for q, position in zip(QUANTILES, positions, strict=True):
+                month = self._month(position)
+                row[f"target_p{round(100 * q)}"] = None if month is None else str(month)
+            shift = positions[1] - base_q[1]
+            row["shift_p50_months"] = shift if np.isfinite(shift) else np.nan
+            row["p_by_deadline"] = outcome.p_by_deadline
+            row["p_change"] = outcome.p_by_deadline - self.baseline.p_by_deadline
+            for column, name in enumerate(labels):
+                for q_index, q in ((1, 50), (0, 10), (2, 90)):
+                    row[f"{name} p{q}"] = outcome.period_quantiles[q_index, column]
+            if self.price_per_ge is not None:
+                left = np.maximum(outcome.target_ge - outcome.done_by_deadline, 0.0)
+                cost = np.quantile(left * self.price_per_ge, QUANTILES)
+                for q_index, q in ((1, 50), (0, 10), (2, 90)):
+                    row[f"cost_left_p{q}"] = float(cost[q_index])
+            row["data_notes"] = "; ".join(self.data_notes)
+            rows.append(row)
+        return pd.DataFrame.from_records(rows)
+
+    def to_markdown(self, lang: Lang = "da") -> str:
+        """A Markdown table for reports, with Danish number formats by default."""
+        words = texts(lang)
+        base_q = self.baseline.target_position_quantiles()
+        labels = self.period_labels_da if lang == "da" else self.period_labels_en
+        header = [
+            words["scenario"],
+            words["target_p50"],
+            words["target_interval"],
+            words["shift"],
+            words["p_deadline"],
+            *(f"{name} (P50 [P10-P90])" for name in labels),
+        ]
+        if self.price_per_ge is not None:
+            header.append(words["cost"].format(currency=self.currency))
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        for outcome in self.outcomes:
+            positions = outcome.target_position_quantiles()
+            shift = positions[1] - base_q[1]
+            shift_text = (
+                "-"
+                if outcome is self.baseline
+                else (f"{shift:+.0f}" if np.isfinite(shift) else words["na"])
+            )
+            change = outcome.p_by_deadline - self.baseline.p_by_deadline
+            p_text = format_percent(outcome.p_by_deadline, lang)
+            if outcome is not self.baseline:
+                points = format_number(100 * abs(change), lang)
+                p_text += f" ({'+' if change >= 0 else '-'}{points} {words['pp']})"
+            cells = [
+                outcome.label(lang),
+                self.month_text(positions[1], lang),
+                f"{self.month_text(positions[0], lang)} - {self.month_text(positions[2], lang)}",
+                shift_text,
+                p_text,
+            ]
+            for column in range(len(labels)):
+                p10, p50, p90 = outcome.period_quantiles[:, column]
+                cells.append(
+                    f"{_num(p50, lang)} [{_num(p10, lang)}-{_num(p90, lang)}]"
+                    if np.isfinite(p50)
+                    else words["na"]
+                )
+            if self.price_per_ge is not None:
+                left = np.maximum(outcome.target_ge - outcome.done_by_deadline, 0.0)
+                cost = np.quantile(left * self.price_per_ge, QUANTILES)
+                cells.append(f"{_num(cost[1], lang)} [{_num(cost[0], lang)}-{_num(cost[2], lang)}]")
+            lines.append("| " + " | ".join(cells) + " |")
+        notes = [self.method_note(lang)]
+        described = [
+            (o.label(lang), self.descriptions.get((o.name, lang), "")) for o in self.outcomes
+        ]
+        bullets = [f"- {name}: {text}" for name, text in described if text]
+        if bullets:
+            notes.append("\n".join(bullets))
+        if "reconstructed" in self.data_notes:
+            notes.append(label("reconstructed", lang))
+        return "\n".join(lines) + "\n\n" + "\n\n".join(notes) + "\n"
+
+    def month_text(self, position: float, lang: Lang) -> str:
+        """The month at a position (``inf``: "not reached"), formatted."""
+        month = self._month(position)
+        return texts(lang)["not_reached"] if month is None else format_month(month, lang)
+
+    def plot_fans(self, ax: Axes | None = None, lang: Lang = "da") -> Axes:
+        """Cumulative GE per scenario: the median line and the P10-P90 band, with the target."""
+        from wgsforecast.scenarios.plots import plot_fans
+
+        return plot_fans(self, ax, lang)
+
+    def plot_shifts(self, ax: Axes | None = None, lang: Lang = "da") -> Axes:
+        """Bar chart: months the median target month moves in each scenario (+ = later)."""
+        from wgsforecast.scenarios.plots import plot_shifts
+
+        return plot_shifts(self, ax, lang)
+
+    def method_note(self, lang: Lang) -> str:
+        """Engine, number of paths and seed, for notes under tables and figures."""
+        key = "method" if self.n_paths > 1 else "method_deterministic"
+        return texts(lang)[key].format(
+            engine=self.engine, paths=format_number(self.n_paths, lang), seed=self.seed
+        )
+
+
+def _num(value: float, lang: Lang) -> str:
+    return format_number(value, lang) if np.isfinite(value) else "-"
+
+
+def texts(lang: Lang) -> dict[str, str]:
+    """The comparison's texts: the ``scenario_*`` keys of :data:`wgsforecast.labels.LABELS`."""
+    return labels_with_prefix("scenario_", lang)
+
+
+def compare_scenarios(
+    base: ProgrammeData,
+    scenarios: Sequence[Scenario],
+    engine: str = "adoption",
+    n_paths: int = 10_000,
+    seed: int = 2023,
+    price_per_ge: float | None = None,
+    currency: str = "DKK",
+    progress: bool | None = False,
+    workers: int | None = 1,
+) -> ScenarioComparison:
+    """Run the baseline and every scenario on the same random numbers and compare them.
+
+    Parameters
+    ----------
+    base
+        The base data (e.g. :func:`wgsforecast.load_bundled`).
+    scenarios
+        Scenarios to compare (names must be unique and not ``"baseline"``).
+    engine
+        Engine name (``"adoption"`` by default; ``"runrate"`` is the published method).
+    n_paths
+        Sample paths per run (ignored by deterministic engines).
+    seed
+        One seed for every run, so the runs share their random numbers.
+    price_per_ge
+        Optional price of one GE; adds the cost of the GE left after the deadline. No
+        default price is assumed.
+    currency
+        Currency of ``price_per_ge``, shown in labels.
+    progress
+        Show progress bars of the engine runs.
+    workers
+        Processes to run scenarios in (``None``: one per CPU). Scenarios that leave the
+        patient groups unchanged share the baseline's fit; the others are fitted anew, and
+        those fits run in parallel. Results do not depend on the number of workers.
+
+    Returns
+    -------
+    ScenarioComparison
+        Baseline first, then the scenarios in the order given.
+
+    Raises
+    ------
+    ConfigError
+        If a scenario does not fit the base data (unknown group, bad shift); every scenario
+        is checked before any run starts.
+
+    Examples
+    --------
+    >>> import wgsforecast as wf
+    >>> data = wf.load_bundled()
+    >>> later = Scenario(groups={"udbredt-uhelbredelig-kraeft": {"go_live_shift_months": 6}})
+    >>> comparison = compare_scenarios(data, [later], engine="runrate")
+    >>> float(comparison.table()["shift_p50_months"].iloc[1]) >= 0
+    True
+    """
+    if price_per_ge is not None and not (np.isfinite(price_per_ge) and price_per_ge > 0):
+        raise ValueError(f"price_per_ge must be a positive number; got {price_per_ge!r}")
+    engine_class(engine)
+    check_unique(scenarios)
+    for scenario in scenarios:  # fail fast, before the slow runs
+        scenario.apply(base)
+    texts_da, texts_en = texts("da"), texts("en")
+    runs: list[Run] = [(None, BASELINE, texts_da["baseline"], texts_en["baseline"])]
+    runs += [(s, s.name, s.label("da"), s.label("en")) for s in scenarios]
+    groups_of_runs = batches(base, runs)
+    arguments = (engine, n_paths, seed, progress)
+    n_workers = min(workers or os.cpu_count() or 1, len(groups_of_runs))
+    if n_workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ProcessPoolExecutor(n_workers, mp_context=context) as pool:
+            # Largest batch first, so the pool's two queues end at about the same time.
+            order = sorted(range(len(groups_of_runs)), key=lambda i: -len(groups_of_runs[i]))
+            futures = {
+                i: pool.submit(run_batch, base, groups_of_runs[i], *arguments) for i in order
+            }
+            done = [futures[i].result() for i in range(len(groups_of_runs))]
+    else:
+        done = [run_batch(base, batch, *arguments) for batch in groups_of_runs]
+    by_name = {outcome.name: outcome for batch in done for outcome in batch}
+    outcomes = [by_name[name] for _, name, _, _ in runs]
+    known = base.actuals[base.actuals["month"] <= base.assumptions.as_of]
+    months = month_range(known["month"].min(), base.assumptions.horizon_end)
+    periods = base.assumptions.programme.table_periods
+    return ScenarioComparison(
+        outcomes=tuple(outcomes),
+        months=months,
+        as_of=base.assumptions.as_of,
+        period_labels_da=tuple(p.label("da") for p in periods),
+        period_labels_en=tuple(p.label("en") for p in periods),
+        engine=engine,
+        n_paths=int(outcomes[0].target_positions.size),
+        seed=seed,
+        data_notes=tuple(base.actuals.attrs.get("notes", ())),
+        price_per_ge=price_per_ge,
+        currency=currency,
+        descriptions={
+            (s.name, lang): s.scenario.description_da if lang == "da" else s.scenario.description_en
+            for s in scenarios
+            for lang in ("da", "en")
+        },
+    )
+
+
+# --------------------------------------------------------------------------- tornado

@@ -1,0 +1,160 @@
+"""Running scenarios on common random numbers and reducing each run to its outcome."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from wgsforecast.api import engine_class
+from wgsforecast.periods import Lang
+from wgsforecast.scenarios.model import Scenario
+
+if TYPE_CHECKING:
+    from wgsforecast.api import ProgrammeData
+    from wgsforecast.engines import Engine
+    from wgsforecast.prognosis import Prognosis
+
+FloatArray = npt.NDArray[np.float64]
+QUANTILES: tuple[float, float, float] = (0.1, 0.5, 0.9)
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioOutcome:
+    """What one scenario run gives, reduced to what comparisons need.
+
+    Attributes
+    ----------
+    target_positions
+        Per path, the month position where the target is reached (-1: not in the horizon).
+    cumulative_quantiles
+        National cumulative GE per month at P10, P50 and P90, shape ``[3, month]``.
+    period_quantiles
+        Cumulative GE at the end of each table period at P10, P50, P90, ``[3, period]``.
+    done_by_deadline
+        Cumulative GE at the end of the deadline month, per path.
+    """
+
+    name: str
+    label_da: str
+    label_en: str
+    target_ge: int
+    deadline: pd.Period
+    target_positions: npt.NDArray[np.int64]
+    cumulative_quantiles: FloatArray
+    period_quantiles: FloatArray
+    done_by_deadline: FloatArray
+
+    def label(self, lang: Lang = "da") -> str:
+        """The scenario's label in the language asked for."""
+        return self.label_da if lang == "da" else self.label_en
+
+    @property
+    def p_by_deadline(self) -> float:
+        """Share of paths that reach the target by the end of the deadline month."""
+        return float(np.mean(self.done_by_deadline >= self.target_ge))
+
+    def target_position_quantiles(self) -> list[float]:
+        """Month positions at P10, P50, P90 (``inf``: not reached within the horizon)."""
+        positions = self.target_positions.astype(np.float64)
+        positions[positions < 0] = np.inf
+        return [float(np.quantile(positions, q, method="inverted_cdf")) for q in QUANTILES]
+
+
+def _outcome(prognosis: Prognosis, name: str, label_da: str, label_en: str) -> ScenarioOutcome:
+    programme = prognosis.programme
+    periods = prognosis.period_paths()["cumulative"]
+    with np.errstate(invalid="ignore"):
+        period_q = np.quantile(periods, QUANTILES, axis=0)
+    return ScenarioOutcome(
+        name=name,
+        label_da=label_da,
+        label_en=label_en,
+        target_ge=programme.target_ge,
+        deadline=programme.deadline,
+        target_positions=prognosis.target_positions.copy(),
+        cumulative_quantiles=np.quantile(prognosis.cumulative_paths, QUANTILES, axis=0),
+        period_quantiles=period_q,
+        done_by_deadline=prognosis.cumulative_at(programme.deadline).copy(),
+    )
+
+
+def run_scenario(
+    base: ProgrammeData,
+    scenario: Scenario | None,
+    engine: str = "adoption",
+    n_paths: int = 10_000,
+    seed: int | None = 2023,
+    progress: bool | None = False,
+) -> Prognosis:
+    """Forecast one scenario (``None``: the baseline) with the given seed.
+
+    Runs that share ``seed`` share their random numbers, so their difference is the
+    scenario's effect.
+    """
+    if seed is None:
+        raise ValueError("scenarios need a fixed seed to share random numbers; pass seed=2023")
+    data, adjust = base, None
+    if scenario is not None:
+        applied = scenario.apply(base)
+        data, adjust = applied.data, applied.adjust
+    fitted = engine_class(engine)().fit(data.actuals, data.groups, data.assumptions)
+    return fitted.forecast(n_paths=n_paths, seed=seed, progress=progress, adjust=adjust)
+
+
+Run = tuple["Scenario | None", str, str, str]
+"""One run: the scenario (``None``: the baseline), its name and Danish and English labels."""
+
+
+def run_batch(
+    base: ProgrammeData,
+    runs: Sequence[Run],
+    engine: str,
+    n_paths: int,
+    seed: int,
+    progress: bool | None,
+) -> list[ScenarioOutcome]:
+    """Run scenarios that share one fit: fit once, forecast each with its adjustment.
+
+    Only scenarios whose patient groups are unchanged share the fit; a change of the
+    programme (target, deadline) does not touch what engines fit, so it reuses the fit too.
+    """
+    fitted: Engine | None = None
+    results: list[ScenarioOutcome] = []
+    for scenario, name, label_da, label_en in runs:
+        applied = scenario.apply(base) if scenario is not None else None
+        data = applied.data if applied is not None else base
+        if fitted is None:
+            fitted = engine_class(engine)().fit(data.actuals, data.groups, data.assumptions)
+        engine_now = fitted
+        if data.assumptions != fitted.assumptions_:
+            engine_now = copy.copy(fitted)
+            engine_now.assumptions_ = data.assumptions
+        prognosis = engine_now.forecast(
+            n_paths=n_paths,
+            seed=seed,
+            progress=progress,
+            adjust=applied.adjust if applied is not None else None,
+        )
+        results.append(_outcome(prognosis, name, label_da, label_en))
+        del prognosis  # the paths are large; keep only the summaries
+    return results
+
+
+def batches(base: ProgrammeData, runs: Sequence[Run]) -> list[list[Run]]:
+    """Group runs by the fit they need (the baseline's, or their own)."""
+    shared: list[Run] = []
+    own: list[list[Run]] = []
+    for run in runs:
+        scenario = run[0]
+        same = scenario is None or scenario.apply(base).data.groups is base.groups
+        if same:
+            shared.append(run)
+        else:
+            own.append([run])
+    return [shared, *own]
