@@ -11,8 +11,12 @@ deterministic stand-in that honours every public anchor (item 112/23 and the pre
 * a ramp after go-live toward an assumed level in early 2023, dips in July and December, and
   fixed-seed Poisson noise.
 
-Each anchor segment (Oct 2020-May 2022, Jun-Dec 2022, Jan-Feb 2023) is scaled to its exact
-total and rounded with the largest-remainder method, so the anchors hold to the unit.
+The smooth shape is first multiplied by a factor that changes continuously over time (linear
+between one knot per anchor segment), solved so that each segment (Oct 2020-May 2022, Jun-Dec
+2022, Jan-Feb 2023) gets its public total; a factor per segment instead would put artificial
+jumps at the segment borders, which a fitted model would then read as a seasonal effect. After
+the noise, each segment is rescaled to its exact total and rounded with the largest-remainder
+method, so the anchors hold to the unit.
 
 Run from the repository root::
 
@@ -79,6 +83,34 @@ def expected_counts(groups: pd.DataFrame, months: pd.PeriodIndex) -> pd.DataFram
     return table
 
 
+def smooth_anchor_factor(expected: pd.Series) -> pd.Series:
+    """A factor per month, linear between knots at the segment middles, that gives each
+    anchor segment its public total when multiplied into the national ``expected`` counts."""
+    months = expected.index
+    position = np.arange(len(months), dtype=float)
+    bounds, start = [], 0
+    for end, _ in SEGMENTS:
+        stop = (end - FIRST_MONTH).n + 1
+        bounds.append((start, stop))
+        start = stop
+    knots = np.array([(lo + hi - 1) / 2 for lo, hi in bounds])
+    # weights[k, m]: share of knot k's value in month m's factor (linear interpolation,
+    # constant beyond the outer knots)
+    weights = np.array(
+        [np.interp(position, knots, np.eye(len(knots))[k]) for k in range(len(knots))]
+    )
+    system = np.array(
+        [
+            [(expected.to_numpy() * weights[k])[lo:hi].sum() for k in range(len(knots))]
+            for lo, hi in bounds
+        ]
+    )
+    values = np.linalg.solve(system, np.array([total for _, total in SEGMENTS], dtype=float))
+    if np.any(values <= 0):
+        raise ValueError(f"the anchors need a non-positive scale factor: {values}")
+    return pd.Series(values @ weights, index=months)
+
+
 def largest_remainder(values: np.ndarray, total: int) -> np.ndarray:
     """Round non-negative values to integers that add up to exactly ``total``."""
     scaled = values * total / values.sum()
@@ -94,6 +126,7 @@ def reconstruct() -> pd.DataFrame:
     groups = pd.read_csv(GROUPS_CSV).set_index("key")
     months = pd.period_range(FIRST_MONTH, LAST_MONTH, freq="M")
     expected = expected_counts(groups, months)
+    expected = expected.mul(smooth_anchor_factor(expected.sum(axis=1)), axis=0)
     rng = np.random.default_rng(SEED)
     noisy = pd.DataFrame(
         rng.poisson(expected.to_numpy() * 10) / 10 + (expected.to_numpy() > 0) * 0.5,

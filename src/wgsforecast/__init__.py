@@ -9,7 +9,7 @@ Examples
 >>> data = wf.load_bundled()
 >>> prognosis = wf.forecast(data.actuals, data.groups, data.assumptions)
 >>> int(prognosis.yearly_table().loc["Total antal genomækvivalenter", "Medio 2024"])
-34177
+34260
 """
 
 from __future__ import annotations

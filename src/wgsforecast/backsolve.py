@@ -236,7 +236,7 @@ def required_group_level(
     >>> prognosis = wf.forecast(data.actuals, data.groups, data.assumptions)
     >>> result = required_group_level(prognosis, "udbredt-uhelbredelig-kraeft")
     >>> round(result.per_month), result.exceeds_cap
-    (1650, False)
+    (1642, False)
     """
     key = prognosis.groups.match(group)
     if key is None:

@@ -128,7 +128,7 @@ def funding_view(
     >>> data = wf.load_bundled()
     >>> view = funding_view(wf.forecast(data.actuals, data.groups, data.assumptions))
     >>> round(view.left[0.5])
-    25823
+    25740
     >>> view.cost is None
     True
     """
