@@ -162,3 +162,33 @@ def test_module_and_console_script_agree() -> None:
     via_script = subprocess.run([script, "--version"], capture_output=True, text=True)
     assert via_module.stdout == via_script.stdout
     assert via_module.stdout.startswith("wgsforecast ")
+
+
+def test_bad_as_of_month_says_how_to_write_one(tmp_path: Path) -> None:
+    from wgsforecast.io import bundled_actuals_path
+
+    result = run_cli("validate", bundled_actuals_path(), "--as-of", "2023-13")
+    assert result.returncode == EXIT_USER_ERROR
+    assert "'2023-13' is not a month; write it as 2023-02" in result.stderr
+
+
+def test_as_of_after_the_last_data_month_is_refused(tmp_path: Path) -> None:
+    result = run_cli("report", "--as-of", "2023-06", "--engine", "runrate", "--out", tmp_path)
+    assert result.returncode == EXIT_USER_ERROR
+    assert "Traceback" not in result.stderr
+    assert "the actuals end in 2023-02 but the as-of month is 2023-06" in result.stderr
+
+
+def test_unquoted_year_in_assumptions_is_not_read_as_an_excel_date(tmp_path: Path) -> None:
+    path = tmp_path / "antagelser.toml"
+    path.write_text('[prognosis]\nas_of = "2023-02"\n[programme]\ndeadline = 2024\n')
+    result = run_cli("validate", path)
+    assert result.returncode == EXIT_USER_ERROR
+    assert "deadline" in result.stderr
+    assert "put the month in quotes" in result.stderr
+
+
+def test_debug_flag_shows_the_traceback(tmp_path: Path) -> None:
+    result = run_cli("--debug", "validate", tmp_path / "findes-ikke.csv")
+    assert result.returncode != 0
+    assert "Traceback" in result.stderr

@@ -622,3 +622,28 @@ def test_bundled_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("WGSFORECAST_DATA", str(tmp_path / "absent"))
     with pytest.raises(MissingFileError, match="WGSFORECAST_DATA"):
         bundled_data_dir()
+
+
+def test_tab_file_with_thousands_dots_reads_as_danish(tmp_path: Path) -> None:
+    """Danish Excel's "Unicode text" export says nothing about its number convention; a
+    count written ``2.000`` must be 2000, never 2."""
+    path = _write(
+        tmp_path / "tusinder.txt",
+        ["group\tmonth\tge", "nyresvigt\t2023-01\t2.000", "nyresvigt\t2023-02\t15"],
+        encoding="utf-16",
+    )
+    frame = read_actuals(path)
+    assert frame["ge"].tolist() == [2000, 15]
+
+
+def test_bundled_actuals_are_marked_reconstructed_however_they_are_named() -> None:
+    import os
+
+    path = bundled_actuals_path()
+    for name in (path, str(path), os.path.relpath(path)):
+        assert read_actuals(name).attrs["notes"] == ("reconstructed",)
+
+
+def test_other_actuals_carry_no_reconstructed_note(tmp_path: Path) -> None:
+    path = _write(tmp_path / "egne.csv", ["group,month,ge", "nyresvigt,2023-01,5"])
+    assert "notes" not in read_actuals(path).attrs

@@ -40,7 +40,7 @@ def test_danish_month_names_with_special_letters() -> None:
     assert parse_month("okt 2023") == pd.Period("2023-10", "M")
 
 
-@pytest.mark.parametrize("value", ["2023-13", "februrar 2023", "", "abc", True, 1.5])
+@pytest.mark.parametrize("value", ["2023-13", "februrar 2023", "", "abc", True, 1.5, 2024, 202302])
 def test_parse_month_rejects_nonsense_with_the_accepted_forms(value: object) -> None:
     with pytest.raises(ValueError, match="2023-02, feb 2023"):
         parse_month(value)

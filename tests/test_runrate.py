@@ -132,3 +132,26 @@ def test_actual_months_are_returned_unchanged(data: wf.ProgrammeData) -> None:
     np.testing.assert_array_equal(merged.loc[known, "ge"], merged.loc[known, "ge_in"])
     assert (merged.loc[~known, "ge"] == 0).all()  # months before a group's first row
     assert known.sum() == len(data.actuals)  # every input row is there
+
+
+def test_as_of_after_the_last_data_month_is_an_error_not_zeros() -> None:
+    groups = wf.GroupRegistry([_group()])
+    actuals = _actuals("g", "2022-12", [10, 10, 10])  # ends 2023-02
+    with pytest.raises(wf.WgsForecastError, match="the actuals end in 2023-02"):
+        wf.forecast(actuals, groups, wf.Assumptions(as_of="2023-05"))
+
+
+def test_adjust_returning_the_wrong_shape_names_adjust() -> None:
+    groups = wf.GroupRegistry([_group()])
+    actuals = _actuals("g", "2022-12", [10, 10, 10])
+    assumptions = wf.Assumptions(as_of="2023-02", horizon_months=4)
+    with pytest.raises(ValueError, match="adjust must return"):
+        wf.forecast(actuals, groups, assumptions, adjust=lambda e: e[:, :, :2])
+
+
+def test_projection_is_never_negative_even_after_an_adjustment() -> None:
+    groups = wf.GroupRegistry([_group()])
+    actuals = _actuals("g", "2022-12", [10, 10, 10])
+    assumptions = wf.Assumptions(as_of="2023-02", horizon_months=4)
+    prognosis = wf.forecast(actuals, groups, assumptions, adjust=lambda e: e - 1_000)
+    assert (prognosis.ge[0, 0, prognosis.is_projected] == 0).all()

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from wgsforecast.exceptions import InputError, Problem
 from wgsforecast.models import GroupRegistry
-from wgsforecast.periods import _fold, month_range, parse_month
+from wgsforecast.periods import EXCEL_SERIAL_RANGE, _fold, month_range, parse_month
 
 Cell = str | int | float | dt.datetime | dt.date | dt.time | None
 """One cell as read: a stripped non-empty string (CSV and Excel text) or an Excel value."""
@@ -34,12 +34,11 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _SEPARATORS = (";", "\t", ",")
 _SPACES = str.maketrans({"\xa0": " ", "\u202f": " ", "\u2212": "-"})
 _DANISH_DECIMAL = re.compile(r"^-?\d[\d.]*,\d+$")
+_DOT_THOUSANDS = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
+_ENGLISH_NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+(\.\d+)?|\d*\.(\d{1,2}|\d{4,}))$")
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?:[ T].*)?$")
 _DAY_PREFIX = re.compile(r"^\d{1,2}\.?\s+(?=[^\W\d])")
 _SERIAL_TEXT = re.compile(r"^\d{5}(?:[.,]0+)?$")
-# Excel serial numbers accepted as months: 1954-10-02 to 2119-01-10. Anything else in a
-# month cell is far more likely a count typed in the wrong column than a date.
-_SERIAL_RANGE = (20_000, 80_000)
 _TOTALS = {"ialt", "total", "totalt", "sum", "samlet"}
 
 
@@ -235,9 +234,15 @@ def _header_text(cell: Cell) -> str:
 def guess_danish(texts: list[str]) -> bool:
     """Decide, for a file that does not say, whether numbers are written the Danish way.
 
-    A file is Danish when any number has a decimal comma (``12,5`` or ``1.234,0``).
+    A file is Danish when any number has a decimal comma (``12,5`` or ``1.234,0``), or when a
+    number is grouped with thousands dots (``2.000``) and none is written the English way
+    (``1,234`` or ``12.5``): read as English, ``2.000`` would silently become 2.
     """
-    return any(_DANISH_DECIMAL.match(t.strip().translate(_SPACES)) for t in texts)
+    clean = [t.strip().translate(_SPACES) for t in texts]
+    if any(_DANISH_DECIMAL.match(t) for t in clean):
+        return True
+    dot_thousands = any(_DOT_THOUSANDS.match(t) for t in clean)
+    return dot_thousands and not any(_ENGLISH_NUMBER.match(t) for t in clean)
 
 
 def parse_decimal(text: str, danish: bool) -> Decimal:
@@ -291,7 +296,9 @@ def parse_month_cell(value: Cell) -> pd.Period:
         If the cell holds no recognisable month; the message says how to write one.
     """
     if isinstance(value, int | float) and not isinstance(value, bool):
-        low, high = _SERIAL_RANGE
+        # Outside this range a number in a month cell is far more likely a count typed in
+        # the wrong column than a date.
+        low, high = EXCEL_SERIAL_RANGE
         if value == int(value) and low <= value <= high:
             return parse_month(int(value))
     elif isinstance(value, str):

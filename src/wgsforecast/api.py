@@ -13,9 +13,6 @@ from wgsforecast.engines import ENGINES, Engine, MeanAdjustment
 from wgsforecast.models import Assumptions, GroupRegistry
 from wgsforecast.prognosis import Prognosis
 
-RECONSTRUCTED = "reconstructed"
-"""Data note: the monthly counts are reconstructed, not official (see :mod:`wgsforecast.labels`)."""
-
 
 @dataclass(frozen=True)
 class ProgrammeData:
@@ -66,8 +63,8 @@ def load_data(
     Returns
     -------
     ProgrammeData
-        The actuals carry the note ``reconstructed`` in ``attrs["notes"]`` only when they
-        are the bundled ones.
+        The actuals carry the note ``reconstructed`` in ``attrs["notes"]`` when they are
+        the bundled file (given or by default).
 
     Examples
     --------
@@ -80,9 +77,7 @@ def load_data(
     files = input_paths(actuals, groups, assumptions)
     registry = read_groups(files["groups"])
     settings = read_assumptions(files["assumptions"])
-    frame = read_actuals(files["actuals"], registry)
-    if actuals is None:
-        frame.attrs["notes"] = (RECONSTRUCTED,)
+    frame = read_actuals(files["actuals"], registry)  # notes the bundled file as reconstructed
     if as_of is not None:
         settings = settings.with_as_of(as_of)
     return ProgrammeData(frame, registry, settings)

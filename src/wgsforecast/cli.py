@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Forecast a national whole-genome-sequencing programme.",
     )
     parser.add_argument("--version", action="version", version=f"wgsforecast {__version__}")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the full traceback when something fails"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         try:
@@ -62,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
     except (WgsForecastError, ValueError, OSError, KeyError) as error:
+        if args.debug:
+            raise
         message = error.args[0] if isinstance(error, KeyError) and error.args else error
         print(f"wgsforecast {args.command}: error: {message}", file=sys.stderr)
         return EXIT_USER_ERROR

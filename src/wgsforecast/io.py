@@ -108,6 +108,9 @@ _ASSUMPTION_KEYS = {
     "programme": ("target_ge", "deadline"),
 }
 
+RECONSTRUCTED = "reconstructed"
+"""Data note on the bundled actuals: reconstructed, not official (see ``labels.LABELS``)."""
+
 
 # --------------------------------------------------------------------------- bundled data
 
@@ -418,7 +421,17 @@ def read_actuals(
         }
     )
     frame.attrs["source"] = source
+    if _is_bundled_actuals(file):
+        frame.attrs["notes"] = (RECONSTRUCTED,)
     return frame
+
+
+def _is_bundled_actuals(file: Path) -> bool:
+    """True when ``file`` is the bundled, reconstructed actuals, however it was named."""
+    try:
+        return file.resolve() == bundled_actuals_path().resolve()
+    except MissingFileError:
+        return False
 
 
 def _sorted(problems: Sequence[Problem]) -> list[Problem]:

@@ -244,6 +244,11 @@ class Assumptions(_Frozen):
         return end
 
     def with_as_of(self, as_of: Any) -> Assumptions:
-        """Return a copy with another as-of month (the horizon end stays put if later)."""
+        """Return a copy with another as-of month.
+
+        The horizon keeps its length, so its end moves with the as-of month. The label is
+        cleared when the month changes: it named the prognosis made at the old month.
+        """
         new_as_of = parse_month(as_of)
-        return self.model_copy(update={"as_of": new_as_of})
+        label = self.label if new_as_of == self.as_of else ""
+        return self.model_copy(update={"as_of": new_as_of, "label": label})

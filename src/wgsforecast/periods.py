@@ -54,6 +54,9 @@ MONTH_ABBR_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", 
 
 # Excel stores dates as days since 1899-12-30 (the 1900 leap-year bug included).
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
+# Serial numbers accepted as months: 1954-10-02 to 2119-01-10. A bare 2024 or 202302 is far
+# more likely a month typed without quotes than a date in 1905 or 2453.
+EXCEL_SERIAL_RANGE = (20_000, 80_000)
 _ISO_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?(?:[ T].*)?$")
 _MONTH_YEAR_NUM = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
 _NAME_YEAR = re.compile(r"^([a-z]+)\.?[ \-/]*(\d{4})$")
@@ -98,7 +101,8 @@ def parse_month(value: Any) -> pd.Period:
     if isinstance(value, dt.date | pd.Timestamp):
         return pd.Period(year=value.year, month=value.month, freq="M")
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
-    if is_number and value == int(value) and 1 <= value <= 2_958_465:
+    low, high = EXCEL_SERIAL_RANGE
+    if is_number and value == int(value) and low <= value <= high:
         day = _EXCEL_EPOCH + dt.timedelta(days=int(value))
         return pd.Period(year=day.year, month=day.month, freq="M")
     if isinstance(value, str):
@@ -106,8 +110,10 @@ def parse_month(value: Any) -> pd.Period:
         year, month = _split_month_text(text)
         if year is not None and month is not None and 1 <= month <= 12:
             return pd.Period(year=year, month=month, freq="M")
+    hint = " (in a TOML file, put the month in quotes)" if is_number else ""
     raise ValueError(
-        f"{value!r} is not a month; write it as 2023-02, feb 2023, februar 2023 or an Excel date"
+        f"{value!r} is not a month; write it as 2023-02, feb 2023, februar 2023 or an Excel "
+        f"date{hint}"
     )
 
 

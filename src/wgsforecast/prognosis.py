@@ -32,6 +32,35 @@ def quantile_label(q: float) -> str:
     return f"p{100 * q:g}"
 
 
+def run_rate_levels(
+    history: npt.NDArray[np.float64], started: npt.NDArray[np.int64], window: int
+) -> npt.NDArray[np.float64]:
+    """Each group's mean over its last ``window`` months of ``history`` since it started.
+
+    Parameters
+    ----------
+    history
+        Actual GE shaped ``[group, month]``, ending at the as-of month.
+    started
+        Per group, the position of its first month of actuals (-1 if it has none).
+    window
+        How many of the latest months make the run rate (3 in item 112/23).
+
+    Returns
+    -------
+    numpy.ndarray
+        The means; a group that started inside the window is averaged over its months since
+        starting, so a new group is not diluted by the zeros before its go-live; a group with
+        no data gets 0.
+    """
+    first = np.maximum(history.shape[1] - window, started)
+    levels = np.zeros(history.shape[0])
+    for index, start in enumerate(first):
+        if started[index] >= 0:
+            levels[index] = history[index, start:].mean()
+    return levels
+
+
 @dataclass(frozen=True, eq=False)
 class Prognosis:
     """Monthly GE sample paths with their labels, and every view derived from them.
@@ -57,6 +86,9 @@ class Prognosis:
         Per-group flags shown in tables, e.g. ``{"lever": ("fell back to prior",)}``.
     data_notes
         Notes about the input data shown in every output (e.g. that it is reconstructed).
+    started
+        Per group, the month position of its first row of actuals (-1: none); ``None``
+        means the first month with GE.
     """
 
     ge: npt.NDArray[np.floating]
@@ -68,6 +100,7 @@ class Prognosis:
     seed: int | None = None
     group_notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     data_notes: tuple[str, ...] = ()
+    started: npt.NDArray[np.int64] | None = None
 
     def __post_init__(self) -> None:
         n_groups, n_months = len(self.groups), len(self.months)
@@ -277,10 +310,18 @@ class Prognosis:
         return frame
 
     def run_rate(self) -> pd.Series:
-        """Each group's mean GE over the run-rate window ending at the as-of month."""
+        """Each group's mean GE over the run-rate window ending at the as-of month.
+
+        The same numbers the published method starts from (:func:`run_rate_levels`): a group
+        that started inside the window is averaged over its months since starting.
+        """
         end = self.month_position(self.as_of) + 1
-        start = max(end - self.assumptions.run_rate_window, 0)
-        means = self.ge[0, :, start:end].mean(axis=1, dtype=np.float64)
+        history = np.asarray(self.ge[0, :, :end], dtype=np.float64)
+        started = self.started
+        if started is None:  # a hand-made prognosis: a group starts at its first GE
+            has_ge = history > 0
+            started = np.where(has_ge.any(axis=1), has_ge.argmax(axis=1), -1)
+        means = run_rate_levels(history, started, self.assumptions.run_rate_window)
         return pd.Series(means, index=pd.Index(self.groups.keys, name="group"), name="run_rate")
 
     def group_table(self, lang: Lang = "da") -> pd.DataFrame:

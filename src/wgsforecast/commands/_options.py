@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from wgsforecast.periods import parse_month
 
 if TYPE_CHECKING:
@@ -37,7 +39,17 @@ def add_data_options(
             "--assumptions", type=Path, help="assumptions TOML file (default: bundled)"
         )
     if as_of:
-        parser.add_argument("--as-of", type=parse_month, help="last complete month, e.g. 2023-02")
+        parser.add_argument(
+            "--as-of", type=month_argument, help="last complete month, e.g. 2023-02"
+        )
+
+
+def month_argument(text: str) -> pd.Period:
+    """Parse a month given on the command line; argparse shows the message on failure."""
+    try:
+        return parse_month(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def add_output_options(parser: argparse.ArgumentParser, *, out: str = "out") -> None:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from wgsforecast.periods import parse_month
+from wgsforecast.commands._options import month_argument
 
 GROUP_FILE_COLUMN = "declared_per_year"
 
@@ -26,7 +26,7 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument(
         "--groups", type=Path, help="patient-group file to match names against (default: bundled)"
     )
-    parser.add_argument("--as-of", type=parse_month, help="last complete month, e.g. 2023-02")
+    parser.add_argument("--as-of", type=month_argument, help="last complete month, e.g. 2023-02")
     parser.set_defaults(func=run)
 
 

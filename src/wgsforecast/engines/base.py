@@ -60,6 +60,13 @@ def history_from_actuals(actuals: pd.DataFrame, groups: GroupRegistry, as_of: pd
     unknown = sorted(set(known["group"]) - set(groups.keys))
     if unknown:
         raise WgsForecastError(groups.unknown_name_message(unknown[0]))
+    last = known["month"].max()
+    if last < as_of:
+        # Months without rows would become zeros and pull every run rate down silently.
+        raise WgsForecastError(
+            f"the actuals end in {last} but the as-of month is {as_of}; choose as-of {last} "
+            f"or add the months up to {as_of} (with ge 0 where nothing was done)"
+        )
     first = known["month"].min()
     months = month_range(first, as_of)
     ge = np.zeros((len(groups), len(months)))
@@ -169,11 +176,16 @@ class Engine(ABC):
             np.random.default_rng(child) for child in np.random.SeedSequence(seed).spawn(2)
         )
         expected = self._expected(paths, parameter_rng, progress)
-        if adjust is not None:
-            expected.ge = adjust(expected.ge)
         shape = (paths, len(self.groups_), self.assumptions_.horizon_months)
         if expected.ge.shape != shape:
             raise AssertionError(f"{self.name} returned {expected.ge.shape}, expected {shape}")
+        if adjust is not None:
+            expected.ge = adjust(expected.ge)
+            if expected.ge.shape != shape:
+                raise ValueError(
+                    f"adjust must return an array shaped {shape} [path, group, horizon]; "
+                    f"it returned {expected.ge.shape}"
+                )
         expected.ge = self._noise(expected.ge, noise_rng, progress)
         return self._assemble(expected, seed if self.stochastic else None)
 
@@ -181,7 +193,8 @@ class Engine(ABC):
         future = result.ge
         caps = self.caps_per_month()[None, :, None].astype(future.dtype)
         capped_future = future > caps
-        np.minimum(future, caps, out=future)
+        # Clip below too: an adjustment (a scenario) may push a deterministic engine below 0.
+        np.clip(future, 0, caps, out=future)
         n_paths = future.shape[0]
         history = self.history_.ge.astype(future.dtype)
         ge = np.concatenate([np.broadcast_to(history, (n_paths, *history.shape)), future], axis=2)
@@ -199,6 +212,7 @@ class Engine(ABC):
             seed=seed,
             group_notes=result.group_notes,
             data_notes=self.data_notes_,
+            started=self.history_.started,
         )
 
     def caps_per_month(self) -> npt.NDArray[np.float64]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from wgsforecast.engines.base import Engine, Forecast
-from wgsforecast.engines.runrate import run_rate_levels
+from wgsforecast.prognosis import run_rate_levels
 
 
 class FlatEngine(Engine):
@@ -38,7 +38,10 @@ class FlatEngine(Engine):
     stochastic = False
 
     def _fit(self) -> None:
-        self.level_ = run_rate_levels(self.history_, self.assumptions_.run_rate_window)
+        history = self.history_
+        self.level_ = run_rate_levels(
+            history.ge, history.started, self.assumptions_.run_rate_window
+        )
 
     def _expected(self, n_paths: int, rng: np.random.Generator, progress: bool | None) -> Forecast:
         horizon = self.assumptions_.horizon_months

@@ -11,23 +11,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from wgsforecast.engines.base import Engine, Forecast, History
+from wgsforecast.engines.base import Engine, Forecast
 from wgsforecast.models import GroupRegistry
-
-
-def run_rate_levels(history: History, window: int) -> npt.NDArray[np.float64]:
-    """Each group's mean over its last ``window`` complete months since it started.
-
-    A group that started inside the window is averaged over its months since starting, so
-    a new group is not diluted by the zeros before its go-live. A group with no data gets 0.
-    """
-    n_months = history.ge.shape[1]
-    first = np.maximum(n_months - window, history.started)
-    levels = np.zeros(history.ge.shape[0])
-    for index, start in enumerate(first):
-        if history.started[index] >= 0:
-            levels[index] = history.ge[index, start:].mean()
-    return levels
+from wgsforecast.prognosis import run_rate_levels
 
 
 def linear_ramps(
@@ -68,7 +54,9 @@ class RunRateEngine(Engine):
         as_of = self.assumptions_.as_of
         live = history.started >= 0
         self.start_level_ = np.where(
-            live, run_rate_levels(history, self.assumptions_.run_rate_window), 0.0
+            live,
+            run_rate_levels(history.ge, history.started, self.assumptions_.run_rate_window),
+            0.0,
         )
         self.target_level_ = np.array(
             [g.ramp.target_share * g.declared_per_year / 12 for g in groups]
@@ -100,6 +88,7 @@ def _ramp_offsets(
     notes: dict[str, tuple[str, ...]] = {}
     for index, group in enumerate(groups):
         begin = group.ramp.start
+        offset = max(begin.ordinal - as_of_ordinal, 1) if begin is not None else 1
         if not live[index]:
             if group.go_live is None:
                 notes[group.key] = ("no data and no go-live month: projected at 0",)
@@ -107,7 +96,13 @@ def _ramp_offsets(
                 continue
             if begin is None or begin < group.go_live:
                 begin = group.go_live
-            notes[group.key] = (f"not live yet: starts {begin}",)
-        if begin is not None:
-            offsets[index] = max(begin.ordinal - as_of_ordinal, 1)
+            offset = max(begin.ordinal - as_of_ordinal, 1)
+            if group.go_live.ordinal <= as_of_ordinal:
+                notes[group.key] = (
+                    f"go-live {group.go_live} passed without data: ramps from 0 from "
+                    f"{offset} month(s) after the as-of month",
+                )
+            else:
+                notes[group.key] = (f"not live yet: starts {begin}",)
+        offsets[index] = offset
     return offsets, notes
