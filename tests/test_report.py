@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -136,7 +138,7 @@ def test_workbook_is_formatted_for_a_memo(
 
 
 def test_english_runrate_report_with_scenarios_funding_and_a_vintage(
-    tmp_path: Path, vintages: Path
+    tmp_path: Path, vintages: Path, bundled: wf.ProgrammeData
 ) -> None:
     root = tmp_path / "vintages"
     shutil.copytree(vintages, root)
@@ -164,7 +166,15 @@ def test_english_runrate_report_with_scenarios_funding_and_a_vintage(
     assert "Published method (recomputed)" in html and "reconstructed" in html
     assert "Evidence-based" not in html  # --engine runrate: the published method only
     assert "Scenarios" in html and "Funding" in html
-    assert "34,177" in result.stdout or "Published" in result.stdout
+    # The printed figures are the published method's, recomputed here independently.
+    ours = wf.forecast(bundled.actuals, bundled.groups, bundled.assumptions, engine="runrate")
+    lines = result.stdout.splitlines()
+    totals = lines.index(ours.yearly_table("en").index[1])
+    expected = [format_number(v, "en") for v in ours.yearly_table("en").iloc[1]]
+    assert lines[totals + 1].split()[1:] == expected
+    done = format_number(ours.ge_by_deadline(), "en")
+    left = format_number(ours.ge_left_after_deadline(), "en")
+    assert f"June 2024) {done} GE are done; {left} GE are left" in result.stdout
     scenarios = pd.read_csv(out / "scenarios.csv")
     assert len(scenarios) == 2  # baseline and the scenario
     assert (out / "funding.csv").exists() and (out / "tables.xlsx").exists()
@@ -234,14 +244,319 @@ def test_group_table_shows_last_three_months_and_flags(bundled: wf.ProgrammeData
 def test_frozen_date_ticks_render_the_same_files(published_method: wf.Prognosis) -> None:
     # The report fixes date ticks before rendering, for speed; the files must not change.
     from wgsforecast import plotting
-    from wgsforecast.report import build
+    from wgsforecast.report import figures
 
     def render(freeze: bool) -> tuple[bytes, bytes]:
         fig = plotting.plot_cumulative(published_method).figure
         if freeze:
-            build._freeze_date_ticks(fig)
-        files = build._render(fig, "png"), build._render(fig, "svg")
+            figures.freeze_date_ticks(fig)
+        files = figures.render(fig, "png"), figures.render(fig, "svg")
         plotting.pyplot().close(fig)
         return files
 
     assert render(freeze=True) == render(freeze=False)
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def test_danish_csv_files_open_in_a_danish_excel_and_read_back(danish: tuple[Path, str]) -> None:
+    from wgsforecast._tabular import parse_decimal, read_table
+
+    out, _ = danish
+    raw = (out / "groups.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the BOM Excel needs for UTF-8
+    header = raw.decode("utf-8-sig").splitlines()[0]
+    assert header.startswith("Patientgruppe;Status;Indmeldt pr. år;")
+    frame = pd.read_csv(out / "groups.csv", sep=";", decimal=",", encoding="utf-8-sig")
+    rate = "Gns. seneste 3 mdr."
+    assert frame[rate].dtype == float and (frame[rate] % 1 != 0).any()  # decimal commas read
+    # Our own reader (behind read_actuals/read_groups) detects the Danish format by itself.
+    table = read_table(out / "groups.csv")
+    assert table.danish is True
+    column = table.header.index(rate)
+    parsed = [float(parse_decimal(str(row.cells[column]), True)) for row in table.rows]
+    assert parsed == pytest.approx(frame[rate].tolist())
+
+
+def test_english_csv_keeps_comma_and_point(published_method: wf.Prognosis) -> None:
+    from wgsforecast.report.build import csv_bytes
+
+    frame = pd.DataFrame({"a": [1.5, 2.0], "b": ["x", "y"]})
+    assert csv_bytes(frame, "en").decode("utf-8-sig") == "a,b\n1.5,x\n2.0,y\n"
+    assert csv_bytes(frame, "da").decode("utf-8-sig") == "a;b\n1,5;x\n2,0;y\n"
+
+
+def test_group_table_headers_follow_the_window_and_the_cap_shares(
+    bundled: wf.ProgrammeData,
+) -> None:
+    from wgsforecast.models import GroupRegistry
+    from wgsforecast.report import collect
+
+    six = bundled.assumptions.model_copy(update={"run_rate_window": 6})
+    uniform = GroupRegistry([g.model_copy(update={"cap_share": 0.6}) for g in bundled.groups])
+    content = collect(
+        wf.ProgrammeData(bundled.actuals, uniform, six),
+        engine="runrate",
+        figures=False,
+        log=_quiet,
+    )
+    columns = list(content.groups.columns)
+    assert "Loft pr. år (60 %)" in columns and "Gns. seneste 6 mdr." in columns
+    months = ["sep 2022", "okt 2022", "nov 2022", "dec 2022", "jan 2023", "feb 2023"]
+    start = columns.index("sep 2022")
+    assert columns[start : start + 6] == months
+    assert not any("75" in c or "3 mdr" in c for c in columns)
+    assert any("run rate over 6 mdr." in n and "loft 60 %" in n for n in content.quality)
+
+    mixed = GroupRegistry(
+        [g.model_copy(update={"cap_share": 0.5}) if g.key == "lever" else g for g in bundled.groups]
+    )
+    content = collect(
+        wf.ProgrammeData(bundled.actuals, mixed, bundled.assumptions),
+        engine="runrate",
+        lang="en",
+        figures=False,
+        log=_quiet,
+    )
+    table = content.groups.set_index("Patient group")
+    assert "Cap per year" in table.columns and "Mean of last 3 months" in table.columns
+    shares = table["Cap share (%)"]
+    assert shares[mixed["lever"].name_en] == 50
+    assert (shares.drop(mixed["lever"].name_en) == 75).all()
+    assert (
+        table.loc[mixed["lever"].name_en, "Cap per year"] == 0.5 * mixed["lever"].declared_per_year
+    )
+
+
+def test_data_after_the_as_of_month_does_not_leak_into_flags_and_notes(
+    bundled: wf.ProgrammeData,
+) -> None:
+    from wgsforecast.report import collect
+
+    actuals = bundled.actuals.copy()
+    december = pd.Period("2022-12", "M")
+    # A month reported as 0 is not stale; a missing as-of row is.
+    actuals.loc[(actuals["group"] == "oftalmologi") & (actuals["month"] == december), "ge"] = 0
+    actuals = actuals[~((actuals["group"] == "nyresvigt") & (actuals["month"] == december))]
+    data = wf.ProgrammeData(actuals, bundled.groups, bundled.assumptions.with_as_of(december))
+    content = collect(data, engine="runrate", figures=False, log=_quiet)
+    # Hæmatologisk cancer has data from January 2023 only: after the as-of month.
+    name = bundled.groups["haematologisk-cancer"].name_da
+    flags = content.groups.set_index("Patientgruppe")["Flag"]
+    assert flags[name].startswith("ingen data endnu")
+    assert f"{name}: ingen data endnu (ikke i drift)." in content.quality
+    stale = [n for n in content.quality if "seneste data" in n]
+    assert stale == ["Nyresvigt: seneste data november 2022, ikke december 2022."]
+    assert "feb 2023" not in content.groups.columns
+
+
+def test_engine_notes_are_translated_and_unknown_notes_kept() -> None:
+    from wgsforecast.report.notes import note_flag, note_text
+
+    cases = {
+        "not live yet: starts 2023-06": "ikke i drift endnu: starter juni 2023",
+        "fell back to prior: 4 months of history (6 needed)": (
+            "faldt tilbage på prior: 4 mdr. historik (6 krævet)"
+        ),
+        "fell back to prior: not live yet (starts 2023-04; go-live 2023-01 passed without "
+        "data); 0 months of history (6 needed)": "faldt tilbage på prior: ikke i drift endnu "
+        "(starter april 2023; go-live januar 2023 passeret uden data); 0 mdr. historik "
+        "(6 krævet)",
+        "no data and no go-live month: projected at 0": (
+            "ingen data og ingen go-live-måned: fremskrevet med 0"
+        ),
+        "fell back to planned ramp: 2 months of history (12 needed for ETS)": (
+            "faldt tilbage på planlagt rampe: 2 mdr. historik (12 krævet til ETS)"
+        ),
+        "no data: projected at 0": "ingen data: fremskrevet med 0",
+    }
+    for note, danish in cases.items():
+        assert note_text(note, "da") == danish
+        assert danish.startswith(note_flag(note, "da"))
+        assert note_text(note, "en").split(":")[0] == note.split(":")[0]
+    assert note_text("a brand-new note: details", "da") == "a brand-new note: details"
+    assert note_flag("a brand-new note: details", "da") == "a brand-new note"
+
+
+@pytest.mark.parametrize("engine", ["runrate", "flat", "adoption"])
+def test_every_engine_note_of_the_bundled_data_is_danish(
+    bundled: wf.ProgrammeData, engine: str
+) -> None:
+    from wgsforecast.report.notes import note_text
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the adoption engine warns of each prior fallback
+        prognosis = wf.forecast(
+            bundled.actuals, bundled.groups, bundled.assumptions, engine=engine, n_paths=20
+        )
+    notes = [n for group in prognosis.group_notes.values() for n in group]
+    assert notes, "the bundled data has groups without data: every engine notes them"
+    for note in notes:
+        assert not re.search(r"months|fell back|not live|projected", note_text(note, "da"))
+
+
+def test_danish_report_has_no_english_engine_notes(danish: tuple[Path, str]) -> None:
+    out, _ = danish
+    text = (out / "summary.md").read_text(encoding="utf-8") + (out / "rapport.html").read_text(
+        encoding="utf-8"
+    )
+    assert "mdr. historik" in text
+    assert not re.search(r"months of history|fell back|not live yet|needed\)", text)
+
+
+def test_a_failed_report_saves_no_vintage(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled: wf.ProgrammeData
+) -> None:
+    from wgsforecast.report import build, html
+    from wgsforecast.vintages import VintageExistsError
+
+    root = tmp_path / "vintages"
+    root.mkdir()
+    monkeypatch.setattr(build, "make_figures", lambda _: [])
+
+    def broken(_: object) -> str:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(html, "render_html", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        build.build_report(
+            bundled, tmp_path / "out", engine="runrate", save_vintage="v1", vintages_root=root
+        )
+    assert not (root / "v1").exists()
+    monkeypatch.undo()
+    monkeypatch.setattr(build, "make_figures", lambda _: [])
+    result = build.build_report(
+        bundled, tmp_path / "out", engine="runrate", save_vintage="v1", vintages_root=root, log=None
+    )
+    assert result.vintage == root / "v1" and result.html.is_file()
+    # A taken name fails before any work: the output folder is not even created.
+    with pytest.raises(VintageExistsError, match="exists already"):
+        build.build_report(
+            bundled, tmp_path / "new", engine="runrate", save_vintage="v1", vintages_root=root
+        )
+    assert not (tmp_path / "new").exists()
+
+
+@pytest.mark.filterwarnings("ignore::wgsforecast.exceptions.PriorFallbackWarning")
+def test_a_smaller_run_removes_the_earlier_reports_extra_files_only(
+    tmp_path: Path, bundled: wf.ProgrammeData
+) -> None:
+    from wgsforecast.report import build, collect
+    from wgsforecast.report.figures import Figure
+    from wgsforecast.report.output import MANIFEST
+
+    out = tmp_path / "out"
+    first = collect(bundled, n_paths=30, figures=False, log=_quiet)  # adoption: more tables
+    first.figures = [Figure("fan", "Fan", b"png", b"<svg/>")]
+    build.write_report(first, out, log=_quiet)
+    assert (out / "table1_evidence.csv").is_file() and (out / "figures" / "fan.svg").is_file()
+    (out / "mine.txt").write_text("not the report's")
+    (out / "figures" / "own.png").write_bytes(b"also not")
+    (out / "cumulative.csv").write_text("edited by hand")  # rewritten by the next run anyway
+    (out / "summary.md").unlink()  # a report file already gone must not fail the cleanup
+
+    second = collect(bundled, engine="runrate", figures=False, log=_quiet)
+    written = build.write_report(second, out, log=_quiet)
+    assert not (out / "table1_evidence.csv").exists()
+    assert not (out / "figures" / "fan.png").exists() and not (out / "figures" / "fan.svg").exists()
+    assert (out / "mine.txt").read_text() == "not the report's"
+    assert (out / "figures" / "own.png").read_bytes() == b"also not"
+    listed = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["files"]
+    assert sorted(listed) == sorted(p.relative_to(out).as_posix() for p in written)
+    assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} == {
+        *listed,
+        MANIFEST,
+        "mine.txt",
+        "figures/own.png",
+    }
+
+    # A file the report wrote but someone changed afterwards is left alone.
+    (out / "monthly.csv").write_text("my notes")
+    third = collect(bundled, engine="runrate", lang="en", figures=False, log=_quiet)
+    build.write_report(third, out, log=_quiet)
+    assert not (out / "rapport.html").exists() and (out / "report.html").is_file()
+    assert not (out / "tabeller.xlsx").exists() and (out / "tables.xlsx").is_file()
+    assert (out / "monthly.csv").read_text(encoding="utf-8-sig").startswith("group,month")
+
+
+def test_a_folder_without_manifest_is_never_cleaned(
+    tmp_path: Path, bundled: wf.ProgrammeData
+) -> None:
+    from wgsforecast.report import build, collect
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "table1_evidence.csv").write_text("from some older tool")
+    content = collect(bundled, engine="runrate", figures=False, log=_quiet)
+    build.write_report(content, out, log=_quiet)
+    assert (out / "table1_evidence.csv").read_text() == "from some older tool"
+
+
+def _tiny_figure() -> object:
+    from wgsforecast.plotting import pyplot
+
+    fig = pyplot().figure(figsize=(1, 1))
+    fig.add_subplot().plot([0, 1], [0, 1])
+    return fig
+
+
+def test_figures_render_in_process_where_fork_is_not_the_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import concurrent.futures
+    import multiprocessing
+
+    from wgsforecast.report import figures
+
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda allow_none=False: None)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn", "fork"])
+    assert figures.use_fork() is False
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("no worker processes without fork as the default")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
+    rendered = figures.render_all([("a", "A", _tiny_figure), ("b", "B", _tiny_figure)])
+    assert rendered[("a", "png")].startswith(b"\x89PNG") and b"<svg" in rendered[("b", "svg")]
+
+
+@pytest.mark.skipif(
+    not sys.platform.startswith("linux") or sys.version_info >= (3, 14),
+    reason="fork is the default start method on Linux up to Python 3.13",
+)
+def test_figures_use_forked_workers_on_linux(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    from wgsforecast.report import figures
+
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda allow_none=False: None)
+    assert figures.use_fork() is True
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_a_plotting_bug_fails_the_report(monkeypatch: pytest.MonkeyPatch, fork: bool) -> None:
+    from wgsforecast.report import figures
+
+    def bug() -> object:
+        raise TypeError("bad argument in a plotting function")
+
+    monkeypatch.setattr(figures, "use_fork", lambda: fork)
+    with pytest.raises(TypeError, match="bad argument"):
+        figures.render_all([("ok", "OK", _tiny_figure), ("bug", "Bug", bug)])
+
+
+def test_a_plotting_bug_fails_build_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled: wf.ProgrammeData
+) -> None:
+    from wgsforecast import plotting
+    from wgsforecast.report import build_report
+
+    def bug(*args: object, **kwargs: object) -> object:
+        raise ValueError("plot_monthly_by_group broke")
+
+    monkeypatch.setattr(plotting, "plot_monthly_by_group", bug)
+    with pytest.raises(ValueError, match="broke"):
+        build_report(bundled, tmp_path / "out", engine="runrate", log=None)
+    assert not (tmp_path / "out" / "rapport.html").exists()

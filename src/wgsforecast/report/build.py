@@ -1,15 +1,14 @@
 """Assemble the quarterly report: run the engines, collect tables and figures, write files.
 
 Nothing here computes a statistic: every number comes from a :class:`Prognosis` view, a
-vintage comparison, or a colleague module (scenarios, funding). Optional parts whose module
-is not available, or which fail, are left out and listed in the report's notes.
+vintage comparison, or the scenarios and funding modules. Every part ships with the package,
+so a part that fails is a bug and fails the report; nothing is silently left out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import importlib
 import os
 import shutil
 import sys
@@ -18,7 +17,7 @@ import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -35,6 +34,11 @@ from wgsforecast.periods import (
     format_percent,
 )
 from wgsforecast.prognosis import Prognosis
+from wgsforecast.report.figures import Figure, make_figures
+from wgsforecast.report.notes import note_flag, note_text
+
+if TYPE_CHECKING:
+    from wgsforecast.scenarios import ScenarioComparison
 
 PUBLISHED_ENGINE = "runrate"
 EVIDENCE_ENGINE = "adoption"
@@ -46,16 +50,6 @@ Log = Callable[[str], None]
 
 def _stderr(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-@dataclass
-class Figure:
-    """One report figure: its file stem and the PNG and SVG bytes."""
-
-    key: str
-    title: str
-    png: bytes
-    svg: bytes
 
 
 @dataclass
@@ -80,7 +74,7 @@ class ReportContent:
     change_groups: pd.DataFrame | None
     figures: list[Figure] = field(default_factory=list)
     scenarios: pd.DataFrame | None = None
-    scenario_comparison: Any = None
+    scenario_comparison: ScenarioComparison | None = None
     funding: pd.DataFrame | None = None
     quality: list[str] = field(default_factory=list)
     provenance: dict[str, str] = field(default_factory=dict)
@@ -145,7 +139,9 @@ def build_report(
     price_per_ge
         Price of one GE in DKK; adds the funding view (needs :mod:`wgsforecast.funding`).
     save_vintage
-        Save the main prognosis as a vintage of this name (refuses to overwrite).
+        Save the main prognosis as a vintage of this name (refuses to overwrite). It is
+        saved only after the report was written, so a failed report saves no vintage; a
+        name that exists already fails before any work.
     vintages_root
         Folder of the vintages (default: the bundled ``data/vintages``).
     inputs
@@ -173,6 +169,8 @@ def build_report(
         data = load_bundled()
         if inputs is None:
             inputs = input_paths()
+    if save_vintage:
+        _check_vintage_free(save_vintage, vintages_root)
     with warnings.catch_warnings():
         # Groups that fell back to the pooled prior are flagged in the report's group table
         # and notes; a warning per group per engine run on the terminal would only be noise.
@@ -189,13 +187,13 @@ def build_report(
             inputs=inputs or {},
             log=say,
         )
+    result = write_report(content, out, log=say)
     vintage = None
     if save_vintage:
         from wgsforecast.vintages import save_vintage as save
 
         vintage = save(content.main, save_vintage, root=vintages_root)
         say(f"saved vintage {vintage}")
-    result = write_report(content, out, log=say)
     return ReportResult(
         out=Path(out),
         files=result,
@@ -205,6 +203,18 @@ def build_report(
         vintage=vintage,
         content=content,
     )
+
+
+def _check_vintage_free(name: str, root: PathLike | None) -> None:
+    """Fail before the slow runs when the vintage name is taken (saving re-checks it)."""
+    from wgsforecast.vintages import VintageExistsError, default_root
+
+    folder = default_root() if root is None else Path(root)
+    if (folder / name).exists():
+        raise VintageExistsError(
+            f"vintage {name!r} exists already in {folder}; vintages are never overwritten - "
+            "choose another --save-vintage name (for example with a date or engine suffix)"
+        )
 
 
 # --------------------------------------------------------------------------- collecting
@@ -232,18 +242,14 @@ def collect(
     -------
     ReportContent
     """
-    from wgsforecast.engines import ENGINES
-
     if engine is not None:
         engine_class(engine)  # an unknown name fails here, before the slow runs
     log("forecasting with the published method (runrate) ...")
     published = forecast(data.actuals, data.groups, data.assumptions, engine=PUBLISHED_ENGINE)
-    evidence_engine = engine or (EVIDENCE_ENGINE if EVIDENCE_ENGINE in ENGINES else None)
+    evidence_engine = engine or EVIDENCE_ENGINE
     evidence = None
     skipped: list[str] = []
-    if engine is None and EVIDENCE_ENGINE not in ENGINES:
-        skipped.append(label("report_no_evidence_engine", lang))
-    if evidence_engine is not None and evidence_engine != PUBLISHED_ENGINE:
+    if evidence_engine != PUBLISHED_ENGINE:
         log(f"forecasting with the {evidence_engine} engine ({n_paths} paths, seed {seed}) ...")
         evidence = forecast(
             data.actuals,
@@ -274,23 +280,16 @@ def collect(
     )
     if scenarios:
         log(f"running {len(scenarios)} scenario(s) ...")
-        comparison = _scenarios(
-            data, scenarios, engine or evidence_engine, n_paths, seed, price_per_ge
-        )
-        if comparison is None:
-            skipped.append(label("report_no_scenarios", lang))
-        else:
-            content.scenario_comparison = comparison
-            content.scenarios = comparison.table(lang)
+        comparison = _scenarios(data, scenarios, evidence_engine, n_paths, seed, price_per_ge)
+        content.scenario_comparison = comparison
+        content.scenarios = comparison.table(lang)
     if price_per_ge is not None:
         content.funding = _funding(main, price_per_ge, lang)
-        if content.funding is None:
-            skipped.append(label("report_no_funding", lang))
     content.quality = quality_notes(content)
     content.provenance = provenance(content, inputs or {}, seed, n_paths)
     if figures:
         log("drawing figures ...")
-        content.figures = make_figures(content, log)
+        content.figures = make_figures(content)
     return content
 
 
@@ -334,12 +333,7 @@ def evidence_table(prognosis: Prognosis, lang: Lang) -> pd.DataFrame:
 def headline(main: Prognosis, published: Prognosis, lang: Lang) -> dict[str, Any]:
     """The headline numbers: target month with its interval, P(by deadline), GE by deadline."""
     programme = main.programme
-    done = main.cumulative_at(programme.deadline)
-    p_by_deadline = (
-        float(main.p_target_by_deadline())
-        if hasattr(main, "p_target_by_deadline")
-        else float(np.mean(done >= programme.target_ge))
-    )
+    p_by_deadline = float(main.p_target_by_deadline())
     return {
         "engine": main.engine,
         "n_paths": main.n_paths,
@@ -399,31 +393,61 @@ def month_text(month: pd.Period | None, lang: Lang) -> str:
     return label("not_reached", lang) if month is None else format_month(month, lang)
 
 
+def known_actuals(actuals: pd.DataFrame, as_of: pd.Period) -> pd.DataFrame:
+    """The actuals up to the as-of month: later rows were not known to the prognosis."""
+    return actuals[actuals["month"] <= as_of]
+
+
+def _cap_columns(prognosis: Prognosis, base: pd.DataFrame, lang: Lang) -> dict[str, Any]:
+    """The cap column, headed by the cap share; with shares differing, a share column too."""
+    shares = {group.cap_share for group in prognosis.groups}
+    if len(shares) == 1:
+        share = format_percent(shares.pop(), lang)
+        return {label("report_cap_per_year_share", lang).format(share=share): base["cap_per_year"]}
+    return {
+        label("report_cap_per_year", lang): base["cap_per_year"],
+        label("report_cap_share", lang): [100 * g.cap_share for g in prognosis.groups],
+    }
+
+
+def run_rate_header(window: int, lang: Lang) -> str:
+    """Header of the run-rate column: the mean over the assumptions' window of months."""
+    if window == 1:
+        return label("report_run_rate_last_month", lang)
+    return label("report_run_rate_window", lang).format(n=window)
+
+
 def group_table(prognosis: Prognosis, actuals: pd.DataFrame, lang: Lang) -> pd.DataFrame:
-    """Per-group table: declared, cap, last three months, status, projected, flags."""
+    """Per-group table: declared, cap, the run-rate window's months, status, projected, flags.
+
+    Only actuals up to the prognosis' as-of month count; a later row (e.g. a file with more
+    months than ``--as-of``) neither shows nor clears the "no data yet" flag.
+    """
     base = prognosis.group_table(lang)
-    last = pd.period_range(prognosis.as_of - 2, prognosis.as_of, freq="M")
-    counts = actuals.pivot_table(index="group", columns="month", values="ge", aggfunc="sum")
-    with_data = set(actuals.loc[actuals["ge"] > 0, "group"])
+    window = prognosis.assumptions.run_rate_window
+    last = pd.period_range(prognosis.as_of - (window - 1), prognosis.as_of, freq="M")
+    known = known_actuals(actuals, prognosis.as_of)
+    counts = known.pivot_table(index="group", columns="month", values="ge", aggfunc="sum")
+    with_data = set(known.loc[known["ge"] > 0, "group"])
     spans = [p.label(lang) for p in prognosis.programme.table_periods if p.kind == "span"]
     table = pd.DataFrame(
         {
             label("group", lang): base["name"],
             label("status", lang): [label(s, lang) for s in base["status"]],
             label("declared_per_year", lang): base["declared_per_year"],
-            label("cap_per_year", lang): base["cap_per_year"],
+            **_cap_columns(prognosis, base, lang),
         }
     )
+    abbr = MONTH_ABBR_DA if lang == "da" else MONTH_ABBR_EN
     for month in last:
         values = [
             counts.at[g, month] if g in counts.index and month in counts.columns else np.nan
             for g in base["group"]
         ]
-        abbr = MONTH_ABBR_DA if lang == "da" else MONTH_ABBR_EN
         table[f"{abbr[month.month - 1]} {month.year}"] = (
             pd.Series(values, dtype=float).fillna(0).to_numpy()
         )
-    table[label("run_rate_per_month", lang)] = base["run_rate_per_month"].round(1)
+    table[run_rate_header(window, lang)] = base["run_rate_per_month"].round(1)
     for span in spans:
         table[span] = base[span].round()
     flags = []
@@ -433,18 +457,10 @@ def group_table(prognosis: Prognosis, actuals: pd.DataFrame, lang: Lang) -> pd.D
             flag.append(label("report_flag_capped", lang).format(n=capped))
         if key not in with_data:
             flag.append(label("report_flag_no_data", lang))
-        flag.extend(_note_text(note, lang) for note in prognosis.group_notes.get(key, ()))
+        flag.extend(note_flag(note, lang) for note in prognosis.group_notes.get(key, ()))
         flags.append("; ".join(flag))
     table[label("report_flags", lang)] = flags
     return table
-
-
-def _note_text(note: str, lang: Lang) -> str:
-    """The short flag of a group note: the part before the colon (details go to the notes)."""
-    short = note.split(":", 1)[0].strip()
-    if lang == "da" and short == "fell back to prior":
-        return "faldt tilbage på prior"
-    return short
 
 
 def _monthly(prognosis: Prognosis) -> pd.DataFrame:
@@ -475,45 +491,32 @@ def _change(
     return change.describe(lang), change.groups
 
 
-def _optional(module: str) -> Any | None:
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as error:
-        if error.name != module:
-            raise
-        return None
-
-
 def _scenarios(
     data: ProgrammeData,
     files: Sequence[PathLike],
-    engine: str | None,
+    engine: str,
     n_paths: int,
     seed: int,
     price_per_ge: float | None,
-) -> Any | None:
-    module = _optional("wgsforecast.scenarios")
-    if module is None or not hasattr(module, "compare_scenarios"):
-        return None
-    scenarios = module.read_scenarios([Path(f) for f in files])
-    return module.compare_scenarios(
+) -> ScenarioComparison:
+    from wgsforecast.scenarios import compare_scenarios, read_scenarios
+
+    scenarios = read_scenarios([Path(f) for f in files])
+    return compare_scenarios(
         data,
         scenarios,
-        engine=engine or PUBLISHED_ENGINE,
+        engine=engine,
         n_paths=n_paths,
         seed=seed,
         price_per_ge=price_per_ge,
     )
 
 
-def _funding(prognosis: Prognosis, price_per_ge: float, lang: Lang) -> pd.DataFrame | None:
+def _funding(prognosis: Prognosis, price_per_ge: float, lang: Lang) -> pd.DataFrame:
     """The funding view (GE done by / left after the deadline and their cost), rows indexed."""
-    module = _optional("wgsforecast.funding")
-    if module is None or not hasattr(module, "funding_view"):
-        return None
-    view = module.funding_view(prognosis, price_per_ge=price_per_ge)
-    table = view.table(lang)
-    return table if isinstance(table, pd.DataFrame) else None
+    from wgsforecast.funding import funding_view
+
+    return funding_view(prognosis, price_per_ge=price_per_ge).table(lang)
 
 
 # --------------------------------------------------------------------------- notes
@@ -525,9 +528,10 @@ def quality_notes(content: ReportContent) -> list[str]:
     notes = []
     if any("reconstructed" in note for note in main.data_notes):
         notes.append(label("reconstructed", lang))
-    actuals = content.data.actuals
+    actuals = known_actuals(content.data.actuals, main.as_of)
     for group in content.data.groups:
-        rows = actuals[(actuals["group"] == group.key) & (actuals["ge"] > 0)]
+        reported = actuals[actuals["group"] == group.key]
+        rows = reported[reported["ge"] > 0]
         name = group.name(lang)
         if rows.empty:
             if group.go_live is not None and group.go_live <= main.as_of:
@@ -539,7 +543,7 @@ def quality_notes(content: ReportContent) -> list[str]:
             else:
                 notes.append(label("report_note_no_data", lang).format(group=name))
             continue
-        first, last = rows["month"].min(), rows["month"].max()
+        first = rows["month"].min()
         if group.go_live is not None and first > group.go_live:
             gap = int((first - group.go_live).n)
             notes.append(
@@ -550,7 +554,10 @@ def quality_notes(content: ReportContent) -> list[str]:
                     n=gap,
                 )
             )
-        if last < main.as_of:
+        # A month reported as 0 is a report, not a gap: stale means no row for the as-of
+        # month (possible in frames built in code; the file readers require every month).
+        if not (reported["month"] == main.as_of).any():
+            last = reported["month"].max()
             notes.append(
                 label("report_note_stale", lang).format(
                     group=name, last=format_month(last, lang), as_of=format_month(main.as_of, lang)
@@ -558,7 +565,7 @@ def quality_notes(content: ReportContent) -> list[str]:
             )
     for key, group_notes in main.group_notes.items():
         for note in group_notes:
-            notes.append(f"{content.data.groups[key].name(lang)}: {note}")
+            notes.append(f"{content.data.groups[key].name(lang)}: {note_text(note, lang)}")
     a = main.assumptions
     shares = {group.cap_share for group in content.data.groups}
     cap = (
@@ -606,158 +613,6 @@ def provenance(
     return lines
 
 
-# --------------------------------------------------------------------------- figures
-
-
-def make_figures(content: ReportContent, log: Log = _stderr) -> list[Figure]:
-    """Draw the report's figures; a figure whose plotting function is missing is left out."""
-    plotting = _optional("wgsforecast.plotting")
-    if plotting is None:
-        content.skipped.append(label("report_no_plotting", content.lang))
-        return []
-    lang, main = content.lang, content.main
-    published = None
-    if content.table1_published is not None:
-        from wgsforecast.io import bundled_data_dir
-
-        published = pd.read_csv(bundled_data_dir() / "table1_2023_03.csv")
-    plans: list[tuple[str, str, Callable[[], Any]]] = [
-        (
-            "cumulative",
-            label("report_fig_cumulative", lang),
-            lambda: plotting.plot_cumulative(main, lang=lang, published=published).figure,
-        ),
-        ("fan", label("report_fig_fan", lang), lambda: plotting.plot_fan(main, lang=lang).figure),
-        (
-            "target_distribution",
-            label("report_fig_target", lang),
-            lambda: plotting.plot_target_distribution(main, lang=lang).figure,
-        ),
-        (
-            "monthly_by_group",
-            label("report_fig_monthly", lang),
-            lambda: plotting.plot_monthly_by_group(main, lang=lang).figure,
-        ),
-        (
-            "group_ramps",
-            label("report_fig_ramps", lang),
-            lambda: plotting.plot_group_ramps(main, lang=lang),
-        ),
-    ]
-    if main.n_paths == 1:
-        # A fan and a target distribution of one deterministic path carry no information.
-        plans = [p for p in plans if p[0] not in ("fan", "target_distribution")]
-    comparison = content.scenario_comparison
-    if comparison is not None and hasattr(comparison, "plot_fans"):
-        plans.append(
-            (
-                "scenarios",
-                label("report_fig_scenarios", lang),
-                lambda: comparison.plot_fans(lang=lang).figure,
-            )
-        )
-    rendered = _render_all(plans)
-    figures = []
-    for key, title, _ in plans:
-        png, svg = rendered[(key, "png")], rendered[(key, "svg")]
-        if isinstance(png, str) or isinstance(svg, str):
-            # A colleague's function missing or older than this report: leave it out, say so.
-            reason = str(png if isinstance(png, str) else svg)
-            content.skipped.append(
-                label("report_fig_skipped", lang).format(figure=title, reason=reason)
-            )
-            log(f"skipped figure {key}: {reason}")
-            continue
-        figures.append(Figure(key, title, png, svg))
-    return figures
-
-
-# Figure plans for the worker processes; set just before forking, so the children inherit
-# them (closures over the prognosis cannot be pickled, and need not be with fork).
-_PLANS: list[tuple[str, str, Callable[[], Any]]] = []
-FIGURE_ERRORS = (AttributeError, TypeError, NotImplementedError, ValueError)
-
-
-def _render_task(task: tuple[int, str]) -> bytes | str:
-    """Draw plan ``task[0]`` and render it as ``task[1]``; an error comes back as text."""
-    from wgsforecast.plotting import pyplot
-
-    index, fmt = task
-    try:
-        fig = _PLANS[index][2]()
-    except FIGURE_ERRORS as error:
-        return f"{type(error).__name__}: {error}"
-    try:
-        _freeze_date_ticks(fig)
-        return _render(fig, fmt)
-    finally:
-        pyplot().close(fig)
-
-
-def _freeze_date_ticks(fig: Any) -> None:
-    """Replace date tick locators by the fixed ticks they give now.
-
-    matplotlib's date locators rerun a calendar rule every time ticks are asked for (many
-    times per render with constrained layout), which made the 17-panel figure take seconds.
-    The x limits are final when a figure is handed over, so the fixed ticks are the same
-    ticks and the rendered files are byte-identical, only faster.
-    """
-    from matplotlib.dates import DateLocator
-    from matplotlib.ticker import FixedLocator
-
-    for ax in fig.axes:
-        axis = ax.xaxis
-        if isinstance(axis.get_major_locator(), DateLocator):
-            axis.set_major_locator(FixedLocator(axis.get_majorticklocs()))
-        if isinstance(axis.get_minor_locator(), DateLocator):
-            axis.set_minor_locator(FixedLocator(axis.get_minorticklocs()))
-
-
-def _render_all(
-    plans: list[tuple[str, str, Callable[[], Any]]],
-) -> dict[tuple[str, str], bytes | str]:
-    """Render every plan as PNG and SVG, in parallel worker processes where possible.
-
-    Rendering dominates the report's run time (matplotlib's layout and date ticks), and the
-    figures are independent, so on a machine with several cores each (figure, format) pair
-    is drawn in a forked worker. Without ``fork`` (Windows, macOS defaults) or with one core
-    it runs in this process.
-    """
-    import multiprocessing
-
-    global _PLANS
-    _PLANS = plans
-    tasks = [(i, fmt) for i in range(len(plans)) for fmt in ("png", "svg")]
-    # Slowest first (the small-multiples figure), so the workers finish together.
-    tasks.sort(key=lambda t: plans[t[0]][0] != "group_ramps")
-    workers = min(os.cpu_count() or 1, 4)
-    results: list[bytes | str]
-    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
-        from concurrent.futures import ProcessPoolExecutor
-
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            results = list(pool.map(_render_task, tasks))
-    else:
-        results = [_render_task(t) for t in tasks]
-    _PLANS = []
-    return {(plans[i][0], fmt): r for (i, fmt), r in zip(tasks, results, strict=True)}
-
-
-def _render(fig: Any, fmt: str) -> bytes:
-    import io
-
-    import matplotlib
-
-    buffer = io.BytesIO()
-    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-    # A fixed salt makes SVG element ids, and so the files, the same on every run.
-    with matplotlib.rc_context({"svg.hashsalt": "wgsforecast"}):
-        # The plotting module lays figures out (constrained layout); no tight-bbox pass.
-        fig.savefig(buffer, format=fmt, dpi=110, metadata=metadata)
-    return buffer.getvalue()
-
-
 # --------------------------------------------------------------------------- writing
 
 
@@ -792,11 +647,15 @@ def write_report(content: ReportContent, out: PathLike, log: Log = _stderr) -> t
 
     Everything is first written into a staging folder inside ``out`` and then moved into
     place file by file with :func:`os.replace`, so a failure while building leaves the
-    previous outputs untouched, and each file is replaced atomically.
+    previous outputs untouched, and each file is replaced atomically. Files an earlier
+    report wrote and this one did not are then removed (see
+    :mod:`wgsforecast.report.output`); files the report did not write are never touched.
+    CSV tables are written for the report's language (see :func:`csv_bytes`).
     """
     from wgsforecast.report.excel import write_workbook
     from wgsforecast.report.html import render_html
     from wgsforecast.report.markdown import render_markdown
+    from wgsforecast.report.output import install
 
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -804,7 +663,7 @@ def write_report(content: ReportContent, out: PathLike, log: Log = _stderr) -> t
     try:
         files: dict[str, bytes] = {}
         for name, frame in tables(content).items():
-            files[f"{name}.csv"] = frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+            files[f"{name}.csv"] = csv_bytes(frame, content.lang)
         for figure in content.figures:
             files[f"figures/{figure.key}.png"] = figure.png
             files[f"figures/{figure.key}.svg"] = figure.svg
@@ -823,16 +682,25 @@ def write_report(content: ReportContent, out: PathLike, log: Log = _stderr) -> t
         log("writing the Excel workbook ...")
         workbook = "tabeller.xlsx" if content.lang == "da" else "tables.xlsx"
         write_workbook(content, staging / workbook)
-        written = []
-        for part in sorted(p for p in staging.rglob("*") if p.is_file()):
-            target = folder / part.relative_to(staging)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.chmod(part, 0o644)
-            os.replace(part, target)
-            written.append(target)
+        written = install(staging, folder, log)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    return tuple(written)
+    return written
+
+
+def csv_bytes(frame: pd.DataFrame, lang: Lang) -> bytes:
+    """A table as CSV for ``lang``'s spreadsheet: Danish ``;`` and decimal comma, or English.
+
+    A Danish Excel splits fields on ``;`` and reads ``2,5`` as a number, and it needs the
+    UTF-8 byte-order mark to show "æøå" right; the English file keeps ``,`` and ``.`` (with
+    the mark too, which English Excel also needs). :func:`wgsforecast.io.read_actuals` and
+    friends read both forms.
+    """
+    if lang == "da":
+        text = frame.to_csv(index=False, sep=";", decimal=",", lineterminator="\n")
+    else:
+        text = frame.to_csv(index=False, lineterminator="\n")
+    return text.encode("utf-8-sig")
 
 
 def tables(content: ReportContent) -> dict[str, pd.DataFrame]:
