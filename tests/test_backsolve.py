@@ -88,6 +88,13 @@ def test_bad_requests(published_method: wf.Prognosis) -> None:
         required_group_level(published_method, "udbredt kraft")
     with pytest.raises(ValueError, match="beyond the prognosis horizon"):
         required_group_level(published_method, CANCER, by="2035-01")
+    # A start after the horizon end has no known GE before it: an error, not NaN.
+    after = published_method.months[-1] + 1
+    for solver in (required_rate, lambda p, **k: required_group_level(p, CANCER, **k)):
+        with pytest.raises(ValueError, match=f"start {after} is beyond the prognosis horizon"):
+            solver(published_method, start=after, by=after + 6)
+    last = published_method.months[-1]
+    assert np.isfinite(required_rate(published_method, start=last, by=last).per_month)
 
 
 def test_target_already_reached_needs_nothing(published_method: wf.Prognosis) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import wgsforecast as wf
@@ -48,9 +49,21 @@ def test_probabilistic_interval(bundled: wf.ProgrammeData) -> None:
     view = funding_view(prognosis, price_per_ge=1.0)
     assert view.left[0.1] <= view.left[0.5] <= view.left[0.9]
     assert view.done[0.1] <= view.done[0.5] <= view.done[0.9]
-    done = prognosis.cumulative_at(prognosis.programme.deadline)
-    assert view.left[0.9] == pytest.approx(np.quantile(np.maximum(60_000 - done, 0), 0.9))
-    assert view.p_by_deadline == pytest.approx(np.mean(done >= 60_000))
+    # Recomputed from the monthly paths with plain Python, not with the library's helpers:
+    # GE per path summed over every group and month up to June 2024, then order statistics.
+    deadline = list(prognosis.months).index(pd.Period("2024-06", "M"))
+    per_path = [float(path[:, : deadline + 1].sum()) for path in prognosis.ge]
+    left = sorted(max(60_000 - done, 0.0) for done in per_path)
+    h = (len(left) - 1) * 0.9  # the linear-interpolation quantile, written out
+    low = int(h)
+    expected = left[low] + (h - low) * (left[low + 1] - left[low])
+    assert view.left[0.9] == pytest.approx(expected)
+    assert view.cost is not None and view.cost[0.9] == pytest.approx(expected)
+    reached = sum(
+        any(total >= 60_000 for total in np.cumsum(path.sum(axis=0))[: deadline + 1])
+        for path in prognosis.ge
+    )
+    assert view.p_by_deadline == pytest.approx(reached / len(per_path))
 
 
 def test_deadline_beyond_horizon(bundled: wf.ProgrammeData) -> None:

@@ -390,3 +390,30 @@ def test_save_figure_rejects_unknown_format(published_method: wf.Prognosis, tmp_
     with pytest.raises(ValueError, match="docx"):
         plotting.save_figure(ax.figure, tmp_path / "fig", formats=("png", "docx"))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_cap_legend_says_the_share_only_when_every_group_has_it(
+    published_method: wf.Prognosis,
+) -> None:
+    # Give one group another cap share: one legend cannot state one share for all panels.
+    key = published_method.groups.keys[0]
+    group = published_method.groups[key]
+    other = published_method.groups.replace([group.model_copy(update={"cap_share": 0.5})])
+    mixed = dataclasses.replace(published_method, groups=other)
+    fig = plotting.plot_group_ramps(mixed, lang="en")
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "Cap (the group's cap)" in legend
+    assert not any("75%" in text for text in legend)
+    (cap,) = lines(fig.axes[0], "cap")
+    assert cap.get_ydata()[0] == pytest.approx(0.5 * group.declared_per_year / 12)
+    plt.close(fig)
+
+
+def test_published_markers_take_their_label(published_method: wf.Prognosis) -> None:
+    ax = plotting.plot_cumulative(
+        published_method, published=TABLE1, published_label="Prognose juni 2023 (test)"
+    )
+    (markers,) = lines(ax, "published")
+    assert markers.get_label() == "Prognose juni 2023 (test)"
+    assert "Offentliggjort prognose (marts 2023)" not in all_texts(ax)
+    plt.close(ax.figure)

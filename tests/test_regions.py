@@ -79,3 +79,16 @@ def test_largest_remainder_sums_exactly(total: int, weights: list[float]) -> Non
     exact = total * np.asarray(weights) / np.sum(weights)
     assert (np.abs(volumes - exact) < 1 + 1e-9).all()
     assert (volumes >= 0).all()
+
+
+def test_markdown_shows_the_source_so_a_derived_population_is_flagged() -> None:
+    text = region_markdown(split_by_region(), "en")
+    header = text.splitlines()[0]
+    assert header.endswith("| Source |")
+    nordjylland = next(line for line in text.splitlines() if line.startswith("| Nordjylland"))
+    assert "Derived: the national total 5,932,654" in nordjylland
+    assert "| Kilde |" in region_markdown(split_by_region(), "da")
+    # Every row, the total included, has as many cells as the header.
+    assert len({line.count("|") for line in text.splitlines()}) == 1
+    # A split key without sources has no source column.
+    assert "Source" not in region_markdown(split_by_region(10, {"a": 1, "b": 2}), "en")

@@ -394,8 +394,14 @@ def test_tornado(bundled: wf.ProgrammeData) -> None:
     }
     assert list(frame["swing"]) == sorted(frame["swing"], reverse=True)
     shift = frame.set_index("parameter").loc["go_live_shift_months"]
-    assert shift["metric_low"] <= 0 <= shift["metric_high"]  # earlier onboarding, earlier target
-    assert result.base_value == 0
+    # The shifts are what separate runs of the scenarios give, counted independently.
+    base_month = run_scenario(bundled, None, "runrate").target_month()
+    for side, months in (("metric_low", -6), ("metric_high", 6)):
+        moved = Scenario(groups={CANCER: {"go_live_shift_months": months}})
+        month = run_scenario(bundled, moved, "runrate").target_month()
+        assert base_month is not None and month is not None
+        assert shift[side] == (month - base_month).n
+    assert shift["metric_low"] < 0  # earlier onboarding, earlier target
     import matplotlib.pyplot as plt
 
     ax = result.plot(lang="en")
@@ -424,6 +430,13 @@ def test_adoption_comparison_on_shipped_scenarios(
     # Scenarios that change nothing give exactly the baseline ...
     base = fitted_adoption.forecast(n_paths=400, seed=11)
     np.testing.assert_array_equal(comparison.baseline.target_positions, base.target_positions)
+    assert comparison.baseline.p_by_deadline == base.p_target_by_deadline()
+    expected = base.target_month_quantiles((0.1, 0.5, 0.9))
+    months = comparison.months
+    positions = comparison.baseline.target_position_quantiles()
+    assert [months[int(p)] if np.isfinite(p) else None for p in positions] == [
+        expected[q] for q in (0.1, 0.5, 0.9)
+    ]
     table = comparison.table().set_index("scenario")
     for name in ("empty", "timing"):
         assert table.loc[name, "shift_p50_months"] == 0 and table.loc[name, "p_change"] == 0
@@ -488,3 +501,125 @@ def test_cli_reports_bad_files(tmp_path: Path, text: str, expected: str) -> None
     assert str(path) in result.stderr and expected in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()  # nothing written for a bad file
+
+
+def test_deadline_beyond_the_horizon_is_unknown_not_zero(bundled: wf.ProgrammeData) -> None:
+    # Six months from February 2023 end before the June 2024 deadline.
+    short = wf.ProgrammeData(
+        bundled.actuals,
+        bundled.groups,
+        bundled.assumptions.model_copy(update={"horizon_months": 6}),
+    )
+    later = Scenario(groups={CANCER: {"declared_factor": 0.5}})
+    comparison = compare_scenarios(short, [later], engine="runrate", price_per_ge=1000.0)
+    assert comparison.baseline.p_by_deadline is None
+    assert comparison.baseline.left_after_deadline() is None
+    table = comparison.table()
+    for column in ("p_by_deadline", "p_change", "cost_left_p50", "cost_left_p10"):
+        assert table[column].isna().all(), column
+    text = comparison.to_markdown("en")
+    assert "0%" not in text and "the deadline is after the prognosis horizon" in text
+    # Within the horizon the cost column is filled.
+    full = compare_scenarios(bundled, [later], engine="runrate", price_per_ge=1000.0)
+    assert full.table()["cost_left_p50"].notna().all()
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "where"),
+    [
+        (f'[groups.{CANCER}]\npause = ["2022-12"]\n', f"groups.{CANCER}.pause", "at or before"),
+        ('[all]\npause = {from = "2023-02", to = "2023-04"}\n', "all.pause", "at or before"),
+        ('[all]\nlevel = {factor = 0.5, from = "2040-01"}\n', "all.level.from", "after the"),
+        (
+            f'[groups.{CANCER}]\nlevel = {{factor = 0.5, from = "2020-01"}}\n',
+            f"groups.{CANCER}.level.from",
+            "at or before",
+        ),
+    ],
+)
+def test_months_outside_the_projection_are_errors(
+    tmp_path: Path, bundled: wf.ProgrammeData, text: str, key: str, where: str
+) -> None:
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as error:
+        read_scenario(path).apply(bundled)
+    message = str(error.value)
+    assert f"{path}: {key}:" in message and where in message
+    assert "use a month from 2023-03 to" in message
+
+
+def test_tornado_marks_rows_the_engine_ignores_or_that_change_nothing(
+    bundled: wf.ProgrammeData, stochastic: str
+) -> None:
+    cap = bundled.groups[CANCER].cap_share
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = tornado(
+            bundled,
+            CANCER,
+            engine=stochastic,
+            n_paths=100,
+            values={
+                "ramp_months": (3, 24),  # the adoption engine fits its own ramps
+                "cap_share": (cap, cap),  # e.g. a value clipped to the current one
+                "go_live_shift_months": (-6, 6),
+            },
+        )
+    notes = result.frame.set_index("parameter")["note"]
+    assert notes["ramp_months"] == "no_effect"
+    assert notes["cap_share"] == "unchanged_input"
+    assert notes["go_live_shift_months"] == ""
+    table = result.table("en").set_index("parameter")
+    assert table.loc["Ramp length (months)", "note"].startswith("no effect in this engine")
+    import matplotlib.pyplot as plt
+
+    ax = result.plot(lang="en")
+    marks = [t for t in ax.texts if str(t.get_gid()).startswith("tornado_note_")]
+    assert sorted(t.get_text() for t in marks) == [
+        "no effect in engine",
+        "value unchanged (clipped)",
+    ]
+    plt.close(ax.figure)
+
+
+def test_tornado_base_value_is_the_baseline_metric(bundled: wf.ProgrammeData) -> None:
+    # With the deadline in December 2025 the published method reaches the target in time.
+    programme = bundled.assumptions.programme.model_copy(
+        update={"deadline": pd.Period("2025-12", "M")}
+    )
+    base = wf.ProgrammeData(
+        bundled.actuals,
+        bundled.groups,
+        bundled.assumptions.model_copy(update={"programme": programme}),
+    )
+    result = tornado(
+        base, CANCER, engine="runrate", metric="p_by_deadline", values={"declared_factor": (0.5, 2)}
+    )
+    prognosis = run_scenario(base, None, "runrate")
+    reached = prognosis.cumulative_paths[:, prognosis.month_position(programme.deadline)]
+    assert result.base_value == float(np.mean(reached >= programme.target_ge)) == 1.0
+
+
+def test_a_scenario_that_never_reaches_the_target_is_drawn_as_not_reached(
+    bundled: wf.ProgrammeData,
+) -> None:
+    import matplotlib.pyplot as plt
+
+    from wgsforecast.scenarios.plots import GID_NOT_REACHED
+
+    never = Scenario(scenario=ScenarioInfo(name="never"), all_groups={"declared_factor": 0.1})
+    later = Scenario(
+        scenario=ScenarioInfo(name="later"), groups={CANCER: {"go_live_shift_months": 6}}
+    )
+    comparison = compare_scenarios(bundled, [never, later], engine="runrate")
+    assert comparison["never"].target_position_quantiles()[1] == np.inf
+    ax = comparison.plot_shifts(lang="en")
+    flagged = [p for p in ax.patches if p.get_gid() == GID_NOT_REACHED]
+    assert len(flagged) == 1
+    bar = flagged[0]
+    assert bar.get_hatch() == "//" and bar.get_width() == ax.get_xlim()[1] > 0
+    texts = [t.get_text() for t in ax.texts]
+    assert "not reached" in texts
+    other = next(p for p in ax.patches if p is not bar)
+    assert other.get_hatch() is None and other.get_width() >= 0
+    plt.close(ax.figure)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +19,9 @@ from wgsforecast.vintages import (
     PUBLISHED_NAME,
     VintageError,
     VintageExistsError,
+    VintageWarning,
     change_since,
+    plot_vintages,
     previous_vintage,
     save_published_vintage,
 )
@@ -135,6 +139,11 @@ def test_change_since_the_published_vintage_says_it_has_no_groups(
     assert change.shift_months == (published_method.target_month() - previous.target_month).n
     text = " ".join(change.describe("en"))
     assert "national totals only" in text
+    # Both use data to February 2023: a comparison, not a change over time.
+    assert change.same_as_of
+    assert text.startswith("Compared with Published prognosis March 2023 (item 112/23)")
+    assert "Since" not in text
+    assert change.describe("da")[0].startswith("Sammenlignet med Offentliggjort prognose")
 
 
 def test_change_between_two_vintages_names_the_group_that_moved(tmp_path: Path) -> None:
@@ -183,3 +192,178 @@ def test_vintages_cli_save_list_compare(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "vintages.png").stat().st_size > 10_000
     targets = pd.read_csv(tmp_path / "out" / "vintage_targets.csv")
     assert set(targets["vintage"]) == {"2023-03-published", "2023-03-runrate"}
+
+
+def _strict_json(text: str) -> object:
+    def refuse(constant: str) -> object:
+        raise AssertionError(f"{constant} is not valid JSON")
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def test_deadline_beyond_the_horizon_is_unknown_not_zero(
+    bundled: wf.ProgrammeData, published_method: wf.Prognosis, tmp_path: Path
+) -> None:
+    # Six months from February 2023 ends before the June 2024 deadline.
+    short = wf.forecast(
+        bundled.actuals,
+        bundled.groups,
+        bundled.assumptions.model_copy(update={"horizon_months": 6}),
+    )
+    folder = wf.save_vintage(short, "short", root=tmp_path)
+    metadata = _strict_json((folder / "metadata.json").read_text())
+    assert isinstance(metadata, dict)
+    assert metadata["p_target_by_deadline"] is None and metadata["ge_by_deadline"] is None
+    # Within the horizon the vintage records what the prognosis itself says.
+    folder = wf.save_vintage(published_method, "full", root=tmp_path)
+    metadata = _strict_json((folder / "metadata.json").read_text())
+    assert isinstance(metadata, dict)
+    assert metadata["p_target_by_deadline"] == published_method.p_target_by_deadline()
+    assert metadata["ge_by_deadline"] == round(published_method.ge_by_deadline(), 1)
+    change = change_since(short, wf.load_vintage("full", root=tmp_path), lang="en")
+    assert change.current_by_deadline is None
+    assert change.previous_by_deadline == pytest.approx(published_method.ge_by_deadline())
+    assert "cannot be compared" in change.describe("en")[0]
+
+
+def test_vintage_outputs_say_the_actuals_are_reconstructed(
+    published_method: wf.Prognosis, tmp_path: Path
+) -> None:
+    import matplotlib.pyplot as plt
+
+    from wgsforecast.plotting import GID_FOOTNOTE
+
+    folder = wf.save_vintage(published_method, "v1", root=tmp_path)
+    for file in ("table1.csv", "cumulative.csv", "groups_monthly.csv"):
+        assert set(pd.read_csv(folder / file)["data_notes"]) == {"reconstructed"}, file
+    data = wf.load_bundled()
+    comparison = wf.compare_vintages(data.actuals, root=SHIPPED)
+    assert comparison.data_notes == ("reconstructed",)
+    assert set(comparison.targets["data_notes"]) == {"reconstructed"}
+    assert list(comparison.errors.columns)[-1] == "data_notes"
+    for lang, actual in (("da", "Faktisk (rekonstrueret)"), ("en", "Actual (reconstructed)")):
+        ax = plot_vintages(comparison, lang=lang)
+        assert actual in [line.get_label() for line in ax.get_lines()]
+        notes = [t.get_text() for t in ax.figure.texts if t.get_gid() == GID_FOOTNOTE]
+        assert (
+            len(notes) == 1 and ("rekonstrueret" if lang == "da" else "reconstructed") in notes[0]
+        )
+        plt.close(ax.figure)
+    # Actuals without the note are drawn without it.
+    official = data.actuals.copy()
+    official.attrs = {}
+    ax = plot_vintages(wf.compare_vintages(official, root=SHIPPED), lang="en")
+    assert "Actual" in [line.get_label() for line in ax.get_lines()]
+    assert not [t for t in ax.figure.texts if t.get_gid() == GID_FOOTNOTE]
+    plt.close(ax.figure)
+
+
+def test_published_vintage_takes_other_facts_and_checks_the_deadline_row(tmp_path: Path) -> None:
+    source = REPO / "data" / "table1_2023_03.csv"
+    folder = save_published_vintage(
+        source,
+        "other",
+        root=tmp_path,
+        as_of="2023-05",
+        target_month=None,
+        target_ge=50_000,
+        deadline="2024-12",
+        label="Anden prognose",
+        label_en="Other prognosis",
+        published=None,
+    )
+    vintage = wf.load_vintage(folder)
+    assert vintage.as_of == pd.Period("2023-05", "M")
+    assert vintage.target_month is None and vintage.target_ge == 50_000
+    assert vintage.metadata["ge_by_deadline"] == 47_289  # the 2024-12 row of the file
+    assert vintage.label == "Anden prognose" and vintage.metadata["label_en"] == "Other prognosis"
+    with pytest.raises(VintageError) as error:
+        save_published_vintage(source, "bad", root=tmp_path, deadline="2024-09")
+    message = str(error.value)
+    assert str(source) in message and "no row with period_end 2024-09" in message
+    assert "2024-06" in message  # the months the file does have
+    with pytest.raises(VintageError, match="months are written like 2024-06"):
+        save_published_vintage(source, "bad", root=tmp_path, as_of="sometime")
+    assert not (tmp_path / "bad").exists()
+
+
+def test_group_shift_beyond_the_horizon_is_not_a_number_of_months(tmp_path: Path) -> None:
+    data = wf.load_bundled()
+    key = "sjaeldne-sygdomme"
+    group = data.groups[key]
+    smaller = data.groups.replace(
+        [group.model_copy(update={"declared_per_year": group.declared_per_year / 2})]
+    )
+    before = wf.forecast(data.actuals, data.groups, data.assumptions)
+    after = wf.forecast(data.actuals, smaller, data.assumptions)
+    # A target between the two horizon-end totals: reached before, never after.
+    end_before = float(before.cumulative_paths[0, -1])
+    end_after = float(after.cumulative_paths[0, -1])
+    assert end_after < end_before
+    programme = Programme(target_ge=round((end_before + end_after) / 2), deadline="2024-06")
+    assumptions = data.assumptions.model_copy(update={"programme": programme})
+    before = wf.forecast(data.actuals, data.groups, assumptions)
+    after = wf.forecast(data.actuals, smaller, assumptions)
+    assert before.target_month() is not None and after.target_month() is None
+    wf.save_vintage(before, "before", root=tmp_path)
+    change = change_since(after, wf.load_vintage("before", root=tmp_path), lang="en")
+    assert change.groups is not None
+    rows = change.groups.set_index("group")
+    assert pd.isna(rows.loc[key, "shift_months"]) and bool(rows.loc[key, "beyond_horizon"])
+    assert rows.loc[key, "direction"] == "later"
+    others = rows.drop(key)
+    assert (others["direction"] == "unknown").all() and others["shift_months"].isna().all()
+    text = change.describe("en")
+    assert f"{group.name_en}: moves the target later, beyond the horizon." in text
+    assert not any("months later" in line or "months earlier" in line for line in text[1:])
+
+
+def test_a_broken_vintage_folder_is_named_and_does_not_block_the_rest(
+    published_method: wf.Prognosis, bundled: wf.ProgrammeData, tmp_path: Path
+) -> None:
+    wf.save_vintage(published_method, "good", root=tmp_path)
+    broken = wf.save_vintage(published_method, "broken", root=tmp_path, label="another label")
+    manifest = broken / "manifest.json"
+    manifest.chmod(0o644)
+    manifest.write_text("{not json")
+    with pytest.raises(VintageError) as error:
+        wf.load_vintage("broken", root=tmp_path)
+    message = str(error.value)
+    assert "'broken'" in message and "not valid JSON" in message
+    assert "restore the folder from version control" in message
+    manifest.write_text("{}")
+    with pytest.raises(VintageError, match="lacks 'files'"):
+        wf.load_vintage("broken", root=tmp_path)
+    with pytest.warns(VintageWarning, match="'broken'"):
+        assert [v.name for v in wf.list_vintages(tmp_path)] == ["good"]
+    # Saving an unrelated prognosis still works; the bad folder is only warned about.
+    other = wf.forecast(bundled.actuals, bundled.groups, bundled.assumptions.with_as_of("2022-06"))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        wf.save_vintage(other, "2022-06", root=tmp_path, label="Genskabt bagudrettet")
+    assert any(issubclass(w.category, VintageWarning) for w in caught)
+    assert wf.load_vintage("2022-06", root=tmp_path).label == "Genskabt bagudrettet"
+    result = subprocess.run(
+        [sys.executable, "-m", "wgsforecast", "vintages", "--root", str(tmp_path), "list"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "warning: skipped a vintage" in result.stderr and "'broken'" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "good" in result.stdout and "2022-06" in result.stdout
+
+
+def test_an_earlier_vintage_reads_as_a_change_over_time(
+    bundled: wf.ProgrammeData, published_method: wf.Prognosis, tmp_path: Path
+) -> None:
+    earlier = wf.forecast(
+        bundled.actuals, bundled.groups, bundled.assumptions.with_as_of("2022-06")
+    )
+    wf.save_vintage(earlier, "2022-06", root=tmp_path, label="June 2022")
+    previous = previous_vintage(published_method, tmp_path)
+    assert previous is not None and previous.name == "2022-06"
+    change = change_since(published_method, previous)
+    assert not change.same_as_of
+    assert change.describe("en")[0].startswith("Since June 2022:")

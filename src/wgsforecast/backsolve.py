@@ -136,6 +136,14 @@ def _window(prognosis: Prognosis, start: Any, by: Any, probability: float) -> _W
             f"start {start_month} is not after the as-of month {prognosis.as_of}: the past "
             f"cannot change; start in {first_future} or later"
         )
+    last = prognosis.months[-1]
+    if start_month > last:
+        # The GE done before the start and the projected level there are unknown past the
+        # horizon, so there would be no answer (NaN), not a level.
+        raise ValueError(
+            f"start {start_month} is beyond the prognosis horizon ({last}); start in "
+            f"{first_future} to {last}, or use a longer horizon_months"
+        )
     if by_month < start_month:
         raise ValueError(f"by {by_month} is before start {start_month}; choose a later month")
     if not 0 < probability <= 1:
@@ -162,7 +170,8 @@ def required_rate(
     by
         Last month the target may be reached in (default: the funding deadline).
     start
-        First month of the constant rate (default: the month after the as-of month).
+        First month of the constant rate (default: the month after the as-of month); it
+        must be within the prognosis horizon.
     probability
         Share of paths that must reach the target (e.g. 0.8); deterministic engines have
         one path, so any probability gives the same answer.
@@ -183,12 +192,8 @@ def required_rate(
     start_month, by_month, months, probability = _window(prognosis, start, by, probability)
     before = prognosis.cumulative_at(start_month - 1)
     needed = (prognosis.programme.target_ge - before) / months
-    position = prognosis.month_position(start_month)
-    projected = (
-        float(np.median(prognosis.national_paths[:, position]))
-        if position < len(prognosis.months)
-        else float("nan")
-    )
+    position = prognosis.month_position(start_month)  # within the horizon: see _window
+    projected = float(np.median(prognosis.national_paths[:, position]))
     return RequiredLevel(
         group=None,
         start=start_month,

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
 
 from wgsforecast.labels import label, labels_with_prefix
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
+from wgsforecast.prognosis import quantile_label
 
 if TYPE_CHECKING:
     from wgsforecast.prognosis import Prognosis
@@ -140,17 +141,19 @@ def funding_view(
     if not qs or any(not 0 <= q <= 1 for q in qs):
         raise ValueError(f"quantiles must be in [0, 1]; got {list(quantiles)}")
     programme = prognosis.programme
-    deadline_position = prognosis.month_position(programme.deadline)
-    if deadline_position >= len(prognosis.months):
+    try:
+        summary = prognosis.deadline_summary(qs)
+    except ValueError as error:  # the deadline is after the horizon: nothing to show
         raise ValueError(
             f"the deadline {programme.deadline} is beyond the prognosis horizon "
             f"({prognosis.months[-1]}); use a longer horizon_months"
-        )
-    done_paths = prognosis.cumulative_at(programme.deadline)
-    left_paths = np.maximum(programme.target_ge - done_paths, 0.0)
-    done = dict(zip(qs, np.quantile(done_paths, qs).tolist(), strict=True))
+        ) from error
+
+    def at(prefix: str) -> dict[float, float]:
+        return {q: float(cast(float, summary[f"{prefix}_{quantile_label(q)}"])) for q in qs}
+
     # The GE left fall as the GE done rise: P10 of what is left is P90 of what is done.
-    left = dict(zip(qs, np.quantile(left_paths, qs).tolist(), strict=True))
+    done, left = at("ge"), at("left")
     cost = None
     if price_per_ge is not None:
         cost = {q: value * price_per_ge for q, value in left.items()}
@@ -160,7 +163,7 @@ def funding_view(
         quantiles=qs,
         done=done,
         left=left,
-        p_by_deadline=float(np.mean(done_paths >= programme.target_ge)),
+        p_by_deadline=float(cast(float, summary["p_target_by_deadline"])),
         price_per_ge=price_per_ge,
         currency=currency,
         cost=cost,

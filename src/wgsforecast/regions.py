@@ -173,25 +173,39 @@ def split_by_region(
 
 
 def region_markdown(table: pd.DataFrame, lang: Lang = "da") -> str:
-    """A split as a Markdown table with Danish (or English) number formats."""
+    """A split as a Markdown table with Danish (or English) number formats.
+
+    When the table has a ``source`` column (the bundled populations), it is shown, so a
+    figure that is derived rather than quoted (Nordjylland's population) says so.
+    """
     head = (
-        ("Region", "Vægt", "Andel", "Volumen")
+        ["Region", "Vægt", "Andel", "Volumen"]
         if lang == "da"
-        else ("Region", "Weight", "Share", "Volume")
+        else ["Region", "Weight", "Share", "Volume"]
     )
-    lines = ["| " + " | ".join(head) + " |", "|---|---:|---:|---:|"]
-    for region, weight, share, volume in zip(
-        table["region"],
-        table["weight"].to_numpy(dtype=float),
-        table["share"].to_numpy(dtype=float),
-        table["volume"].to_numpy(dtype=np.int64),
-        strict=True,
-    ):
-        lines.append(
-            f"| {region} | {format_number(float(weight), lang)} | "
-            f"{format_percent(float(share), lang, decimals=1)} | "
-            f"{format_number(int(volume), lang)} |"
+    sources = table["source"].fillna("").astype(str).tolist() if "source" in table else None
+    if sources is not None:
+        head.append("Kilde" if lang == "da" else "Source")
+    lines = ["| " + " | ".join(head) + " |", "|---|---:|---:|---:|" + ("---|" if sources else "")]
+    for row, (region, weight, share, volume) in enumerate(
+        zip(
+            table["region"],
+            table["weight"].to_numpy(dtype=float),
+            table["share"].to_numpy(dtype=float),
+            table["volume"].to_numpy(dtype=np.int64),
+            strict=True,
         )
+    ):
+        cells = [
+            str(region),
+            format_number(float(weight), lang),
+            format_percent(float(share), lang, decimals=1),
+            format_number(int(volume), lang),
+        ]
+        if sources is not None:
+            cells.append(sources[row].replace("|", "/"))  # a pipe would split the cell
+        lines.append("| " + " | ".join(cells) + " |")
     total = format_number(int(table["volume"].sum()), lang)
-    lines.append(f"| {'I alt' if lang == 'da' else 'Total'} | | | {total} |")
+    last = f"| {'I alt' if lang == 'da' else 'Total'} | | | {total} |"
+    lines.append(last + (" |" if sources is not None else ""))
     return "\n".join(lines) + "\n"

@@ -39,16 +39,18 @@ import os
 import re
 import shutil
 import tempfile
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
 
 from wgsforecast.exceptions import WgsForecastError
 from wgsforecast.io import _umask
+from wgsforecast.labels import label as text_of
 from wgsforecast.periods import Lang, format_month, format_number, parse_month
 
 if TYPE_CHECKING:
@@ -78,6 +80,10 @@ class VintageError(WgsForecastError, ValueError):
 
 class VintageExistsError(VintageError, FileExistsError):
     """A vintage of that name, or with the same content, exists already."""
+
+
+class VintageWarning(UserWarning):
+    """A folder in the vintages folder could not be read and was skipped."""
 
 
 # --------------------------------------------------------------------------- the object
@@ -178,7 +184,9 @@ def _csv_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def _json_bytes(value: Any) -> bytes:
-    return (json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True) + "\n").encode()
+    # allow_nan=False: NaN is not JSON; an unknown number must be written as null.
+    text = json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True, allow_nan=False)
+    return (text + "\n").encode()
 
 
 def _sha256(data: bytes) -> str:
@@ -194,13 +202,33 @@ def _month_or_none(month: pd.Period | None) -> str | None:
     return None if month is None else str(month)
 
 
-def _prognosis_files(prognosis: Prognosis) -> dict[str, bytes]:
+def _deadline_figures(prognosis: Prognosis) -> tuple[float | None, float | None]:
+    """GE done by the deadline (central) and P(target by the deadline); ``None`` if unknown.
+
+    Both are unknown when the deadline is after the prognosis horizon: the prognosis then
+    says nothing about it, which is not the same as 0 %.
+    """
+    try:
+        p_by_deadline = prognosis.p_target_by_deadline()
+    except ValueError:  # the deadline is past the horizon
+        return None, None
+    return round(prognosis.ge_by_deadline(), 1), p_by_deadline
+
+
+def _with_notes(frame: pd.DataFrame, notes: Sequence[str]) -> pd.DataFrame:
+    """The frame with a ``data_notes`` column, so a CSV with actuals says what they are."""
+    return frame.assign(data_notes="; ".join(notes))
+
+
+def _prognosis_files(prognosis: Prognosis, label: str | None = None) -> dict[str, bytes]:
     """The data files of a vintage made from a prognosis (everything but the manifest)."""
     programme = prognosis.programme
     periods = programme.table_periods
     values = prognosis.period_paths(periods)
     central = prognosis.yearly_table("en")
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        # Periods after the horizon are all NaN: their quantiles are NaN (empty in the CSV).
+        warnings.simplefilter("ignore", RuntimeWarning)
         low = np.nanquantile(values["cumulative"], 0.1, axis=0)
         high = np.nanquantile(values["cumulative"], 0.9, axis=0)
     table1 = pd.DataFrame(
@@ -220,30 +248,32 @@ def _prognosis_files(prognosis: Prognosis) -> dict[str, bytes]:
     monthly = prognosis.monthly()[["group", "month", "kind", "ge", "capped"]].copy()
     monthly["month"] = monthly["month"].astype(str)
     groups = prognosis.group_table("en")
-    deadline_done = prognosis.cumulative_at(programme.deadline)
+    ge_by_deadline, p_by_deadline = _deadline_figures(prognosis)
+    quantiles = prognosis.target_month_quantiles((0.1, 0.5, 0.9))
+    notes = list(prognosis.data_notes)
     metadata = {
         "format": VINTAGE_FORMAT,
         "source": "wgsforecast",
-        "label": prognosis.assumptions.label,
+        "label": prognosis.assumptions.label if label is None else label,
         "as_of": str(prognosis.as_of),
         "engine": prognosis.engine,
         "seed": prognosis.seed,
         "n_paths": prognosis.n_paths,
         "target_ge": programme.target_ge,
         "deadline": str(programme.deadline),
-        "target_month": _month_or_none(prognosis.target_month(0.5)),
-        "target_month_p10": _month_or_none(prognosis.target_month(0.1)),
-        "target_month_p90": _month_or_none(prognosis.target_month(0.9)),
-        "ge_by_deadline": round(prognosis.ge_by_deadline(), 1),
-        "p_target_by_deadline": float(np.mean(deadline_done >= programme.target_ge)),
-        "data_notes": list(prognosis.data_notes),
+        "target_month": _month_or_none(quantiles[0.5]),
+        "target_month_p10": _month_or_none(quantiles[0.1]),
+        "target_month_p90": _month_or_none(quantiles[0.9]),
+        "ge_by_deadline": ge_by_deadline,
+        "p_target_by_deadline": p_by_deadline,
+        "data_notes": notes,
         "group_notes": {k: list(v) for k, v in sorted(prognosis.group_notes.items())},
     }
     return {
         "metadata.json": _json_bytes(metadata),
-        "table1.csv": _csv_bytes(table1),
-        "cumulative.csv": _csv_bytes(cumulative),
-        "groups_monthly.csv": _csv_bytes(monthly),
+        "table1.csv": _csv_bytes(_with_notes(table1, notes)),
+        "cumulative.csv": _csv_bytes(_with_notes(cumulative, notes)),
+        "groups_monthly.csv": _csv_bytes(_with_notes(monthly, notes)),
         "groups.csv": _csv_bytes(groups),
         "assumptions.json": _json_bytes(prognosis.assumptions.model_dump(mode="json")),
     }
@@ -302,7 +332,9 @@ def _write_vintage(files: dict[str, bytes], name: str, root: PathLike | None) ->
     return target
 
 
-def save_vintage(prognosis: Prognosis, name: str, root: PathLike | None = None) -> Path:
+def save_vintage(
+    prognosis: Prognosis, name: str, root: PathLike | None = None, *, label: str | None = None
+) -> Path:
     """Save a prognosis as an immutable vintage folder ``root/name``.
 
     Parameters
@@ -313,6 +345,10 @@ def save_vintage(prognosis: Prognosis, name: str, root: PathLike | None = None) 
         Folder name, e.g. ``"2023-06"``; letters, digits, ``.``, ``_`` and ``-``.
     root
         Folder holding the vintages (default: the bundled ``data/vintages``).
+    label
+        The vintage's human label (default: the label of the prognosis's assumptions).
+        Give one when the assumptions' label does not describe this prognosis, e.g. a
+        prognosis remade at an earlier as-of month from assumptions labelled for another.
 
     Returns
     -------
@@ -330,11 +366,21 @@ def save_vintage(prognosis: Prognosis, name: str, root: PathLike | None = None) 
     >>> save_vintage(prognosis, "2023-06", root=tmp)  # doctest: +SKIP
     PosixPath('.../2023-06')
     """
-    return _write_vintage(_prognosis_files(prognosis), name, root)
+    return _write_vintage(_prognosis_files(prognosis, label), name, root)
 
 
 def save_published_vintage(
-    table1_csv: PathLike, name: str = PUBLISHED_NAME, root: PathLike | None = None
+    table1_csv: PathLike,
+    name: str = PUBLISHED_NAME,
+    root: PathLike | None = None,
+    *,
+    as_of: str | pd.Period = "2023-02",
+    target_month: str | pd.Period | None = "2025-06",
+    target_ge: int = 60_000,
+    deadline: str | pd.Period = "2024-06",
+    label: str = "Offentliggjort prognose marts 2023 (punkt 112/23)",
+    label_en: str = "Published prognosis March 2023 (item 112/23)",
+    published: str | None = "2023-03-15",
 ) -> Path:
     """Save a published Table 1 (national totals only) as a vintage.
 
@@ -347,17 +393,38 @@ def save_published_vintage(
         Vintage name (default ``2023-03-published``).
     root
         Folder holding the vintages (default: the bundled ``data/vintages``).
+    as_of
+        The last month of actuals the published prognosis used.
+    target_month
+        The month the publication says the target is reached (``None``: not stated).
+    target_ge
+        The programme target the prognosis was made for.
+    deadline
+        The funding deadline; the file must have a row with this ``period_end``, whose
+        ``ge_cumulative`` is recorded as the GE done by the deadline.
+    label, label_en
+        Danish and English labels of the vintage.
+    published
+        Publication date (ISO text), or ``None``.
 
     Returns
     -------
     pathlib.Path
         The new vintage folder.
 
+    Raises
+    ------
+    VintageError
+        If the file lacks a column, a month cannot be read, or there is no row for the
+        deadline.
+
     Notes
     -----
-    Item 112/23 states the target month (June 2025) in its text; the as-of month is the
-    last month of actuals it used (February 2023). Both are recorded as published. The
-    published prognosis has no per-group figures, so the vintage has none either.
+    The defaults are the facts of the prognosis published in March 2023 (item 112/23 of
+    the steering group's minutes): data to February 2023, target 60,000 GE, deadline June
+    2024, target month June 2025 (stated in the item's text), published 15 March 2023.
+    Pass other values for any other publication; only the GE by the deadline is read from
+    the file. The published prognosis has no per-group figures, so the vintage has none.
     """
     source = Path(table1_csv)
     table = pd.read_csv(source, dtype={"period_end": str})
@@ -369,7 +436,27 @@ def save_published_vintage(
             "data/table1_2023_03.csv"
         )
     table = table[[c for c in table.columns if c in needed]]
-    ends = [parse_month(v) for v in table["period_end"]]
+    try:
+        ends = [parse_month(v) for v in table["period_end"]]
+        as_of_month, deadline_month = parse_month(as_of), parse_month(deadline)
+        target = None if target_month is None else parse_month(target_month)
+    except (TypeError, ValueError) as error:
+        raise VintageError(
+            f"{source}: {error}; months are written like 2024-06 (in period_end and in the "
+            "as_of, deadline and target_month arguments)"
+        ) from error
+    if target_ge <= 0:
+        raise VintageError(f"{source}: target_ge must be a positive number; got {target_ge!r}")
+    at_deadline = pd.to_numeric(
+        table.loc[[end == deadline_month for end in ends], "ge_cumulative"], errors="coerce"
+    ).dropna()
+    if at_deadline.empty:
+        known = ", ".join(str(end) for end in ends) or "none"
+        raise VintageError(
+            f"{source}: no row with period_end {deadline_month} and a ge_cumulative value, so "
+            f"the GE done by the deadline is unknown (period_end values: {known}); add that "
+            "row or pass the deadline= the table has a row for"
+        )
     points = table.assign(month=[str(m) for m in ends]).dropna(subset=["ge_cumulative"])
     cumulative = pd.DataFrame(
         {
@@ -381,21 +468,19 @@ def save_published_vintage(
     metadata = {
         "format": VINTAGE_FORMAT,
         "source": "published",
-        "label": "Offentliggjort prognose marts 2023 (punkt 112/23)",
-        "label_en": "Published prognosis March 2023 (item 112/23)",
-        "as_of": "2023-02",
-        "published": "2023-03-15",
+        "label": label,
+        "label_en": label_en,
+        "as_of": str(as_of_month),
+        "published": published,
         "engine": "published",
         "seed": None,
         "n_paths": None,
-        "target_ge": 60_000,
-        "deadline": "2024-06",
-        "target_month": "2025-06",
+        "target_ge": int(target_ge),
+        "deadline": str(deadline_month),
+        "target_month": _month_or_none(target),
         "target_month_p10": None,
         "target_month_p90": None,
-        "ge_by_deadline": float(
-            table.loc[table["period_end"] == "2024-06", "ge_cumulative"].iloc[0]
-        ),
+        "ge_by_deadline": float(at_deadline.iloc[0]),
         "p_target_by_deadline": None,
         "data_notes": ["published: national totals only, no per-group figures"],
         "group_notes": {},
@@ -434,13 +519,23 @@ def load_vintage(name: PathLike, root: PathLike | None = None) -> Vintage:
     folder = candidate if (candidate / MANIFEST).is_file() else _root(root) / candidate
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
-        known = ", ".join(v.name for v in list_vintages(root)) or "none"
+        known = ", ".join(v.name for v in scan_vintages(root)[0]) or "none"
         raise VintageError(
             f"no vintage {str(name)!r} in {_root(root)} (no {MANIFEST}); known vintages: {known}"
         )
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest = _read_json(folder, MANIFEST, manifest_path.read_bytes())
+    files = manifest.get("files")
+    if (
+        not isinstance(files, dict)
+        or not all(isinstance(v, str) for v in files.values())
+        or not isinstance(manifest.get("content_hash"), str)
+    ):
+        raise VintageError(
+            f"vintage {folder.name!r} ({folder}): {MANIFEST} lacks 'files' (file -> SHA-256) "
+            f"or 'content_hash'; {_RESTORE}"
+        )
     data: dict[str, bytes] = {}
-    for file, expected in manifest["files"].items():
+    for file, expected in files.items():
         path = folder / file
         content = path.read_bytes() if path.is_file() else b""
         if _sha256(content) != expected:
@@ -449,8 +544,18 @@ def load_vintage(name: PathLike, root: PathLike | None = None) -> Vintage:
                 "vintage was changed after saving - restore it from version control"
             )
         data[file] = content
-    if _content_hash(manifest["files"]) != manifest["content_hash"]:
-        raise VintageError(f"vintage {folder.name!r}: {MANIFEST} content hash is inconsistent")
+    if _content_hash(files) != manifest["content_hash"]:
+        raise VintageError(
+            f"vintage {folder.name!r}: {MANIFEST} content hash is inconsistent; {_RESTORE}"
+        )
+    if "metadata.json" not in data:
+        raise VintageError(f"vintage {folder.name!r} ({folder}) lacks metadata.json; {_RESTORE}")
+    metadata = _read_json(folder, "metadata.json", data["metadata.json"])
+    absent = [k for k in ("as_of", "target_ge") if k not in metadata]
+    if absent:
+        raise VintageError(
+            f"vintage {folder.name!r}: metadata.json lacks {', '.join(absent)}; {_RESTORE}"
+        )
 
     def frame(file: str) -> pd.DataFrame | None:
         if file not in data:
@@ -463,7 +568,7 @@ def load_vintage(name: PathLike, root: PathLike | None = None) -> Vintage:
     return Vintage(
         name=folder.name,
         path=folder,
-        metadata=json.loads(data["metadata.json"]),
+        metadata=metadata,
         manifest=manifest,
         table1=table1,
         cumulative=cumulative,
@@ -472,19 +577,74 @@ def load_vintage(name: PathLike, root: PathLike | None = None) -> Vintage:
     )
 
 
-def list_vintages(root: PathLike | None = None) -> list[Vintage]:
-    """Return every vintage in ``root``, oldest as-of month first (then by creation time)."""
+_RESTORE = "restore the folder from version control, or move it out of the vintages folder"
+
+
+def _read_json(folder: Path, file: str, content: bytes) -> dict[str, Any]:
+    """Parse a vintage's JSON file; a broken file is a :class:`VintageError` naming it."""
+    try:
+        value = json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise VintageError(
+            f"vintage {folder.name!r}: {folder / file} is not valid JSON ({error}); {_RESTORE}"
+        ) from error
+    if not isinstance(value, dict):
+        raise VintageError(
+            f"vintage {folder.name!r}: {folder / file} does not hold a JSON object; {_RESTORE}"
+        )
+    return value
+
+
+def scan_vintages(root: PathLike | None = None) -> tuple[list[Vintage], list[VintageError]]:
+    """Read every vintage in ``root`` and collect the folders that cannot be read.
+
+    Parameters
+    ----------
+    root
+        Folder holding the vintages (default: the bundled ``data/vintages``).
+
+    Returns
+    -------
+    tuple
+        The readable vintages (oldest as-of month first, then by creation time) and one
+        :class:`VintageError` per folder that has a manifest but cannot be trusted.
+    """
     folder = _root(root)
     if not folder.is_dir():
-        return []
-    found = [load_vintage(p) for p in sorted(folder.iterdir()) if (p / MANIFEST).is_file()]
-    return sorted(found, key=lambda v: (str(v.as_of), str(v.manifest.get("created", ""))))
+        return [], []
+    found: list[Vintage] = []
+    problems: list[VintageError] = []
+    for path in sorted(folder.iterdir()):
+        if not (path / MANIFEST).is_file():
+            continue
+        try:
+            found.append(load_vintage(path))
+        except VintageError as error:
+            problems.append(error)
+    found.sort(key=lambda v: (str(v.as_of), str(v.manifest.get("created", ""))))
+    return found, problems
+
+
+def list_vintages(root: PathLike | None = None) -> list[Vintage]:
+    """Return every readable vintage in ``root``, oldest as-of month first (then by creation).
+
+    A folder that cannot be read (a changed file, a broken manifest) is skipped with a
+    :class:`VintageWarning` naming it, so one damaged vintage does not block the others;
+    :func:`load_vintage` on that folder raises the full error.
+    """
+    found, problems = scan_vintages(root)
+    for problem in problems:
+        warnings.warn(f"skipped a vintage: {problem}", VintageWarning, stacklevel=2)
+    return found
 
 
 def previous_vintage(prognosis: Prognosis, root: PathLike | None = None) -> Vintage | None:
     """Return the latest vintage made at or before the prognosis's as-of month.
 
-    A vintage with exactly the prognosis's content (the prognosis itself, saved) is skipped.
+    A vintage with the same as-of month counts (e.g. the published prognosis of the same
+    quarter); :meth:`Change.describe` then words the result as a comparison, not as a
+    change over time. A vintage with exactly the prognosis's content (the prognosis
+    itself, saved) is skipped, and so is a folder that cannot be read (with a warning).
     """
     own = _content_hash({f: _sha256(d) for f, d in _prognosis_files(prognosis).items()})
     earlier = [
@@ -503,94 +663,106 @@ class Change:
     Parameters
     ----------
     previous
-        The earlier vintage.
+        The earlier vintage (or one with the same as-of month).
     previous_target, current_target
         The central target months (``None``: not reached within the horizon).
     shift_months
         ``current - previous`` in months (positive: later), ``None`` if either is missing.
     previous_by_deadline, current_by_deadline
-        GE done by the funding deadline.
+        GE done by the funding deadline (``None``: unknown, the deadline is after the
+        horizon).
     groups
         Per group, how many months the target month moves when only that group's projection
-        changes from the previous vintage to the new one (``group``, ``shift_months``,
-        ``previous_ge``, ``current_ge`` over the horizon both cover); ``None`` when the
-        previous vintage has no per-group data.
+        changes from the previous vintage to the new one: ``group``, ``name``,
+        ``shift_months`` (``<NA>`` when the target is not reached within the common horizon
+        with or without the change), ``direction`` (``later``, ``earlier``, ``none``, or
+        ``unknown`` when neither version reaches the target within the horizon),
+        ``beyond_horizon`` (True when the shift cannot be counted in months because one
+        version does not reach the target within the horizon), ``previous_ge`` and
+        ``current_ge`` (over the months both cover); ``None`` when the previous vintage has
+        no per-group data.
+    current_as_of
+        The new prognosis's as-of month (``None``: not known; the text then reads as a
+        change over time).
     """
 
     previous: Vintage
     previous_target: pd.Period | None
     current_target: pd.Period | None
     shift_months: int | None
-    previous_by_deadline: float
-    current_by_deadline: float
+    previous_by_deadline: float | None
+    current_by_deadline: float | None
     groups: pd.DataFrame | None
+    current_as_of: pd.Period | None = None
+
+    @property
+    def same_as_of(self) -> bool:
+        """True when both prognoses used data to the same month (a comparison, not a change)."""
+        return self.current_as_of is not None and self.current_as_of == self.previous.as_of
 
     def describe(self, lang: Lang = "da") -> list[str]:
         """Return the change as short sentences for reports."""
-        texts = []
         name = self.previous.metadata.get("label_en") if lang == "en" else None
         name = name or self.previous.label
 
         def month(m: pd.Period | None) -> str:
-            if m is None:
-                return "ikke inden for horisonten" if lang == "da" else "not within the horizon"
-            return format_month(m, lang)
+            return text_of("vintage_not_in_horizon", lang) if m is None else format_month(m, lang)
 
-        if self.shift_months is None or self.shift_months == 0:
-            same = "uændret" if lang == "da" else "unchanged"
-            move = same if self.shift_months == 0 else "-"
+        if self.shift_months is None:
+            move = "-"
+        elif self.shift_months == 0:
+            move = text_of("vintage_unchanged", lang)
         else:
             n = abs(self.shift_months)
-            if lang == "da":
-                move = f"{n} {'måned' if n == 1 else 'måneder'} " + (
-                    "senere" if self.shift_months > 0 else "tidligere"
-                )
-            else:
-                move = f"{n} month{'s' if n != 1 else ''} " + (
-                    "later" if self.shift_months > 0 else "earlier"
-                )
-        diff = self.current_by_deadline - self.previous_by_deadline
-        sign = "+" if diff >= 0 else "-"
-        if lang == "da":
-            texts.append(
-                f"Siden {name}: målet nås {month(self.current_target)} mod "
-                f"{month(self.previous_target)} ({move}); ved fristen "
-                f"{format_number(self.current_by_deadline)} GE mod "
-                f"{format_number(self.previous_by_deadline)} ({sign}{format_number(abs(diff))})."
-            )
+            unit = text_of("vintage_month" if n == 1 else "vintage_months", lang)
+            way = text_of("vintage_later" if self.shift_months > 0 else "vintage_earlier", lang)
+            move = f"{n} {unit} {way}"
+        if self.current_by_deadline is None or self.previous_by_deadline is None:
+            deadline = text_of("vintage_deadline_unknown", lang)
         else:
-            texts.append(
-                f"Since {name}: target reached {month(self.current_target)} against "
-                f"{month(self.previous_target)} ({move}); by the deadline "
-                f"{format_number(self.current_by_deadline, 'en')} GE against "
-                f"{format_number(self.previous_by_deadline, 'en')} "
-                f"({sign}{format_number(abs(diff), 'en')})."
+            diff = self.current_by_deadline - self.previous_by_deadline
+            deadline = text_of("vintage_deadline", lang).format(
+                current=format_number(self.current_by_deadline, lang),
+                previous=format_number(self.previous_by_deadline, lang),
+                diff=("+" if diff >= 0 else "-") + format_number(abs(diff), lang),
             )
+        lead = (
+            text_of("vintage_compared_with", lang).format(
+                name=name, as_of=format_month(self.previous.as_of, lang)
+            )
+            if self.same_as_of
+            else text_of("vintage_since", lang).format(name=name)
+        )
+        texts = [
+            text_of("vintage_change", lang).format(
+                lead=lead,
+                current=month(self.current_target),
+                previous=month(self.previous_target),
+                move=move,
+                deadline=deadline,
+            )
+        ]
         if self.groups is None:
-            texts.append(
-                "Den forrige prognose har kun nationale totaler, så ændringen kan ikke fordeles "
-                "på patientgrupper."
-                if lang == "da"
-                else "The previous prognosis has national totals only, so the change cannot be "
-                "attributed to patient groups."
-            )
-        else:
-            moved = self.groups[self.groups["shift_months"] != 0]
-            if moved.empty:
+            texts.append(text_of("vintage_no_groups", lang))
+            return texts
+        rows = self.groups
+        if (rows["direction"] == "unknown").all():
+            texts.append(text_of("vintage_groups_not_reached", lang))
+            return texts
+        moved = rows[rows["direction"].isin(["later", "earlier"])]
+        if moved.empty:
+            texts.append(text_of("vintage_no_group_moves", lang))
+        for row in moved.itertuples(index=False):
+            way = text_of(f"vintage_{row.direction}", lang)
+            if row.beyond_horizon:
+                key = f"vintage_group_{row.direction}_horizon"
+                texts.append(text_of(key, lang).format(group=row.name))
+            else:
                 texts.append(
-                    "Ingen enkelt patientgruppe flytter målmåneden."
-                    if lang == "da"
-                    else "No single patient group moves the target month."
+                    text_of("vintage_group_moves", lang).format(
+                        group=row.name, n=abs(int(cast(int, row.shift_months))), way=way
+                    )
                 )
-            pairs = zip(moved["name"].tolist(), moved["shift_months"].tolist(), strict=True)
-            for group_name, shift in pairs:
-                n = int(shift)
-                if lang == "da":
-                    way = "senere" if n > 0 else "tidligere"
-                    texts.append(f"{group_name}: flytter målet {abs(n)} mdr. {way}.")
-                else:
-                    way = "later" if n > 0 else "earlier"
-                    texts.append(f"{group_name}: moves the target {abs(n)} months {way}.")
         return texts
 
 
@@ -623,7 +795,9 @@ def change_since(prognosis: Prognosis, previous: Vintage, lang: Lang = "da") -> 
     The per-group attribution swaps one group's mean monthly projection at a time from the
     previous vintage into the new one and reads off the national target month; the shifts
     need not add up to the total shift, because groups interact through the month the
-    cumulative total crosses the target.
+    cumulative total crosses the target. When one version does not reach the target within
+    the months both cover, the shift is not a number of months: it is reported as beyond
+    the horizon (``shift_months`` missing, ``beyond_horizon`` True).
     """
     current_target = prognosis.target_month()
     previous_target = previous.target_month
@@ -633,14 +807,17 @@ def change_since(prognosis: Prognosis, previous: Vintage, lang: Lang = "da") -> 
     groups = None
     if previous.groups_monthly is not None:
         groups = _group_shifts(prognosis, previous.groups_monthly, lang)
+    before = previous.metadata.get("ge_by_deadline")
+    now, _ = _deadline_figures(prognosis)
     return Change(
         previous=previous,
         previous_target=previous_target,
         current_target=current_target,
         shift_months=shift,
-        previous_by_deadline=float(previous.metadata["ge_by_deadline"]),
-        current_by_deadline=prognosis.ge_by_deadline(),
+        previous_by_deadline=None if before is None else float(before),
+        current_by_deadline=now,
         groups=groups,
+        current_as_of=prognosis.as_of,
     )
 
 
@@ -661,21 +838,30 @@ def _group_shifts(prognosis: Prognosis, before: pd.DataFrame, lang: Lang) -> pd.
         swapped[key] = old[key]
         hit = _first_reach(list(months), swapped.sum(axis=1).cumsum().to_numpy(), target)
         # Read as "how much later is the target because of this group's change": the
-        # target month with the group as it was, subtracted from the month now.
-        if base < 0 or hit < 0:
-            shift = 0 if base == hit else (len(months) if base < 0 else -len(months))
-        else:
+        # target month with the group as it was, subtracted from the month now. A version
+        # that never reaches the target has no month, so its shift is not a number.
+        shift: int | None = None
+        if base >= 0 and hit >= 0:
             shift = base - hit
+            direction = "later" if shift > 0 else "earlier" if shift < 0 else "none"
+        elif base < 0 and hit < 0:
+            direction = "unknown"
+        else:
+            direction = "later" if base < 0 else "earlier"
         rows.append(
             {
                 "group": key,
                 "name": prognosis.groups[key].name(lang),
-                "shift_months": int(shift),
+                "shift_months": shift,
+                "direction": direction,
+                "beyond_horizon": shift is None,
                 "previous_ge": float(old[key].sum()),
                 "current_ge": float(new[key].sum()),
             }
         )
-    return pd.DataFrame.from_records(rows)
+    frame = pd.DataFrame.from_records(rows)
+    frame["shift_months"] = frame["shift_months"].astype("Int64")
+    return frame
 
 
 # --------------------------------------------------------------------------- scoring
@@ -699,12 +885,16 @@ class VintageComparison:
         One row per vintage: predicted target month, actual target month (when the actuals
         reach the vintage's target), ``error_months`` (predicted - actual; positive = the
         prognosis was too late) and a ``status`` text.
+    data_notes
+        Notes on the actuals (``reconstructed`` for the bundled data); ``errors`` and
+        ``targets`` carry them in a ``data_notes`` column too, so their CSV files say so.
     """
 
     vintages: tuple[Vintage, ...]
     actual: pd.DataFrame
     errors: pd.DataFrame
     targets: pd.DataFrame
+    data_notes: tuple[str, ...] = ()
 
 
 def national_cumulative(actuals: pd.DataFrame) -> pd.DataFrame:
@@ -782,7 +972,11 @@ def compare_vintages(
             "is_period_end",
         ],
     )
-    return VintageComparison(chosen, actual, errors, pd.DataFrame.from_records(target_rows))
+    notes = tuple(str(n) for n in actuals.attrs.get("notes", ()))
+    targets = pd.DataFrame.from_records(target_rows)
+    return VintageComparison(
+        chosen, actual, _with_notes(errors, notes), _with_notes(targets, notes), notes
+    )
 
 
 def _target_row(vintage: Vintage, actual: pd.DataFrame, last: pd.Period | None) -> dict[str, Any]:
@@ -825,22 +1019,26 @@ def plot_vintages(comparison: VintageComparison, ax: Axes | None = None, lang: L
     Returns
     -------
     matplotlib.axes.Axes
+        With a footnote when the actuals are reconstructed.
     """
     from matplotlib.ticker import FuncFormatter
 
-    from wgsforecast.plotting import pyplot
+    from wgsforecast.plotting import footnote, pyplot
 
     plt = pyplot()
     if ax is None:
         ax = plt.figure(figsize=(9.0, 5.0), layout="constrained").add_subplot()
     assert ax is not None
     actual = comparison.actual
+    actual_label = text_of("actual", lang)
+    if "reconstructed" in comparison.data_notes:
+        actual_label += f" ({text_of('vintage_reconstructed_short', lang)})"
     ax.plot(
         pd.PeriodIndex(actual["month"], freq="M").to_timestamp(how="end"),
         actual["cumulative"],
         color="black",
         linewidth=2.2,
-        label="Faktisk" if lang == "da" else "Actual",
+        label=actual_label,
     )
     for vintage in comparison.vintages:
         curve = vintage.cumulative
@@ -858,12 +1056,11 @@ def plot_vintages(comparison: VintageComparison, ax: Axes | None = None, lang: L
     if comparison.vintages:
         target = comparison.vintages[0].target_ge
         ax.axhline(target, color="#CC3311", linewidth=1, linestyle=":")
-    ax.set_ylabel("Akkumulerede genomækvivalenter" if lang == "da" else "Cumulative GE")
-    ax.set_title(
-        "Prognoser (vintages) mod faktiske tal" if lang == "da" else "Vintages against actuals"
-    )
+    ax.set_ylabel(text_of("cumulative_ge", lang))
+    ax.set_title(text_of("vintage_plot_title", lang))
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang)))
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     ax.spines["top"].set_visible(False)
     ax.spines["right"].set_visible(False)
+    footnote(ax.figure, comparison.data_notes, lang)
     return ax

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ from wgsforecast.commands._options import (
     add_simulation_options,
     load_data,
 )
+from wgsforecast.labels import label
 from wgsforecast.periods import format_number
 
 
@@ -42,11 +45,29 @@ def add_parser(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Dispatch to save, list or compare."""
+    """Dispatch to save, list or compare; unreadable vintage folders are named on stderr."""
+    from wgsforecast import vintages
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", vintages.VintageWarning)
+        code = _run(args)
+    for warning in caught:
+        if issubclass(warning.category, vintages.VintageWarning):
+            print(f"warning: {warning.message}", file=sys.stderr)
+        else:
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    return code
+
+
+def _run(args: argparse.Namespace) -> int:
     from wgsforecast import vintages
 
     if args.action == "list":
-        found = vintages.list_vintages(args.root)
+        found, problems = vintages.scan_vintages(args.root)
+        for problem in problems:
+            print(f"warning: skipped a vintage: {problem}", file=sys.stderr)
         if not found:
             print(f"no vintages in {args.root or vintages.default_root()}")
         for v in found:
@@ -101,5 +122,7 @@ def run(args: argparse.Namespace) -> int:
             )
         else:
             print("  no actuals after its as-of month yet")
+    if "reconstructed" in comparison.data_notes:
+        print(label("reconstructed", args.lang))
     print(f"wrote {out / 'vintages.png'}, vintage_errors.csv, vintage_targets.csv")
     return 0

@@ -49,6 +49,7 @@ from wgsforecast.plotting._style import (
     OTHER_COLOUR,
     PURPLE,
     RED,
+    footnote,
     pyplot,
 )
 from wgsforecast.plotting.cumulative import plot_cumulative, plot_fan
@@ -78,6 +79,7 @@ __all__ = [
     "OTHER_COLOUR",
     "PURPLE",
     "RED",
+    "footnote",
     "plot_cumulative",
     "plot_fan",
     "plot_group_ramps",

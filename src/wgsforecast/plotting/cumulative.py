@@ -47,6 +47,7 @@ def plot_cumulative(
     published: pd.DataFrame | None = None,
     *,
     until: Any = None,
+    published_label: str | None = None,
 ) -> Axes:
     """Draw cumulative GE against the target: actual, projected, target and deadline.
 
@@ -66,6 +67,10 @@ def plot_cumulative(
         ``period_end`` (a month) and ``ge_cumulative``, e.g. Table 1 of item 112/23.
     until
         Last month to draw; ``None`` ends at the December after the target is reached.
+    published_label
+        Legend text of ``published``; default "Offentliggjort prognose (marts 2023)" /
+        "Published prognosis (March 2023)", right only for Table 1 of item 112/23 - give
+        the label of any other frame.
 
     Returns
     -------
@@ -97,7 +102,8 @@ def plot_cumulative(
         ax, projected["month"], projected["cumulative"], projected_label, GID_PROJECTED
     )
     if published is not None:
-        _published_markers(ax, published, end, lang)
+        text = label("plot_published", lang) if published_label is None else published_label
+        _published_markers(ax, published, end, text)
     target = prognosis.programme.target_ge
     heading = label("plot_cumulative_title", lang).format(target=format_number(target, lang))
     highest = float(np.nanmax(frame.iloc[:, 2:].to_numpy(float)))
@@ -113,7 +119,7 @@ def _cumulative_band(prognosis: Prognosis, low: float, high: float, end: pd.Peri
     return pd.DataFrame({"month": fan["month"], "low": fan[column(low)], "high": fan[column(high)]})
 
 
-def _published_markers(ax: Axes, published: pd.DataFrame, end: pd.Period, lang: Lang) -> None:
+def _published_markers(ax: Axes, published: pd.DataFrame, end: pd.Period, text: str) -> None:
     missing = [c for c in ("period_end", "ge_cumulative") if c not in published.columns]
     if missing:
         raise ValueError(
@@ -133,7 +139,7 @@ def _published_markers(ax: Axes, published: pd.DataFrame, end: pd.Period, lang: 
         markerfacecolor="white",
         markeredgecolor=ORANGE,
         markeredgewidth=2,
-        label=label("plot_published", lang),
+        label=text,
         gid=GID_PUBLISHED,
         zorder=5,
     )

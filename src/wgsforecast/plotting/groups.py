@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from wgsforecast.labels import label
-from wgsforecast.periods import Lang
+from wgsforecast.periods import Lang, format_percent
 from wgsforecast.plotting._marks import as_of_line, band
 from wgsforecast.plotting._style import (
     BLUE,
@@ -174,6 +174,14 @@ def plot_group_ramps(
     end = display_end(prognosis, until)
     monthly = in_window(prognosis.monthly(), end)
     first = first_active_month(monthly.pivot(index="month", columns="group", values="ge"))
+    # One legend serves every panel, so it gives the cap share only when all groups share
+    # it; otherwise each panel's line is its own group's cap.
+    shares = {prognosis.groups[key].cap_share for key in keys}
+    cap_text = (
+        label("plot_cap", lang).format(share=format_percent(shares.pop(), lang))
+        if len(shares) == 1
+        else label("plot_cap_varies", lang)
+    )
     for ax, key in zip(axes, keys, strict=False):
         group = prognosis.groups[key]
         rows = monthly[(monthly["group"] == key) & (monthly["month"] >= first)]
@@ -207,7 +215,7 @@ def plot_group_ramps(
             color=RED,
             linestyle="--",
             linewidth=1.0,
-            label=label("plot_cap", lang),
+            label=cap_text,
             gid=GID_CAP,
         )
         ax.axvline(

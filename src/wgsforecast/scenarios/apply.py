@@ -80,12 +80,12 @@ def apply_scenario(scenario: Scenario, base: ProgrammeData) -> AppliedScenario:
             # also a ceiling on the expected monthly GE, so it binds for every engine.
             ceilings[index] = effective.plateau_share * group.declared_per_year / 12
         if effective.level is not None:
-            start = max((effective.level.from_month - future_first).n, 0)
+            key = f"{where}: {_table_of(name, own.level, 'level')}.from"
+            start = _projection_position(effective.level.from_month, future_first, horizon, key)
             multiplier[index, start:] *= effective.level.factor
         for month in effective.pause or ():
-            position = (month - future_first).n
-            if 0 <= position < horizon:  # months outside the projection cannot change
-                multiplier[index, position] = 0.0
+            key = f"{where}: {_table_of(name, own.pause, 'pause')}"
+            multiplier[index, _projection_position(month, future_first, horizon, key)] = 0.0
 
     new_groups = groups.replace(changed) if changed else groups
     programme_changes = {k: v for k, v in scenario.programme if v is not None}
@@ -98,6 +98,28 @@ def apply_scenario(scenario: Scenario, base: ProgrammeData) -> AppliedScenario:
         adjust = _adjustment(shifts, ceilings, multiplier)
     data = ProgrammeData(base.actuals, new_groups, new_assumptions)
     return AppliedScenario(scenario, data, adjust)
+
+
+def _table_of(name: str, own: object, key: str) -> str:
+    """The key a value came from, for messages: the group's own table or ``[all]``."""
+    return f"groups.{name}.{key}" if own is not None else f"all.{key}"
+
+
+def _projection_position(month: pd.Period, first: pd.Period, horizon: int, key: str) -> int:
+    """Position of ``month`` in the projection; a month outside it is a :class:`ConfigError`.
+
+    A scenario can only change projected months: a month at or before the as-of month is
+    history, and one after the horizon is never computed, so either would do nothing.
+    """
+    position = int((month - first).n)
+    if not 0 <= position < horizon:
+        last = first + horizon - 1
+        where = "at or before the as-of month" if position < 0 else "after the horizon end"
+        raise ConfigError(
+            f"{key}: {month} is {where}, outside the projection ({first} to {last}), so it "
+            f"would change nothing; use a month from {first} to {last}"
+        )
+    return position
 
 
 def _changed_group(

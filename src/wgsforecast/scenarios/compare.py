@@ -83,7 +83,8 @@ class ScenarioComparison:
         baseline P50), ``p_by_deadline`` and ``p_change`` (percentage points / 100), then
         per table period the cumulative GE at P50, P10 and P90, and - when a price per GE
         was given - the cost of the GE left after the deadline at P50, P10 and P90; last
-        ``data_notes`` (``reconstructed`` for the bundled data).
+        ``data_notes`` (``reconstructed`` for the bundled data). The deadline columns are
+        empty (``None``) when the deadline is after the horizon: unknown, not 0.
         """
         base_q = self.baseline.target_position_quantiles()
         labels = self.period_labels_da if lang == "da" else self.period_labels_en
@@ -96,16 +97,16 @@ class ScenarioComparison:
                 row[f"target_p{round(100 * q)}"] = None if month is None else str(month)
             shift = positions[1] - base_q[1]
             row["shift_p50_months"] = shift if np.isfinite(shift) else np.nan
-            row["p_by_deadline"] = outcome.p_by_deadline
-            row["p_change"] = outcome.p_by_deadline - self.baseline.p_by_deadline
+            p_now, p_base = outcome.p_by_deadline, self.baseline.p_by_deadline
+            row["p_by_deadline"] = p_now
+            row["p_change"] = None if p_now is None or p_base is None else p_now - p_base
             for column, name in enumerate(labels):
                 for q_index, q in ((1, 50), (0, 10), (2, 90)):
                     row[f"{name} p{q}"] = outcome.period_quantiles[q_index, column]
             if self.price_per_ge is not None:
-                left = np.maximum(outcome.target_ge - outcome.done_by_deadline, 0.0)
-                cost = np.quantile(left * self.price_per_ge, QUANTILES)
+                cost = self._cost(outcome)
                 for q_index, q in ((1, 50), (0, 10), (2, 90)):
-                    row[f"cost_left_p{q}"] = float(cost[q_index])
+                    row[f"cost_left_p{q}"] = None if cost is None else cost[q_index]
             row["data_notes"] = "; ".join(self.data_notes)
             rows.append(row)
         return pd.DataFrame.from_records(rows)
@@ -134,9 +135,10 @@ class ScenarioComparison:
                 if outcome is self.baseline
                 else (f"{shift:+.0f}" if np.isfinite(shift) else words["na"])
             )
-            change = outcome.p_by_deadline - self.baseline.p_by_deadline
-            p_text = format_percent(outcome.p_by_deadline, lang)
-            if outcome is not self.baseline:
+            p_now, p_base = outcome.p_by_deadline, self.baseline.p_by_deadline
+            p_text = words["na"] if p_now is None else format_percent(p_now, lang)
+            if outcome is not self.baseline and p_now is not None and p_base is not None:
+                change = p_now - p_base
                 points = format_number(100 * abs(change), lang)
                 p_text += f" ({'+' if change >= 0 else '-'}{points} {words['pp']})"
             cells = [
@@ -154,11 +156,16 @@ class ScenarioComparison:
                     else words["na"]
                 )
             if self.price_per_ge is not None:
-                left = np.maximum(outcome.target_ge - outcome.done_by_deadline, 0.0)
-                cost = np.quantile(left * self.price_per_ge, QUANTILES)
-                cells.append(f"{_num(cost[1], lang)} [{_num(cost[0], lang)}-{_num(cost[2], lang)}]")
+                cost = self._cost(outcome)
+                cells.append(
+                    words["na"]
+                    if cost is None
+                    else f"{_num(cost[1], lang)} [{_num(cost[0], lang)}-{_num(cost[2], lang)}]"
+                )
             lines.append("| " + " | ".join(cells) + " |")
         notes = [self.method_note(lang)]
+        if any(o.deadline_summary is None for o in self.outcomes):
+            notes.append(words["deadline_beyond"])
         described = [
             (o.label(lang), self.descriptions.get((o.name, lang), "")) for o in self.outcomes
         ]
@@ -168,6 +175,14 @@ class ScenarioComparison:
         if "reconstructed" in self.data_notes:
             notes.append(label("reconstructed", lang))
         return "\n".join(lines) + "\n\n" + "\n\n".join(notes) + "\n"
+
+    def _cost(self, outcome: ScenarioOutcome) -> tuple[float, float, float] | None:
+        """Cost of the GE left after the deadline at P10, P50, P90 (``None``: unknown)."""
+        left = outcome.left_after_deadline()
+        if left is None or self.price_per_ge is None:
+            return None
+        price = self.price_per_ge
+        return left[0] * price, left[1] * price, left[2] * price
 
     def month_text(self, position: float, lang: Lang) -> str:
         """The month at a position (``inf``: "not reached"), formatted."""

@@ -80,8 +80,9 @@ class GroupOverrides(_Strict):
     the data (``adoption``) do not use it. ``go_live_shift_months`` moves the go-live of a
     group not live yet, and the projected rise of a group already live (see
     :func:`shift_projection`). ``level`` multiplies the expected monthly GE from a month
-    on; ``pause`` sets months to zero. Months at or before the as-of month cannot change
-    and are skipped.
+    on; ``pause`` sets months to zero. Both take months of the projection only (after the
+    as-of month, up to the horizon end): any other month would change nothing, so applying
+    the scenario raises a :class:`~wgsforecast.exceptions.ConfigError` naming the key.
     """
 
     go_live_shift_months: int | None = Field(None, ge=-MAX_SHIFT_MONTHS, le=MAX_SHIFT_MONTHS)

@@ -30,7 +30,9 @@ _PALETTE = (
     "#b2df8a",
     "#fb9a99",
 )
-LATER, EARLIER = "#b2182b", "#2166ac"
+LATER, EARLIER, NOT_REACHED = "#b2182b", "#2166ac", "#999999"
+GID_NOT_REACHED = "not_reached"
+"""The gid of a bar whose scenario (or baseline) does not reach the target in the horizon."""
 
 
 def plot_fans(comparison: ScenarioComparison, ax: Axes | None = None, lang: Lang = "da") -> Axes:
@@ -98,23 +100,56 @@ def plot_shifts(comparison: ScenarioComparison, ax: Axes | None = None, lang: La
     base = comparison.baseline.target_position_quantiles()[1]
     scenarios = comparison.outcomes[1:]
     names = [o.label(lang) for o in scenarios]
-    shifts = [o.target_position_quantiles()[1] - base for o in scenarios]
+    positions = [o.target_position_quantiles()[1] for o in scenarios]
+    shifts = [p - base for p in positions]
     finite = [s if np.isfinite(s) else 0.0 for s in shifts]
-    colours = [LATER if s > 0 else EARLIER for s in finite]
-    bars = ax.barh(names, finite, color=colours)
-    for bar, shift in zip(bars, shifts, strict=True):
-        text = f"{shift:+.0f}" if np.isfinite(shift) else texts["not_reached"]
+    reach = max([abs(s) for s in finite] + [2.0]) + 1.5
+    # A scenario whose median never reaches the target is not "0 months": it gets a
+    # hatched grey bar to the axis edge on the later side, labelled as not reached. (If
+    # the baseline is the one not reaching it, the bar goes to the earlier side.)
+    widths, colours, hatches = [], [], []
+    for position, shift in zip(positions, shifts, strict=True):
+        if np.isfinite(shift):
+            widths.append(shift)
+            colours.append(LATER if shift > 0 else EARLIER)
+            hatches.append("")
+        else:
+            reached, base_reached = bool(np.isfinite(position)), bool(np.isfinite(base))
+            # Later than any month: to the right edge; baseline not reached: to the left.
+            widths.append(reach if base_reached else -reach if reached else 0.0)
+            colours.append(NOT_REACHED)
+            hatches.append("//")
+    bars = ax.barh(names, widths, color=colours)
+    for bar, hatch in zip(bars, hatches, strict=True):
+        if hatch:
+            bar.set_hatch(hatch)
+            bar.set_edgecolor("white")
+            bar.set_gid(GID_NOT_REACHED)
+    for bar, position, shift in zip(bars, positions, shifts, strict=True):
+        if np.isfinite(shift):
+            text = f"{shift:+.0f}"
+        elif np.isfinite(position):  # reached, but the baseline is not
+            text = f"{comparison.month_text(position, lang)} ({texts['baseline']}: "
+            text += f"{texts['not_reached_bar']})"
+        else:
+            text = texts["not_reached_bar"]
+        width = bar.get_width()
+        right = width >= 0
+        inside = not np.isfinite(shift) and width != 0
+        if inside:
+            right = not right  # a bar to the axis edge carries its text inside
         ax.annotate(
             text,
-            (bar.get_width(), bar.get_y() + bar.get_height() / 2),
-            xytext=(4 if bar.get_width() >= 0 else -4, 0),
+            (width, bar.get_y() + bar.get_height() / 2),
+            xytext=(4 if right else -4, 0),
             textcoords="offset points",
-            ha="left" if bar.get_width() >= 0 else "right",
+            ha="left" if right else "right",
             va="center",
             fontsize=9,
+            # Readable over the hatching.
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1} if inside else None,
         )
     ax.axvline(0, color="black", lw=1)
-    reach = max([abs(s) for s in finite] + [2.0]) + 1.5
     ax.set_xlim(-reach, reach)  # symmetric, with room for the value labels
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.invert_yaxis()
@@ -138,12 +173,29 @@ def plot_tornado(result: TornadoResult, ax: Axes | None = None, lang: Lang = "da
         ("metric_high", LATER, texts["high"]),
     ):
         values = frame[value_column].to_numpy(dtype=float)
-        ax.barh(y, values - base, left=base, color=colour, alpha=0.8, label=name)
+        # An unknown value (NaN) draws no bar; the row's note says why.
+        ax.barh(y, np.nan_to_num(values - base), left=base, color=colour, alpha=0.8, label=name)
     show = sensitivity.format_value
     labels = [
         f"{texts[p]} ({show(lo, lang)} / {show(hi, lang)})"
         for p, lo, hi in zip(frame["parameter"], frame["low"], frame["high"], strict=True)
     ]
+    # A zero swing that is not the parameter's real effect is said on the row, not left
+    # to look like "does not matter".
+    for row, note in zip(y, frame["note"], strict=True):
+        if note:
+            ax.annotate(
+                texts[f"short_{note}"],
+                (base, row),
+                xytext=(6, 0),
+                textcoords="offset points",
+                ha="left",
+                va="center",
+                fontsize=8,
+                color="grey",
+                style="italic",
+                gid=f"tornado_note_{note}",
+            )
     ax.set_yticks(y, labels)
     ax.axvline(base, color="black", lw=1)
     ax.set_xlabel(texts[result.metric])

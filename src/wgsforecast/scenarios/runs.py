@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -13,6 +13,7 @@ import pandas as pd
 
 from wgsforecast.api import engine_class
 from wgsforecast.periods import Lang
+from wgsforecast.prognosis import quantile_label
 from wgsforecast.scenarios.model import Scenario
 
 if TYPE_CHECKING:
@@ -37,7 +38,14 @@ class ScenarioOutcome:
     period_quantiles
         Cumulative GE at the end of each table period at P10, P50, P90, ``[3, period]``.
     done_by_deadline
-        Cumulative GE at the end of the deadline month, per path.
+        Cumulative GE at the end of the deadline month, per path (NaN when the deadline
+        is after the horizon).
+    target_quantiles
+        Month positions of the target month at P10, P50, P90, from
+        :meth:`Prognosis.target_month_quantiles` (``inf``: not reached within the horizon).
+    deadline_summary
+        :meth:`Prognosis.deadline_summary` at P10, P50, P90; ``None`` when the deadline is
+        after the horizon, so nothing is known about it.
     """
 
     name: str
@@ -49,21 +57,31 @@ class ScenarioOutcome:
     cumulative_quantiles: FloatArray
     period_quantiles: FloatArray
     done_by_deadline: FloatArray
+    target_quantiles: tuple[float, float, float]
+    deadline_summary: dict[str, object] | None
 
     def label(self, lang: Lang = "da") -> str:
         """The scenario's label in the language asked for."""
         return self.label_da if lang == "da" else self.label_en
 
     @property
-    def p_by_deadline(self) -> float:
-        """Share of paths that reach the target by the end of the deadline month."""
-        return float(np.mean(self.done_by_deadline >= self.target_ge))
+    def p_by_deadline(self) -> float | None:
+        """P(target reached by the end of the deadline month); ``None``: beyond the horizon."""
+        if self.deadline_summary is None:
+            return None
+        return float(cast(float, self.deadline_summary["p_target_by_deadline"]))
+
+    def left_after_deadline(self) -> tuple[float, float, float] | None:
+        """GE of the target left after the deadline at P10, P50, P90 (``None``: unknown)."""
+        if self.deadline_summary is None:
+            return None
+        values = (self.deadline_summary[f"left_{quantile_label(q)}"] for q in QUANTILES)
+        low, mid, high = (float(cast(float, v)) for v in values)
+        return low, mid, high
 
     def target_position_quantiles(self) -> list[float]:
         """Month positions at P10, P50, P90 (``inf``: not reached within the horizon)."""
-        positions = self.target_positions.astype(np.float64)
-        positions[positions < 0] = np.inf
-        return [float(np.quantile(positions, q, method="inverted_cdf")) for q in QUANTILES]
+        return list(self.target_quantiles)
 
 
 def _outcome(prognosis: Prognosis, name: str, label_da: str, label_en: str) -> ScenarioOutcome:
@@ -71,6 +89,15 @@ def _outcome(prognosis: Prognosis, name: str, label_da: str, label_en: str) -> S
     periods = prognosis.period_paths()["cumulative"]
     with np.errstate(invalid="ignore"):
         period_q = np.quantile(periods, QUANTILES, axis=0)
+    months = prognosis.target_month_quantiles(QUANTILES)
+    positions: list[float] = []
+    for q in QUANTILES:
+        month = months[q]
+        positions.append(float("inf") if month is None else prognosis.month_position(month))
+    try:
+        summary: dict[str, object] | None = prognosis.deadline_summary(QUANTILES)
+    except ValueError:  # the deadline is after the horizon: unknown, not 0 %
+        summary = None
     return ScenarioOutcome(
         name=name,
         label_da=label_da,
@@ -81,6 +108,8 @@ def _outcome(prognosis: Prognosis, name: str, label_da: str, label_en: str) -> S
         cumulative_quantiles=np.quantile(prognosis.cumulative_paths, QUANTILES, axis=0),
         period_quantiles=period_q,
         done_by_deadline=prognosis.cumulative_at(programme.deadline).copy(),
+        target_quantiles=(positions[0], positions[1], positions[2]),
+        deadline_summary=summary,
     )
 
 

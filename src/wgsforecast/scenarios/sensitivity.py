@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
 import pandas as pd
 
 from wgsforecast.labels import labels_with_prefix
@@ -56,9 +57,12 @@ class TornadoResult:
 
     ``frame`` has one row per parameter: ``parameter``, ``low``, ``high`` (the values
     tried), ``metric_low``, ``metric_high`` (the metric with each), and ``swing``
-    (``|metric_high - metric_low|``), sorted by swing, largest first. The metric is the
-    median target month's shift from the baseline in months (``target_month``) or
-    P(target by deadline) (``p_by_deadline``).
+    (``|metric_high - metric_low|``), sorted by swing, largest first, and ``note``: why a
+    row shows no swing when that is not the parameter's true effect (``no_effect``: the
+    engine does not use it or a limit clips it; ``unchanged_input``: the values tried are
+    the group's own; ``undefined``: the metric is unknown, NaN, for a run; ``""``
+    otherwise). The metric is the median target month's shift from the baseline in months
+    (``target_month``) or P(target by deadline) (``p_by_deadline``).
     """
 
     group: str
@@ -76,10 +80,11 @@ class TornadoResult:
         return plot_tornado(self, ax, lang)
 
     def table(self, lang: Lang = "da") -> pd.DataFrame:
-        """The frame with parameter names in the language asked for."""
+        """The frame with parameter names and notes in the language asked for."""
         words = texts(lang)
         frame = self.frame.copy()
         frame["parameter"] = [words[p] for p in frame["parameter"]]
+        frame["note"] = [words[f"note_{n}"] if n else "" for n in frame["note"]]
         return frame
 
 
@@ -159,15 +164,19 @@ def tornado(
     comparison = compare_scenarios(base, scenarios, engine=engine, n_paths=n_paths, seed=seed)
 
     def measure(outcome: ScenarioOutcome) -> float:
+        # NaN, not 0, when the metric is unknown (deadline or target beyond the horizon).
         if metric == "p_by_deadline":
-            return outcome.p_by_deadline
+            p = outcome.p_by_deadline
+            return float("nan") if p is None else p
         base_p50 = comparison.baseline.target_position_quantiles()[1]
-        return outcome.target_position_quantiles()[1] - base_p50
+        shift = outcome.target_position_quantiles()[1] - base_p50
+        return shift if np.isfinite(shift) else float("nan")
 
+    current = _current_values(group)
     rows = []
     for parameter, (low, high) in chosen.items():
-        metric_low = measure(comparison[f"{parameter}.low"])
-        metric_high = measure(comparison[f"{parameter}.high"])
+        runs = (comparison[f"{parameter}.low"], comparison[f"{parameter}.high"])
+        metric_low, metric_high = (measure(run) for run in runs)
         rows.append(
             {
                 "parameter": parameter,
@@ -176,10 +185,19 @@ def tornado(
                 "metric_low": metric_low,
                 "metric_high": metric_high,
                 "swing": abs(metric_high - metric_low),
+                "note": _note(
+                    (low, high),
+                    current[parameter],
+                    runs,
+                    comparison.baseline,
+                    (metric_low, metric_high),
+                ),
             }
         )
     frame = pd.DataFrame.from_records(rows)
-    frame = frame.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(
+        "swing", ascending=False, kind="stable", na_position="last"
+    ).reset_index(drop=True)
     return TornadoResult(
         group=key,
         group_name_da=group.name_da,
@@ -192,3 +210,48 @@ def tornado(
 
 
 _INTEGER_PARAMETERS = ("go_live_shift_months", "ramp_months")
+
+NOTES = ("no_effect", "unchanged_input", "undefined")
+"""The codes of :attr:`TornadoResult.frame`'s ``note`` column (``""``: none)."""
+
+
+def _current_values(group: PatientGroup) -> dict[str, float]:
+    """The group's own value of each tornado parameter (what "no change" means)."""
+    return {
+        "go_live_shift_months": 0,
+        "declared_factor": 1.0,
+        "plateau_share": group.ramp.target_share,
+        "cap_share": group.cap_share,
+        "ramp_months": group.ramp.months,
+    }
+
+
+def _same_run(one: ScenarioOutcome, other: ScenarioOutcome) -> bool:
+    """True when two runs gave the same result (on shared random numbers: no effect)."""
+    return bool(
+        np.array_equal(one.target_positions, other.target_positions)
+        and np.array_equal(one.cumulative_quantiles, other.cumulative_quantiles)
+    )
+
+
+def _note(
+    values: tuple[float, float],
+    current: float,
+    runs: tuple[ScenarioOutcome, ScenarioOutcome],
+    baseline: ScenarioOutcome,
+    metrics: tuple[float, float],
+) -> str:
+    """Why a row shows no swing, when it is not because the parameter does not matter.
+
+    ``unchanged_input``: both values tried equal the group's own (e.g. clipped at 1);
+    ``no_effect``: both runs equal the baseline exactly, so the engine does not use the
+    parameter (e.g. ``ramp_months`` under an engine that fits its ramps) or a limit
+    (the cap) clips the change away; ``undefined``: the metric is unknown for a run.
+    """
+    if all(np.isclose(v, current) for v in values):
+        return "unchanged_input"
+    if all(_same_run(run, baseline) for run in runs):
+        return "no_effect"
+    if not all(np.isfinite(m) for m in metrics):
+        return "undefined"
+    return ""
