@@ -111,12 +111,75 @@ def test_target_month_and_deadline_scores(sim: SimulatedProgramme) -> None:
     prognosis = FlatEngine().fit(full, sim.groups, settings).forecast()
     forecast_month = prognosis.target_month()
     if forecast_month is None:
-        assert np.isnan(_value(result, "flat", "target_month_error"))
+        censored = (prognosis.months[-1] + 1 - true_month).n
+        assert _value(result, "flat", "target_month_error") == censored
+        assert _value(result, "flat", "target_month_censored") == 1.0
     else:
         assert _value(result, "flat", "target_month_error") == (forecast_month - true_month).n
+        assert _value(result, "flat", "target_month_censored") == 0.0
     reached = prognosis.cumulative_at(programme.deadline)[0] >= programme.target_ge
     happened = truth[programme.deadline] >= programme.target_ge
     assert _value(result, "flat", "brier_deadline") == float(reached != happened)
+
+
+class ZeroEngine(FlatEngine):
+    """Forecasts no GE at all after the origin: it never reaches a target above the past."""
+
+    name = "zero"
+
+    def _expected(self, n_paths: int, rng: np.random.Generator, progress: bool | None) -> Forecast:
+        flat = super()._expected(n_paths, rng, progress)
+        return Forecast(ge=np.zeros_like(flat.ge), group_notes=flat.group_notes)
+
+
+@pytest.mark.parametrize(("target_lead", "late"), [(6, False), (24, True)])
+def test_a_forecast_that_never_reaches_the_target_gets_a_censored_error(
+    sim: SimulatedProgramme, monkeypatch: pytest.MonkeyPatch, target_lead: int, late: bool
+) -> None:
+    """Slow forecasts are not dropped from the mean: they score the smallest error possible."""
+    monkeypatch.setitem(ENGINES, ZeroEngine.name, ZeroEngine)
+    full = _full(sim)
+    origin, horizon = sim.assumptions.as_of - 12, 12
+    truth = full.groupby("month")["ge"].sum().sort_index().cumsum()
+    first = truth.index[0]
+    target = int(truth.iloc[(origin + target_lead - first).n])
+    # The zero forecast stays at the total up to the origin, below the target.
+    assert target > truth.iloc[(origin - first).n]
+    true_month = truth[truth >= target].index[0]
+    programme = sim.assumptions.programme.model_copy(update={"target_ge": target})
+    assumptions = sim.assumptions.model_copy(update={"programme": programme})
+    result = backtest(
+        full,
+        sim.groups,
+        assumptions,
+        engines=["zero"],
+        origins=[origin],
+        horizon=horizon,
+        leads=(3, 12),
+        progress=False,
+    )
+    # The median would reach the target in horizon end + 1 at the earliest.
+    bound = (origin + horizon + 1 - true_month).n
+    expected = 0 if late else bound
+    assert (bound <= 0) == late and (late or bound >= horizon + 1 - target_lead)
+    assert _value(result, "zero", "target_month_error") == expected
+    assert _value(result, "zero", "target_month_censored") == 1.0
+    summary = result.summary()
+    assert summary.loc["zero", "target_month_error"] == expected
+    assert summary.loc["zero", "target_month_censored"] == 1.0
+
+
+def test_leads_must_be_given_and_positive(bundled: wf.ProgrammeData) -> None:
+    args = (bundled.actuals, bundled.groups, bundled.assumptions)
+    with pytest.raises(ValueError, match="leads is empty"):
+        backtest(*args, engines=["flat"], leads=())
+    for bad in ([0], [3, -1]):
+        with pytest.raises(ValueError, match="leads must be 1 or more months after the origin"):
+            backtest(*args, engines=["flat"], leads=bad)
+    with pytest.raises(ValueError, match="leads must be whole months"):
+        backtest(*args, engines=["flat"], leads=[2.5])  # type: ignore[list-item]
+    with pytest.raises(ValueError, match="raise horizon or drop the longer leads"):
+        backtest(*args, engines=["flat"], horizon=6, leads=[3, 12])
 
 
 def test_stochastic_engine_gets_coverage_and_interval_widths(

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from wgsforecast.models import PROGRAMME_CAP_SHARE
-from wgsforecast.simulate import RAMP_SHAPES, ramp_curve, simulate_programme
+from wgsforecast.simulate import RAMP_SHAPES, SimulatedProgramme, ramp_curve, simulate_programme
 
 
 def test_same_seed_same_programme() -> None:
@@ -100,3 +100,46 @@ def test_ramp_curves() -> None:
 def test_bad_sizes_are_rejected() -> None:
     with pytest.raises(ValueError, match="at least 1"):
         simulate_programme(1, n_groups=0)
+
+
+def _true_target_month(sim: SimulatedProgramme) -> pd.Period:
+    monthly = pd.concat([sim.actuals, sim.future]).groupby("month")["ge"].sum().sort_index()
+    cumulative = monthly.cumsum()
+    month: pd.Period = cumulative[cumulative >= sim.assumptions.programme.target_ge].index[0]
+    return month
+
+
+def test_default_deadline_is_half_way_into_the_horizon() -> None:
+    sim = simulate_programme(3, horizon=24)
+    assert sim.assumptions.programme.deadline == sim.assumptions.as_of + 12
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_deadline_offset_puts_the_deadline_on_either_side_of_the_true_target_month(
+    seed: int,
+) -> None:
+    plain = simulate_programme(seed)
+    true_month = _true_target_month(plain)
+    for offset in (-5, -1, 0, 3):
+        sim = simulate_programme(seed, deadline_offset=offset)
+        # Only the deadline moves; the programme and its target stay the same.
+        pd.testing.assert_frame_equal(sim.actuals, plain.actuals)
+        pd.testing.assert_frame_equal(sim.future, plain.future)
+        programme = sim.assumptions.programme
+        assert programme.target_ge == plain.assumptions.programme.target_ge
+        assert programme.deadline == true_month + offset
+        full = pd.concat([sim.actuals, sim.future])
+        done = full[full["month"] <= programme.deadline]["ge"].sum()
+        assert (done >= programme.target_ge) == (offset >= 0)
+
+
+def test_deadline_offset_stays_inside_the_horizon() -> None:
+    as_of = simulate_programme(2).assumptions.as_of
+    early = simulate_programme(2, deadline_offset=-100).assumptions.programme.deadline
+    late = simulate_programme(2, deadline_offset=100).assumptions.programme.deadline
+    assert early == as_of + 1 and late == as_of + 36
+    # A target the truth never reaches puts the deadline at the end of the horizon.
+    unreachable = simulate_programme(2, target_ge=10**9, deadline_offset=-3)
+    assert unreachable.assumptions.programme.deadline == as_of + 36
+    with pytest.raises(ValueError, match="deadline_offset must be a whole number"):
+        simulate_programme(2, deadline_offset=1.5)  # type: ignore[arg-type]

@@ -22,8 +22,14 @@ Scores (``metric`` in the tidy frame; ``lead`` is months after the origin):
     Width of the 80% interval in % of the true total (sharpness).
 ``target_month_error`` (no lead)
     Forecast median month the target is reached minus the true month, in months; only when
-    the truth reaches the target after the origin, and missing when the forecast median does
-    not reach it within the horizon.
+    the truth reaches the target after the origin. When the forecast median does not reach
+    the target within the horizon the error is censored: it is at least
+    ``horizon end + 1 - true month``, and that bound (or 0, if the truth too comes after the
+    horizon end + 1) is the value used: the smallest error the forecast can have. Dropping
+    these cases instead would reward forecasts too slow to reach the target at all.
+``target_month_censored`` (no lead)
+    1 when ``target_month_error`` is such a censored lower bound, else 0 (its mean is the
+    share of censored cases).
 ``brier_deadline`` (no lead)
     Brier score of P(target reached by the funding deadline); only when the deadline is after
     the origin, observed in the actuals and within the horizon.
@@ -71,7 +77,7 @@ LEAD_METRICS: tuple[str, ...] = (
     "cover95",
     "width80_pct",
 )
-EVENT_METRICS: tuple[str, ...] = ("target_month_error", "brier_deadline")
+EVENT_METRICS: tuple[str, ...] = ("target_month_error", "target_month_censored", "brier_deadline")
 
 
 def national_truth(actuals: pd.DataFrame) -> pd.Series:
@@ -297,7 +303,7 @@ def _format_cell(column: str, value: Any, lang: Lang) -> str:
     number = float(value)
     if column == "n_origins":
         return format_number(number, lang)
-    if column.startswith(("cover", "brier")):
+    if column.startswith(("cover", "brier", "target_month_censored")):
         return format_number(number, lang, decimals=2)
     if "pct" in column or column.startswith("target_month"):
         return format_number(number, lang, decimals=1)
@@ -344,7 +350,8 @@ def backtest(
         Show a progress bar over origins x engines; ``None`` shows one on runs of more than
         20 fits.
     leads
-        Months after the origin at which the cumulative total is scored.
+        Months after the origin at which the cumulative total is scored: whole numbers of 1
+        or more, at most ``horizon``.
 
     Returns
     -------
@@ -355,6 +362,17 @@ def backtest(
     -----
     :class:`~wgsforecast.PriorFallbackWarning` is silenced during the refits: at early origins
     most groups are short, and falling back to the prior is part of what is scored.
+
+    Only the actuals are cut at each origin; ``groups`` is used as given. The engines
+    "runrate", "adoption" and "ets" start a group that has no data at the origin at its
+    planned go-live month (and "runrate"/"ets" follow its planned ramp), so they use the
+    onboarding plan of groups not yet live; "flat" and per-series tools hold such groups at
+    zero. That is knowledge the programme has when it forecasts, but it is an advantage: to
+    compare without it, pass a registry whose not-yet-live groups have ``go_live=None``.
+    With the bundled data the registry is the one of March 2023 (declared volumes, go-lives
+    and ramps chosen so the published method reproduces Table 1 of item 112/23), so a
+    backtest at 2021-2022 origins uses it with hindsight; read its scores as a sanity
+    check, not as the accuracy achievable at the time.
 
     Examples
     --------
@@ -371,8 +389,12 @@ def backtest(
         raise ValueError(f"unknown engine {unknown[0]!r} in engines; choose from: {known}")
     if not engines:
         raise ValueError("engines is empty; name at least one engine, e.g. ['runrate']")
-    if horizon < max(leads, default=1):
-        raise ValueError(f"horizon ({horizon}) must be at least the longest lead ({max(leads)})")
+    _check_leads(leads)
+    if horizon < max(leads):
+        raise ValueError(
+            f"horizon ({horizon}) must be at least the longest lead ({max(leads)}); "
+            "raise horizon or drop the longer leads"
+        )
     truth = national_truth(actuals)
     chosen = _check_origins(origins, actuals, truth)
     children = np.random.SeedSequence(seed).spawn(len(chosen))
@@ -406,6 +428,26 @@ def backtest(
         n_paths=n_paths,
         data_notes=tuple(actuals.attrs.get("notes", ())),
     )
+
+
+def _check_leads(leads: Sequence[int], allow_empty: bool = False) -> None:
+    """Leads are whole months after the origin, 1 or more (lead 0 is the known origin)."""
+    if not allow_empty and len(leads) == 0:
+        raise ValueError(
+            "leads is empty; give at least one lead in months after the origin, "
+            f"e.g. leads={DEFAULT_LEADS}"
+        )
+    bad = [
+        lead for lead in leads if isinstance(lead, bool) or not isinstance(lead, int | np.integer)
+    ]
+    if bad:
+        raise ValueError(f"leads must be whole months, e.g. leads={DEFAULT_LEADS}; got {bad[0]!r}")
+    early = [int(lead) for lead in leads if lead < 1]
+    if early:
+        raise ValueError(
+            f"leads must be 1 or more months after the origin; got {early[0]} (the origin "
+            f"itself is known data, not a forecast); use e.g. leads={DEFAULT_LEADS}"
+        )
 
 
 def _check_origins(
@@ -466,6 +508,7 @@ def score_prognosis(
         ``(lead, metric, value)``; ``lead`` is ``None`` for the event metrics. Leads beyond
         the truth or the horizon are left out.
     """
+    _check_leads(leads, allow_empty=True)
     if truth.index[0] != prognosis.months[0]:
         raise ValueError(
             f"the truth starts in {truth.index[0]} but the prognosis in {prognosis.months[0]}; "
@@ -519,8 +562,16 @@ def _event_scores(prognosis: Prognosis, truth_cumulative: pd.Series) -> Iterator
     if not reached.empty and reached.index[0] > origin:
         true_month: pd.Period = reached.index[0]
         forecast_month = prognosis.target_month(0.5)
-        value = float("nan") if forecast_month is None else float((forecast_month - true_month).n)
-        yield "target_month_error", value
+        if forecast_month is None:
+            # Censored: the median reaches the target after the horizon at the earliest, so
+            # the error is at least this bound; 0 when the truth is that late too. Scoring
+            # the bound keeps these cases in the mean instead of rewarding them.
+            bound = (prognosis.months[-1] + 1 - true_month).n
+            yield "target_month_error", float(max(bound, 0))
+            yield "target_month_censored", 1.0
+        else:
+            yield "target_month_error", float((forecast_month - true_month).n)
+            yield "target_month_censored", 0.0
     deadline = programme.deadline
     if origin < deadline <= min(last, prognosis.months[-1]):
         probability = float(np.mean(prognosis.cumulative_at(deadline) >= programme.target_ge))

@@ -21,8 +21,6 @@ LABELS: dict[str, dict[Lang, str]] = {
     "deadline": {"da": "Finansieringsfrist", "en": "Funding deadline"},
     "group": {"da": "Patientgruppe", "en": "Patient group"},
     "declared_per_year": {"da": "Indmeldt pr. år", "en": "Declared per year"},
-    "cap_per_year": {"da": "Loft pr. år (75 %)", "en": "Cap per year (75%)"},
-    "run_rate_per_month": {"da": "Gns. seneste 3 mdr.", "en": "Mean of last 3 months"},
     "status": {"da": "Status", "en": "Status"},
     "notes": {"da": "Bemærkninger", "en": "Notes"},
     "capped_months": {"da": "Måneder ved loft", "en": "Months at cap"},
@@ -62,7 +60,8 @@ LABELS: dict[str, dict[Lang, str]] = {
     "plot_interval": {"da": "Interval", "en": "Interval"},
     "plot_median": {"da": "Median", "en": "Median"},
     "plot_mean": {"da": "Gennemsnit", "en": "Mean"},
-    "plot_cap": {"da": "Loft (75 % af indmeldt)", "en": "Cap (75% of declared)"},
+    "plot_cap": {"da": "Loft ({share} af indmeldt)", "en": "Cap ({share} of declared)"},
+    "plot_cap_varies": {"da": "Loft (gruppens loft)", "en": "Cap (the group's cap)"},
     "plot_published": {
         "da": "Offentliggjort prognose (marts 2023)",
         "en": "Published prognosis (March 2023)",
@@ -125,6 +124,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "bt_target_month_error": {
         "da": "Fejl i måned for målet (mdr.)",
         "en": "Error in target month (months)",
+    },
+    "bt_target_month_censored": {
+        "da": "Andel hvor medianprognosen ikke når målet inden for horisonten",
+        "en": "Share where the median forecast does not reach the target in the horizon",
     },
     "bt_brier_deadline": {
         "da": "Brier: mål nået ved fristen",
@@ -211,10 +214,6 @@ LABELS: dict[str, dict[Lang, str]] = {
         "da": "Hver patientgruppes faktiske og forventede forløb",
         "en": "Each patient group's actual and projected ramp",
     },
-    "report_fig_skipped": {
-        "da": "Figuren '{figure}' er udeladt: {reason}",
-        "en": "The figure '{figure}' is left out: {reason}",
-    },
     "report_scenarios": {"da": "Scenarier", "en": "Scenarios"},
     "report_fig_scenarios": {
         "da": "Scenarier: akkumulerede genomækvivalenter (median og interval)",
@@ -223,24 +222,6 @@ LABELS: dict[str, dict[Lang, str]] = {
     "report_funding": {"da": "Finansiering", "en": "Funding"},
     "report_quality": {"da": "Datakvalitet og antagelser", "en": "Data quality and assumptions"},
     "report_provenance": {"da": "Proveniens", "en": "Provenance"},
-    "report_no_evidence_engine": {
-        "da": "Den evidensbaserede motor (adoption) findes ikke i denne version; kun den "
-        "publicerede metode vises.",
-        "en": "The evidence-based engine (adoption) is not in this version; only the published "
-        "method is shown.",
-    },
-    "report_no_scenarios": {
-        "da": "Scenarier er angivet, men scenariemodulet findes ikke i denne version.",
-        "en": "Scenarios were given, but the scenarios module is not in this version.",
-    },
-    "report_no_funding": {
-        "da": "Pris pr. GE er angivet, men finansieringsmodulet findes ikke i denne version.",
-        "en": "A price per GE was given, but the funding module is not in this version.",
-    },
-    "report_no_plotting": {
-        "da": "Figurmodulet findes ikke; figurerne er udeladt.",
-        "en": "The plotting module is missing; figures are left out.",
-    },
     "report_note_no_data_live": {
         "da": "{group}: i drift fra {go_live}, men uden data.",
         "en": "{group}: live since {go_live}, but without data.",
@@ -291,6 +272,56 @@ LABELS: dict[str, dict[Lang, str]] = {
     "report_sheet_change": {"da": "Ændring pr. gruppe", "en": "Change by group"},
     "report_sheet_scenarios": {"da": "Scenarier", "en": "Scenarios"},
     "report_sheet_funding": {"da": "Finansiering", "en": "Funding"},
+    # Report group table headers filled from the assumptions (window, cap share).
+    "report_cap_per_year_share": {"da": "Loft pr. år ({share})", "en": "Cap per year ({share})"},
+    "report_cap_per_year": {"da": "Loft pr. år", "en": "Cap per year"},
+    "report_cap_share": {"da": "Loftandel (%)", "en": "Cap share (%)"},
+    "report_run_rate_window": {"da": "Gns. seneste {n} mdr.", "en": "Mean of last {n} months"},
+    "report_run_rate_last_month": {"da": "Seneste måned", "en": "Last month"},
+    # Engine group notes (wgsforecast.engines), translated for the report; "short" is the flag.
+    "report_engine_prior_short": {"da": "faldt tilbage på prior", "en": "fell back to prior"},
+    "report_engine_prior": {
+        "da": "faldt tilbage på prior: {n} mdr. historik ({needed} krævet)",
+        "en": "fell back to prior: {n} months of history ({needed} needed)",
+    },
+    "report_engine_prior_not_live": {
+        "da": "faldt tilbage på prior: ikke i drift endnu (starter {start}); {n} mdr. "
+        "historik ({needed} krævet)",
+        "en": "fell back to prior: not live yet (starts {start}); {n} months of history "
+        "({needed} needed)",
+    },
+    "report_engine_prior_late": {
+        "da": "faldt tilbage på prior: ikke i drift endnu (starter {start}; go-live "
+        "{go_live} passeret uden data); {n} mdr. historik ({needed} krævet)",
+        "en": "fell back to prior: not live yet (starts {start}; go-live {go_live} passed "
+        "without data); {n} months of history ({needed} needed)",
+    },
+    "report_engine_planned_short": {
+        "da": "faldt tilbage på planlagt rampe",
+        "en": "fell back to planned ramp",
+    },
+    "report_engine_planned": {
+        "da": "faldt tilbage på planlagt rampe: {n} mdr. historik ({needed} krævet til ETS)",
+        "en": "fell back to planned ramp: {n} months of history ({needed} needed for ETS)",
+    },
+    "report_engine_not_live_short": {"da": "ikke i drift endnu", "en": "not live yet"},
+    "report_engine_not_live": {
+        "da": "ikke i drift endnu: starter {start}",
+        "en": "not live yet: starts {start}",
+    },
+    "report_engine_no_go_live_short": {
+        "da": "ingen data og ingen go-live-måned",
+        "en": "no data and no go-live month",
+    },
+    "report_engine_no_go_live": {
+        "da": "ingen data og ingen go-live-måned: fremskrevet med 0",
+        "en": "no data and no go-live month: projected at 0",
+    },
+    "report_engine_no_data_short": {"da": "ingen data", "en": "no data"},
+    "report_engine_no_data": {
+        "da": "ingen data: fremskrevet med 0",
+        "en": "no data: projected at 0",
+    },
     # Scenarios, tornado, back-solving and funding (wgsforecast.scenarios, .backsolve, .funding)
     "tornado_go_live_shift_months": {
         "da": "Forskudt onboarding (mdr.)",
@@ -486,6 +517,96 @@ LABELS: dict[str, dict[Lang, str]] = {
     "scenario_method_deterministic": {
         "da": "Motor: {engine} (deterministisk, ét forløb).",
         "en": "Engine: {engine} (deterministic, one path).",
+    },
+    "scenario_deadline_beyond": {
+        "da": '"-" ved fristen: fristen ligger efter prognosens horisont, så tallet er ukendt.',
+        "en": '"-" at the deadline: the deadline is after the prognosis horizon, so the '
+        "figure is unknown.",
+    },
+    "scenario_not_reached_bar": {"da": "ikke nået", "en": "not reached"},
+    "tornado_note": {"da": "Bemærkning", "en": "Note"},
+    "tornado_note_no_effect": {
+        "da": "ingen virkning i denne motor (parameteren bruges ikke, eller værdien begrænses)",
+        "en": "no effect in this engine (the parameter is not used, or the value is clipped)",
+    },
+    "tornado_note_unchanged_input": {
+        "da": "værdien er den nuværende (begrænset), så intet er afprøvet",
+        "en": "the value is the current one (clipped), so nothing was tried",
+    },
+    "tornado_short_no_effect": {"da": "ingen virkning i motoren", "en": "no effect in engine"},
+    "tornado_short_unchanged_input": {
+        "da": "værdien er uændret (begrænset)",
+        "en": "value unchanged (clipped)",
+    },
+    "tornado_short_undefined": {
+        "da": "ukendt (uden for horisonten)",
+        "en": "unknown (beyond the horizon)",
+    },
+    "tornado_note_undefined": {
+        "da": "målet nås ikke inden for horisonten, så forskydningen kan ikke tælles",
+        "en": "the target is not reached within the horizon, so the shift cannot be counted",
+    },
+    # Vintages (wgsforecast.vintages)
+    "vintage_plot_title": {
+        "da": "Prognoser (vintages) mod faktiske tal",
+        "en": "Vintages against actuals",
+    },
+    "vintage_reconstructed_short": {"da": "rekonstrueret", "en": "reconstructed"},
+    "vintage_not_in_horizon": {
+        "da": "ikke inden for horisonten",
+        "en": "not within the horizon",
+    },
+    "vintage_unchanged": {"da": "uændret", "en": "unchanged"},
+    "vintage_month": {"da": "måned", "en": "month"},
+    "vintage_months": {"da": "måneder", "en": "months"},
+    "vintage_later": {"da": "senere", "en": "later"},
+    "vintage_earlier": {"da": "tidligere", "en": "earlier"},
+    "vintage_since": {"da": "Siden {name}", "en": "Since {name}"},
+    "vintage_compared_with": {
+        "da": "Sammenlignet med {name} (samme data, til og med {as_of})",
+        "en": "Compared with {name} (the same data, up to {as_of})",
+    },
+    "vintage_change": {
+        "da": "{lead}: målet nås {current} mod {previous} ({move}); {deadline}.",
+        "en": "{lead}: target reached {current} against {previous} ({move}); {deadline}.",
+    },
+    "vintage_deadline": {
+        "da": "ved fristen {current} GE mod {previous} ({diff})",
+        "en": "by the deadline {current} GE against {previous} ({diff})",
+    },
+    "vintage_deadline_unknown": {
+        "da": "GE ved fristen kan ikke sammenlignes, da fristen ligger efter en af "
+        "prognosernes horisont",
+        "en": "GE by the deadline cannot be compared, as the deadline is after one of the "
+        "prognoses' horizons",
+    },
+    "vintage_no_groups": {
+        "da": "Den forrige prognose har kun nationale totaler, så ændringen kan ikke fordeles "
+        "på patientgrupper.",
+        "en": "The previous prognosis has national totals only, so the change cannot be "
+        "attributed to patient groups.",
+    },
+    "vintage_groups_not_reached": {
+        "da": "Ingen af versionerne når målet inden for horisonten, så ændringen kan ikke "
+        "fordeles på patientgrupper.",
+        "en": "No version reaches the target within the horizon, so the change cannot be "
+        "attributed to patient groups.",
+    },
+    "vintage_no_group_moves": {
+        "da": "Ingen enkelt patientgruppe flytter målmåneden.",
+        "en": "No single patient group moves the target month.",
+    },
+    "vintage_group_moves": {
+        "da": "{group}: flytter målet {n} mdr. {way}.",
+        "en": "{group}: moves the target {n} months {way}.",
+    },
+    "vintage_group_later_horizon": {
+        "da": "{group}: flytter målet senere, ud over horisonten.",
+        "en": "{group}: moves the target later, beyond the horizon.",
+    },
+    "vintage_group_earlier_horizon": {
+        "da": "{group}: flytter målet tidligere, ind fra ud over horisonten.",
+        "en": "{group}: moves the target earlier, from beyond the horizon.",
     },
 }
 

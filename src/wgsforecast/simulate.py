@@ -51,8 +51,8 @@ class SimulatedProgramme:
     future
         The true future counts after the as-of month, in the format of ``actuals``.
     assumptions
-        As-of month (the last observed month), horizon, and a target and deadline that
-        the programme reaches somewhere inside the horizon.
+        As-of month (the last observed month), horizon, and a target that the programme
+        reaches somewhere inside the horizon, with a deadline (see ``deadline_offset``).
     seasonality
         The month-of-year factors (index 1-12).
     shocks
@@ -135,6 +135,7 @@ def simulate_programme(
     start: Any = "2020-10",
     shock_probability: float = 0.3,
     target_ge: int | None = None,
+    deadline_offset: int | None = None,
 ) -> SimulatedProgramme:
     """Simulate a programme with known truth.
 
@@ -156,6 +157,14 @@ def simulate_programme(
     target_ge
         The programme's target; by default the expected cumulative total two thirds into
         the horizon, rounded to thousands, so the target is reached inside the horizon.
+    deadline_offset
+        Where the deadline lies. ``None`` (default): half-way into the horizon, which the
+        default target is usually not reached by. An integer: that many months after the
+        month the simulated truth first reaches the target (negative: before it), so the
+        truth meets the deadline exactly when ``deadline_offset >= 0``. The deadline is kept
+        inside the horizon (first to last future month); if the truth never reaches the
+        target, it is the last month of the horizon. Benchmarks draw the offset at random
+        on both sides of zero, so a Brier score of the deadline can tell engines apart.
 
     Returns
     -------
@@ -174,6 +183,12 @@ def simulate_programme(
         raise ValueError(
             f"n_groups, n_months and horizon must be at least 1; "
             f"got {n_groups}, {n_months}, {horizon}"
+        )
+    if deadline_offset is not None and (
+        isinstance(deadline_offset, bool) or not isinstance(deadline_offset, int | np.integer)
+    ):
+        raise ValueError(
+            f"deadline_offset must be a whole number of months or None; got {deadline_offset!r}"
         )
     rng = np.random.default_rng(seed)
     first = parse_month(start)
@@ -256,11 +271,17 @@ def simulate_programme(
     if target_ge is None:
         expected_total = means[:, : n_months + (2 * horizon) // 3].sum()
         target_ge = max(int(round(expected_total, -3)), 1000)
+    if deadline_offset is None:
+        deadline = as_of + max(horizon // 2, 1)
+    else:
+        deadline = _deadline_around_target(
+            counts, months, target_ge, deadline_offset, as_of, horizon
+        )
     programme = Programme(
         name_da="Simuleret program",
         name_en="Simulated programme",
         target_ge=target_ge,
-        deadline=as_of + max(horizon // 2, 1),
+        deadline=deadline,
     )
     assumptions = Assumptions(
         as_of=as_of,
@@ -277,6 +298,24 @@ def simulate_programme(
         seasonality=pd.Series(seasonality, index=pd.RangeIndex(1, 13, name="month")),
         shocks=pd.DataFrame(shock_rows, columns=["month", "factor"]),
     )
+
+
+def _deadline_around_target(
+    counts: npt.NDArray[np.int64],
+    months: pd.PeriodIndex,
+    target_ge: int,
+    offset: int,
+    as_of: pd.Period,
+    horizon: int,
+) -> pd.Period:
+    """The month the true cumulative total reaches the target, plus ``offset``, in the horizon."""
+    cumulative = counts.sum(axis=0).cumsum()
+    reached = np.flatnonzero(cumulative >= target_ge)
+    last = as_of + horizon
+    if reached.size == 0:
+        return last
+    month: pd.Period = months[int(reached[0])] + int(offset)
+    return min(max(month, as_of + 1), last)
 
 
 def _long_frame(
