@@ -155,3 +155,15 @@ def test_projection_is_never_negative_even_after_an_adjustment() -> None:
     assumptions = wf.Assumptions(as_of="2023-02", horizon_months=4)
     prognosis = wf.forecast(actuals, groups, assumptions, adjust=lambda e: e - 1_000)
     assert (prognosis.ge[0, 0, prognosis.is_projected] == 0).all()
+
+
+def test_go_live_passed_without_data_is_said_so_in_both_languages() -> None:
+    from wgsforecast.report.notes import note_text
+
+    groups = wf.GroupRegistry([_group("a"), _group("b", go_live="2022-06", status="onboarding")])
+    actuals = _actuals("a", "2022-12", [10, 10, 10])
+    prognosis = wf.forecast(actuals, groups, wf.Assumptions(as_of="2023-02", horizon_months=3))
+    (note,) = prognosis.group_notes["b"]
+    assert note == "go-live 2022-06 passed without data: starts 2023-03"
+    assert note_text(note, "da") == "go-live juni 2022 passeret uden data: starter marts 2023"
+    np.testing.assert_allclose(prognosis.ge[0, 1, prognosis.is_projected], [18.75, 37.5, 56.25])

@@ -305,6 +305,11 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "fell back to planned ramp: {n} months of history ({needed} needed for ETS)",
     },
     "report_engine_not_live_short": {"da": "ikke i drift endnu", "en": "not live yet"},
+    "report_engine_passed_short": {"da": "go-live passeret uden data", "en": "go-live passed"},
+    "report_engine_passed": {
+        "da": "go-live {go_live} passeret uden data: starter {start}",
+        "en": "go-live {go_live} passed without data: starts {start}",
+    },
     "report_engine_not_live": {
         "da": "ikke i drift endnu: starter {start}",
         "en": "not live yet: starts {start}",

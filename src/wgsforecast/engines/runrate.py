@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from wgsforecast.engines.base import Engine, Forecast
 from wgsforecast.models import GroupRegistry
@@ -98,10 +99,8 @@ def _ramp_offsets(
                 begin = group.go_live
             offset = max(begin.ordinal - as_of_ordinal, 1)
             if group.go_live.ordinal <= as_of_ordinal:
-                notes[group.key] = (
-                    f"go-live {group.go_live} passed without data: ramps from 0 from "
-                    f"{offset} month(s) after the as-of month",
-                )
+                start = pd.Period(ordinal=as_of_ordinal + offset, freq="M")
+                notes[group.key] = (f"go-live {group.go_live} passed without data: starts {start}",)
             else:
                 notes[group.key] = (f"not live yet: starts {begin}",)
         offsets[index] = offset

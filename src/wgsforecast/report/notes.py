@@ -46,6 +46,13 @@ PATTERNS: tuple[NotePattern, ...] = (
         "report_engine_not_live_short",
     ),
     NotePattern(
+        re.compile(
+            rf"go-live (?P<go_live>{_MONTH}) passed without data: starts (?P<start>{_MONTH})"
+        ),
+        "report_engine_passed",
+        "report_engine_passed_short",
+    ),
+    NotePattern(
         re.compile(r"fell back to prior: (?P<n>\d+) months of history \((?P<needed>\d+) needed\)"),
         "report_engine_prior",
         "report_engine_prior_short",
