@@ -27,7 +27,7 @@ EXIT_USER_ERROR = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser with every available subcommand registered."""
+    """Return the argument parser with every subcommand registered."""
     parser = argparse.ArgumentParser(
         prog="wgsforecast",
         description="Forecast a national whole-genome-sequencing programme.",
@@ -38,13 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as error:
-            if error.name != name:
-                raise
-            continue  # a subcommand that is not part of this build
-        module.add_parser(subparsers)
+        importlib.import_module(name).add_parser(subparsers)
     return parser
 
 

@@ -8,7 +8,6 @@ so a part that fails is a bug and fails the report; nothing is silently left out
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import shutil
 import sys
@@ -24,6 +23,7 @@ import pandas as pd
 
 from wgsforecast.api import ProgrammeData, engine_class, forecast
 from wgsforecast.exceptions import PriorFallbackWarning
+from wgsforecast.io import file_sha256
 from wgsforecast.labels import label
 from wgsforecast.periods import (
     MONTH_ABBR_DA,
@@ -583,15 +583,6 @@ def quality_notes(content: ReportContent) -> list[str]:
     )
     notes.extend(content.skipped)
     return notes
-
-
-def file_sha256(path: PathLike) -> str:
-    """SHA-256 of a file's bytes, read in blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def provenance(

@@ -9,26 +9,17 @@ or which were changed after it wrote them, are never touched.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path, PurePosixPath
 
-from wgsforecast.io import atomic_write_text
+from wgsforecast.io import atomic_write_text, file_sha256
 
 MANIFEST = "report-manifest.json"
 """File in the output folder listing the report's files (relative POSIX paths) and hashes."""
 
 Log = Callable[[str], None]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_manifest(folder: Path, log: Log) -> dict[str, str]:
@@ -75,7 +66,7 @@ def install(staging: Path, folder: Path, log: Log) -> tuple[Path, ...]:
     """
     old = read_manifest(folder, log)
     new = {
-        part.relative_to(staging).as_posix(): _sha256(part)
+        part.relative_to(staging).as_posix(): file_sha256(part)
         for part in sorted(p for p in staging.rglob("*") if p.is_file())
     }
     _write_manifest(folder, {**old, **new})
@@ -97,7 +88,7 @@ def _remove_stale(folder: Path, relative: str, digest: str, log: Log) -> None:
     path = folder / relative
     if not path.is_file():
         return
-    if _sha256(path) != digest:
+    if file_sha256(path) != digest:
         log(f"left {path}: changed since an earlier report wrote it")
         return
     path.unlink()
