@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -23,6 +24,12 @@ from wgsforecast.engines._counts import (
     _switch_table,
     negative_binomial_counts,
     poisson_quantile,
+)
+from wgsforecast.engines._realisation import (
+    THROUGHPUT_SD_BOUNDS,
+    ShareLogNormal,
+    SlipPrior,
+    throughput_step_sd,
 )
 from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.models import GroupRegistry, PatientGroup
@@ -340,18 +347,155 @@ def test_posterior_draws_are_a_usable_weighted_sample(
         assert sample.effective_size > 50
 
 
-def test_level_drift_widens_the_national_fan_without_moving_its_centre(
+def test_throughput_walk_widens_the_national_fan_without_moving_its_centre(
     fitted: tuple[AdoptionEngine, SimulatedProgramme],
 ) -> None:
     engine, _ = fitted
     totals = {}
-    for drift in (0.0, 0.05):
-        engine.level_drift_sd = drift
+    for scale in (0.0, 3.0):
+        engine.throughput_sd_scale = scale
         prognosis = engine.forecast(n_paths=2000, seed=5)
-        totals[drift] = prognosis.ge[:, :, prognosis.is_projected][:, :, :24].sum(axis=(1, 2))
-    engine.level_drift_sd = AdoptionEngine().level_drift_sd
+        totals[scale] = prognosis.ge[:, :, prognosis.is_projected][:, :, :24].sum(axis=(1, 2))
+    engine.throughput_sd_scale = AdoptionEngine().throughput_sd_scale
     spread = {d: np.subtract(*np.quantile(t, [0.9, 0.1])) for d, t in totals.items()}
-    assert spread[0.05] > 1.3 * spread[0.0]
-    assert np.median(totals[0.05]) == pytest.approx(np.median(totals[0.0]), rel=0.03)
-    with pytest.raises(ValueError, match="level_drift_sd"):
-        AdoptionEngine(level_drift_sd=-0.1)
+    assert spread[3.0] > 1.3 * spread[0.0]
+    assert np.median(totals[3.0]) == pytest.approx(np.median(totals[0.0]), rel=0.05)
+    with pytest.raises(ValueError, match="throughput_sd_scale"):
+        AdoptionEngine(throughput_sd_scale=-0.1)
+
+
+# ---- honesty: realisation, onboarding, capacity, Monte Carlo quality ----------------------
+def _quietly_fit(data: wf.ProgrammeData, **kwargs: Any) -> AdoptionEngine:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PriorFallbackWarning)
+        return AdoptionEngine(**kwargs).fit(data.actuals, data.groups, data.assumptions)
+
+
+@pytest.fixture(scope="module")
+def bundled_engine(bundled: wf.ProgrammeData) -> AdoptionEngine:
+    return _quietly_fit(bundled)
+
+
+def test_every_group_has_500_effective_draws(bundled_engine: AdoptionEngine) -> None:
+    draws = bundled_engine.parameters()["effective_draws"]
+    assert (draws >= 500).all(), draws
+
+
+def test_headline_is_stable_across_proposal_seeds(bundled: wf.ProgrammeData) -> None:
+    medians, chances = [], []
+    for proposal_seed in range(1, 6):
+        prognosis = _quietly_fit(bundled, proposal_seed=proposal_seed).forecast(
+            n_paths=2000, seed=2023
+        )
+        medians.append(prognosis.target_month_quantiles()[0.5])
+        chances.append(
+            [
+                float((prognosis.cumulative_at(pd.Period(month, "M")) >= 60_000).mean())
+                for month in ("2025-06", "2025-12", "2026-06", "2026-12")
+            ]
+        )
+    months = [(m - medians[0]).n for m in medians]
+    assert max(months) - min(months) <= 1, medians
+    spread = np.ptp(np.array(chances), axis=0)
+    assert (spread <= 0.03).all(), chances
+
+
+def test_a_group_at_two_percent_of_declared_may_never_ramp(bundled: wf.ProgrammeData) -> None:
+    key = "udbredt-uhelbredelig-kraeft"
+    level = round(0.02 * bundled.groups[key].declared_per_year / 12)
+    actuals = bundled.actuals.copy()
+    actuals.loc[actuals["group"] == key, "ge"] = level
+    assert (actuals["group"] == key).sum() == 4
+    engine = _quietly_fit(wf.ProgrammeData(actuals, bundled.groups, bundled.assumptions))
+    assert engine.plateau_share_below(key, 0.10) >= 0.25
+    # Without the reference class the pooled prior alone reads it as "early in its ramp".
+    pooled_only = _quietly_fit(
+        wf.ProgrammeData(actuals, bundled.groups, bundled.assumptions), reference_weight=0.0
+    )
+    assert pooled_only.plateau_share_below(key, 0.10) < engine.plateau_share_below(key, 0.10)
+
+
+def test_a_passed_go_live_without_data_starts_later_than_planned(
+    bundled: wf.ProgrammeData,
+) -> None:
+    key = "lever"
+    as_of = bundled.assumptions.as_of
+    planned = as_of - 2  # three planned months (as_of - 2 .. as_of) passed without data
+    groups = bundled.groups.replace(
+        [bundled.groups[key].model_copy(update={"go_live": planned, "status": "onboarding"})]
+    )
+    prognosis = _quietly_fit(
+        wf.ProgrammeData(bundled.actuals, groups, bundled.assumptions)
+    ).forecast(n_paths=2000, seed=1)
+    index = groups.keys.index(key)
+    started = prognosis.ge[:, index, :] > 0
+    first = np.where(started.any(axis=1), started.argmax(axis=1), prognosis.ge.shape[2])
+    planned_position = prognosis.month_position(planned)
+    assert (first > planned_position).mean() >= 0.5
+    # Slips are at least the months already passed, and "never" has become likelier.
+    slip = SlipPrior()
+    draws = slip.draw(3, 20_000, np.random.default_rng(0))
+    assert np.nanmin(draws) >= 3
+    assert np.isinf(draws).mean() > slip.p_never
+
+
+def test_planned_ramps_move_the_evidence_forecast(bundled: wf.ProgrammeData) -> None:
+    key = "psykiatri-boern-unge"  # not live yet in the bundled data
+    base = _quietly_fit(bundled).forecast(n_paths=500, seed=3)
+    index = bundled.groups.keys.index(key)
+    for change in ({"months": 24}, {"start": "2025-01"}, {"target_share": 0.3}):
+        group = bundled.groups[key]
+        groups = bundled.groups.replace(
+            [
+                group.model_copy(
+                    update={
+                        "ramp": group.ramp.model_validate({**group.ramp.model_dump(), **change})
+                    }
+                )
+            ]
+        )
+        changed = _quietly_fit(
+            wf.ProgrammeData(bundled.actuals, groups, bundled.assumptions)
+        ).forecast(n_paths=500, seed=3)
+        # The first two projected years, where a plan's timing shows.
+        window = slice(base.month_position(bundled.assumptions.as_of) + 1, None)
+        first_two_years = [p.ge[:, index, window][:, :24].sum() for p in (changed, base)]
+        assert first_two_years[0] < 0.9 * first_two_years[1], change
+
+
+def test_no_path_above_the_capacity_ceiling_it_drew(bundled: wf.ProgrammeData) -> None:
+    engine = _quietly_fit(bundled)
+    prognosis = engine.forecast(n_paths=2000, seed=4, adjust=lambda expected: expected * 3)
+    ceiling = prognosis.national_ceiling
+    assert ceiling is not None
+    genomes = np.einsum(
+        "pgm,g->pm", prognosis.ge[:, :, prognosis.is_projected], engine.genomes_per_ge()
+    )
+    assert (genomes <= ceiling[:, None] * (1 + 1e-5)).all()
+    assert (genomes >= 0.99 * ceiling[:, None]).any(), "the ceiling should bind somewhere"
+    # The ceiling is never below what the programme has already achieved.
+    assert ceiling.min() * 12 >= engine.achieved_genomes_per_year_ * (1 - 1e-6)
+
+
+def test_no_ceiling_when_the_programme_states_no_capacity(bundled: wf.ProgrammeData) -> None:
+    programme = bundled.assumptions.programme.model_copy(update={"capacity_wgs_per_year": None})
+    assumptions = bundled.assumptions.model_copy(update={"programme": programme})
+    engine = _quietly_fit(wf.ProgrammeData(bundled.actuals, bundled.groups, assumptions))
+    assert engine.forecast(n_paths=50, seed=1).national_ceiling is None
+
+
+def test_throughput_step_sd_separates_drift_from_month_noise() -> None:
+    rng = np.random.default_rng(8)
+    walk = np.cumsum(0.08 * rng.standard_normal(400)) + 0.05 * rng.standard_normal(400)
+    assert throughput_step_sd(walk) == pytest.approx(0.08, rel=0.3)
+    low, high = THROUGHPUT_SD_BOUNDS
+    assert throughput_step_sd(0.2 * rng.standard_normal(400)) == pytest.approx(low, abs=0.02)
+    assert throughput_step_sd(np.cumsum(rng.standard_normal(400))) == high
+    assert throughput_step_sd(np.zeros(2)) == low
+
+
+def test_reference_class_prior_has_a_heavy_low_tail() -> None:
+    prior = ShareLogNormal.from_reference()
+    assert 0.1 < prior.median < 0.4
+    # At least a quarter of comparable programmes' realisations below 10% of declared.
+    assert stats.norm.cdf((math.log(0.1) - prior.log_median) / prior.sd_log) > 0.2

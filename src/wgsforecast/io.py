@@ -106,7 +106,7 @@ _GROUP_FIXES = {
 }
 _ASSUMPTION_KEYS = {
     "prognosis": ("as_of", "run_rate_window", "horizon_months", "label"),
-    "programme": ("target_ge", "deadline"),
+    "programme": ("target_ge", "deadline", "capacity_wgs_per_year"),
 }
 
 RECONSTRUCTED = "reconstructed"

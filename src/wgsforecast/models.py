@@ -32,6 +32,19 @@ Status = Literal["live", "onboarding", "planned"]
 PROGRAMME_CAP_SHARE = 0.75
 """Item 112/23: no group is assumed to exceed 75% of its declared volume."""
 
+GENOMES_PER_GE: dict[str, float] = {"germline": 1.44, "cancer": 2.0}
+"""Genomes per genome equivalent by kind of group: ASSUMED (no public definition of a GE).
+
+Cancer: a tumour and a germline genome per case (Genomics England's practice). Germline:
+derived so that the bundled history (7,044 GE germline, 672 GE cancer by February 2023,
+a RECONSTRUCTED split) gives the minutes' 11,516 genomes for 7,716 GE (item 112/23).
+Override per group with :attr:`PatientGroup.genomes_per_ge`."""
+
+NATIONAL_WGS_PER_YEAR = 20_000
+"""Item 111/23: the expected national need of 20,000 WGS a year after the handover to the
+regions. The evidence engine takes it as the centre of an uncertain national capacity
+ceiling (it is a planning figure, not a measured capacity)."""
+
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
@@ -68,7 +81,15 @@ class PatientGroup(_Frozen):
     status: Status
     cap_share: float = Field(PROGRAMME_CAP_SHARE, gt=0, le=1)
     ramp: Ramp = Ramp()
+    genomes_per_ge: float | None = Field(None, gt=0, le=10)
     provenance: dict[str, Source] = Field(default_factory=dict)
+
+    @property
+    def genomes_per_genome_equivalent(self) -> float:
+        """Genomes per GE: the group's own value, else the default of its kind."""
+        if self.genomes_per_ge is not None:
+            return self.genomes_per_ge
+        return GENOMES_PER_GE[self.kind]
 
     @property
     def cap_per_month(self) -> float:
@@ -199,12 +220,19 @@ TABLE1_PERIODS: tuple[TablePeriod, ...] = (
 
 
 class Programme(_Frozen):
-    """The funded programme: the target and the funding deadline (item 112/23)."""
+    """The funded programme: the target and the funding deadline (item 112/23).
+
+    ``capacity_wgs_per_year`` is the national sequencing figure the evidence engine centres
+    its capacity ceiling on (``None``, the default: no national ceiling; NGC's settings in
+    ``data/assumptions/2023-03.toml`` state item 111/23's 20,000 WGS a year,
+    :data:`NATIONAL_WGS_PER_YEAR`).
+    """
 
     name_da: str = "De 60.000 NNF-finansierede genomækvivalenter"
     name_en: str = "The 60,000 NNF-funded genome equivalents"
     target_ge: int = Field(60_000, gt=0)
     deadline: Month = Field(default_factory=lambda: pd.Period("2024-06", "M"))
+    capacity_wgs_per_year: float | None = Field(None, gt=0)
     table_periods: tuple[TablePeriod, ...] = TABLE1_PERIODS
 
     @model_validator(mode="after")

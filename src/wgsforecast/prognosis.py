@@ -89,6 +89,10 @@ class Prognosis:
     started
         Per group, the month position of its first row of actuals (-1: none); ``None``
         means the first month with GE.
+    national_ceiling
+        Per path, the national capacity ceiling the engine drew, in genomes a month
+        (``None``: no ceiling). Every projected month's genomes (GE x each group's genomes
+        per GE) are at or below it.
     """
 
     ge: npt.NDArray[np.floating]
@@ -101,6 +105,7 @@ class Prognosis:
     group_notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     data_notes: tuple[str, ...] = ()
     started: npt.NDArray[np.int64] | None = None
+    national_ceiling: npt.NDArray[np.float64] | None = None
 
     def __post_init__(self) -> None:
         n_groups, n_months = len(self.groups), len(self.months)

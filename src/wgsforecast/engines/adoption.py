@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,8 +32,15 @@ import numpy.typing as npt
 import pandas as pd
 
 from wgsforecast.engines._counts import negative_binomial_counts
-from wgsforecast.engines.base import Engine, Forecast
+from wgsforecast.engines._realisation import (
+    CapacityPrior,
+    ShareLogNormal,
+    SlipPrior,
+    throughput_step_sd,
+)
+from wgsforecast.engines.base import Engine, Forecast, apply_national_ceiling
 from wgsforecast.exceptions import PriorFallbackWarning
+from wgsforecast.models import PatientGroup
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -366,10 +374,10 @@ def fit_programme(
     return posteriors, prior, season, se
 
 
-def log_posterior_batch(
-    phis: FloatArray, series: Series, season: FloatArray, prior: Prior, form: str
+def log_likelihood_batch(
+    phis: FloatArray, series: Series, season: FloatArray, form: str
 ) -> FloatArray:
-    """Log posterior (up to a constant) of many parameter vectors ``[draw, 4]`` at once."""
+    """Negative-binomial log likelihood of many parameter vectors ``[draw, 4]`` at once."""
     from scipy.special import gammaln
 
     width = np.exp(phis[:, 2:3])
@@ -384,12 +392,90 @@ def log_posterior_batch(
     log_total = np.logaddexp(phis[:, 3:4], eta)
     y = series.y[None, :]
     log_size = phis[:, 3:4]
-    loglik = (
+    loglik: FloatArray = (
         gammaln(y + size) - gammaln(size) + size * (log_size - log_total) + y * (eta - log_total)
     ).sum(axis=1)
-    standardised = (phis - prior.mean) / prior.sd
-    result: FloatArray = loglik - 0.5 * (standardised**2).sum(axis=1)
+    return loglik
+
+
+_LOG_ROOT_TWO_PI = 0.5 * math.log(2 * math.pi)
+
+
+def _log_normal_density(x: FloatArray, mean: FloatArray, sd: FloatArray) -> FloatArray:
+    z = (x - mean) / sd
+    result: FloatArray = -0.5 * z**2 - np.log(sd) - _LOG_ROOT_TWO_PI
     return result
+
+
+@dataclass(frozen=True)
+class GroupPrior:
+    """One group's prior: the pooled prior mixed with the reference class on the plateau.
+
+    With weight ``1 - reference_weight`` the group is like the programme's groups with
+    history (the pooled normal prior, its midpoint and width moved toward the group's
+    planned ramp where it has one); with weight ``reference_weight`` its plateau is a
+    realised share of the declared volume as comparable programmes realised theirs
+    (:class:`~wgsforecast.engines._realisation.ShareLogNormal`, truncated at the planned
+    target share), which puts real probability on "never really ramps".
+
+    The plateau is ``target_share x declared / 12 x sigmoid(share_logit)``, so a share
+    ``r`` of the declared volume is ``share_logit = logit(r / target_share)``.
+    """
+
+    pooled: Prior
+    reference: ShareLogNormal
+    target_share: float
+    reference_weight: float
+
+    def _reference_log_share_density(self, share_logit: FloatArray) -> FloatArray:
+        from scipy.special import log_ndtr
+
+        ref, target = self.reference, self.target_share
+        share = target * _sigmoid(share_logit)
+        truncation = float(log_ndtr((math.log(target) - ref.log_median) / ref.sd_log))
+        # Change of variables r = target x sigmoid(s): dr/ds = r (1 - sigmoid(s)); the
+        # 1/r of the lognormal density cancels the r of the Jacobian.
+        result: FloatArray = (
+            -0.5 * ((np.log(share) - ref.log_median) / ref.sd_log) ** 2
+            - math.log(ref.sd_log)
+            - _LOG_ROOT_TWO_PI
+            + _log_sigmoid(-share_logit)
+            - truncation
+        )
+        return result
+
+    def log_density(self, phis: FloatArray) -> FloatArray:
+        """Log prior density of parameter vectors ``[draw, 4]``."""
+        normal = _log_normal_density(phis, self.pooled.mean, self.pooled.sd)
+        pooled: FloatArray = normal.sum(axis=1)
+        reference: FloatArray = self._reference_log_share_density(phis[:, 0]) + normal[:, 1:].sum(
+            axis=1
+        )
+        if self.reference_weight <= 0:
+            return pooled
+        if self.reference_weight >= 1:
+            return reference
+        result: FloatArray = np.logaddexp(
+            math.log1p(-self.reference_weight) + pooled,
+            math.log(self.reference_weight) + reference,
+        )
+        return result
+
+    def draw(self, n_draws: int, rng: np.random.Generator) -> FloatArray:
+        """Parameter vectors ``[draw, 4]`` from the prior."""
+        from scipy.special import ndtr, ndtri
+
+        phis = self.pooled.mean + rng.standard_normal((n_draws, 4)) * self.pooled.sd
+        from_reference = rng.uniform(size=n_draws) < self.reference_weight
+        ref, target = self.reference, self.target_share
+        top = float(ndtr((math.log(target) - ref.log_median) / ref.sd_log))
+        u = rng.uniform(size=n_draws) * top
+        share = np.minimum(np.exp(ref.log_median + ref.sd_log * ndtri(u)) / target, 1 - 1e-9)
+        share_logit = np.log(share) - np.log1p(-share)
+        phis[:, 0] = np.where(from_reference, share_logit, phis[:, 0])
+        lower, upper = np.array(_BOUNDS).T
+        result: FloatArray = np.clip(phis, lower, upper)
+        return result
 
 
 @dataclass(frozen=True)
@@ -401,101 +487,190 @@ class PosteriorSample:
     cumulative_weight: FloatArray
 
     @property
+    def weights(self) -> FloatArray:
+        """The normalised importance weights."""
+        result: FloatArray = np.diff(self.cumulative_weight, prepend=0.0)
+        return result
+
+    @property
     def effective_size(self) -> float:
         """Kish's effective sample size of the weights."""
-        weights = np.diff(self.cumulative_weight, prepend=0.0)
-        return float(1.0 / (weights**2).sum())
+        return float(1.0 / (self.weights**2).sum())
+
+    def quantile(self, values: FloatArray, q: float) -> float:
+        """Weighted quantile of one value per draw."""
+        order = np.argsort(values)
+        cumulative = np.cumsum(self.weights[order])
+        position = min(int(np.searchsorted(cumulative, q)), values.size - 1)
+        return float(values[order][position])
+
+
+def _cumulative(weights: FloatArray) -> FloatArray:
+    """Normalised cumulative weights, never decreasing and ending at exactly 1."""
+    result: FloatArray = np.minimum(np.cumsum(weights / weights.sum()), 1.0)
+    result[-1] = 1.0
+    return result
+
+
+def _student_t_log_density(draws: FloatArray, fit: GroupFit, dof: float) -> FloatArray:
+    from scipy.special import gammaln
+
+    dim = draws.shape[1]
+    root = np.linalg.cholesky(fit.cov)
+    standard = np.linalg.solve(root, (draws - fit.mode).T).T
+    distance = np.einsum("ij,ij->i", standard, standard)
+    result: FloatArray = (
+        gammaln((dof + dim) / 2)
+        - gammaln(dof / 2)
+        - 0.5 * dim * math.log(dof * math.pi)
+        - float(np.log(np.diag(root)).sum())
+        - 0.5 * (dof + dim) * np.log1p(distance / dof)
+    )
+    return result
+
+
+_LAPLACE_SHARE = 0.7
+"""Share of the proposal drawn around the Laplace fits; the rest comes from the prior itself
+(defensive importance sampling), so the low-plateau tail of the mixture prior, which the
+Laplace fit at the pooled mode does not see, still gets draws."""
+_BATCH_DRAWS = 2000
+_MAX_BATCHES = 32
 
 
 def importance_sample(
     series: Series,
     season: FloatArray,
-    prior: Prior,
+    prior: GroupPrior,
     posterior: GroupPosterior,
-    n_draws: int = _IMPORTANCE_DRAWS,
+    rng: np.random.Generator,
+    min_ess: float = 500.0,
 ) -> PosteriorSample:
-    """Draw from the exact (non-Gaussian) posterior of one group by importance sampling.
+    """Draw from the exact posterior of one group by adaptive importance sampling.
 
-    The Laplace approximation is a poor fit for a group part-way up its ramp: plateau and
-    midpoint are strongly correlated and the plateau's posterior has a long upper tail
-    (a higher plateau reached later fits the data almost as well), which a Gaussian at
-    the mode cuts off, biasing projections low. Draws come from a Student-t
-    (``_PROPOSAL_DOF``) around each form's Laplace fit and are weighted by the true
-    posterior over the proposal density; weights are comparable across the ramp forms,
-    so the draws also weigh the forms by their evidence.
+    The Laplace approximation is a poor fit for a group part-way up its ramp (plateau and
+    midpoint are strongly correlated, the plateau's posterior has a long upper tail) and it
+    knows nothing of the mixture prior's low tail. Draws therefore come from a defensive
+    mixture: Student-t (``_PROPOSAL_DOF``) around each ramp form's Laplace fit, and the
+    prior itself. Each draw is weighted by the exact posterior (likelihood x mixture prior)
+    over the whole mixture's density, so the weights are comparable across forms and the
+    draws also weigh the forms by their evidence. Batches of draws are added until the
+    effective sample size reaches ``min_ess`` (or ``_MAX_BATCHES`` batches).
     """
-    from scipy.special import gammaln
-
-    rng = np.random.default_rng(_PROPOSAL_SEED)
-    dof, dim = _PROPOSAL_DOF, 4
-    params, forms, log_weights = [], [], []
-    for form_index, (form, fit) in enumerate(zip(FORMS, posterior.fits, strict=True)):
-        cov = fit.cov
-        root = np.linalg.cholesky(cov)
-        standard = rng.standard_normal((n_draws, dim))
-        scale = np.sqrt(dof / rng.chisquare(dof, n_draws))[:, None]
-        draws = fit.mode + (standard * scale) @ root.T
-        lower, upper = np.array(_BOUNDS).T
-        inside = np.all((draws >= lower) & (draws <= upper), axis=1)
-        distance = np.einsum("ij,ij->i", standard, standard) * scale[:, 0] ** 2
-        log_proposal = (
-            gammaln((dof + dim) / 2)
-            - gammaln(dof / 2)
-            - 0.5 * dim * math.log(dof * math.pi)
-            - 0.5 * float(np.linalg.slogdet(cov)[1])
-            - 0.5 * (dof + dim) * np.log1p(distance / dof)
+    n_forms = len(FORMS)
+    laplace = int(_BATCH_DRAWS * _LAPLACE_SHARE) // n_forms
+    from_prior = (_BATCH_DRAWS - laplace * n_forms) // n_forms
+    log_share_laplace = math.log(_LAPLACE_SHARE / n_forms)
+    log_share_prior = math.log((1 - _LAPLACE_SHARE) / n_forms)
+    lower, upper = np.array(_BOUNDS).T
+    params: list[FloatArray] = []
+    forms: list[npt.NDArray[np.int64]] = []
+    log_weights: list[FloatArray] = []
+    sample = PosteriorSample(np.zeros((1, 4)), np.zeros(1, np.int64), np.ones(1))
+    for _ in range(_MAX_BATCHES):
+        for form_index, (form, fit) in enumerate(zip(FORMS, posterior.fits, strict=True)):
+            root = np.linalg.cholesky(fit.cov)
+            standard = rng.standard_normal((laplace, 4))
+            scale = np.sqrt(_PROPOSAL_DOF / rng.chisquare(_PROPOSAL_DOF, laplace))[:, None]
+            draws = np.concatenate(
+                [fit.mode + (standard * scale) @ root.T, prior.draw(from_prior, rng)]
+            )
+            log_prior = prior.log_density(draws)
+            log_proposal = np.logaddexp(
+                log_share_laplace + _student_t_log_density(draws, fit, _PROPOSAL_DOF),
+                log_share_prior + log_prior,
+            )
+            target = log_likelihood_batch(draws, series, season, form) + log_prior
+            inside = np.all((draws >= lower) & (draws <= upper), axis=1)
+            log_weights.append(np.where(inside, target - log_proposal, -np.inf))
+            params.append(draws)
+            forms.append(np.full(draws.shape[0], form_index, dtype=np.int64))
+        log_weight = np.concatenate(log_weights)
+        weights = np.exp(log_weight - log_weight.max())
+        sample = PosteriorSample(
+            np.concatenate(params), np.concatenate(forms), _cumulative(weights)
         )
-        target = log_posterior_batch(draws, series, season, prior, form)
-        log_weights.append(np.where(inside, target - log_proposal, -np.inf))
-        params.append(draws)
-        forms.append(np.full(n_draws, form_index, dtype=np.int64))
-    log_weight = np.concatenate(log_weights)
-    weights = np.exp(log_weight - log_weight.max())
-    cumulative = np.cumsum(weights / weights.sum())
-    cumulative[-1] = 1.0
-    return PosteriorSample(
-        params=np.concatenate(params), form=np.concatenate(forms), cumulative_weight=cumulative
-    )
+        if sample.effective_size >= min_ess:
+            break
+    return sample
 
 
-def prior_sample(prior: Prior, form_weights: FloatArray, n_draws: int) -> PosteriorSample:
-    """Draws from the pooled prior, for a group without data, forms in the given shares."""
-    rng = np.random.default_rng(_PROPOSAL_SEED)
-    params = prior.mean + rng.standard_normal((n_draws * len(FORMS), 4)) * prior.sd
+def prior_sample(
+    prior: GroupPrior, form_weights: FloatArray, n_draws: int, rng: np.random.Generator
+) -> PosteriorSample:
+    """Equally weighted draws from a group's prior (no data), forms in the given shares."""
+    params = prior.draw(n_draws * len(FORMS), rng)
     form = np.repeat(np.arange(len(FORMS), dtype=np.int64), n_draws)
-    cumulative = np.cumsum(np.repeat(form_weights / n_draws, n_draws))
-    cumulative[-1] = 1.0
+    cumulative = _cumulative(np.repeat(form_weights / n_draws, n_draws))
     return PosteriorSample(params=params, form=form, cumulative_weight=cumulative)
 
 
-LEVEL_DRIFT_SD = 0.02
-"""Sd of the programme-wide log level drift per sqrt(month ahead), shared by all groups.
+_PLAN_MIDPOINT_SD_FLOOR = 3.0
+_PLAN_LOG_WIDTH_SD = 0.7
+# A linear ramp over M months rises from 10% to 90% in about 0.8 M months; a logistic does
+# that in 4.39 widths.
+_WIDTH_PER_RAMP_MONTH = 1 / 4.4
 
-Why: the groups' errors are correlated (shared season, shared pooled prior, programme-wide
-capacity shocks, ramp shapes neither form captures), but each group's parameters are drawn
-independently, so the national total's spread was too narrow even after the exact
-posterior. Each path gets one factor ``exp(sd x Z x sqrt(h))`` at ``h`` months ahead (median
-1, so it widens the fan without moving its centre); 0.02 gives about 7% at +12 months.
 
-How chosen: the one calibrated constant, tuned with ``benchmarks/calibrate_adoption.py`` on
-simulated seeds 1001-1050 (never the accuracy benchmark's seeds 1-50) over the grid 0,
-0.005, 0.01, 0.015, 0.02, 0.03: the smallest value whose 80% interval of the 12-month
-cumulative total covered the truth in at least 80% of those programmes (74% at 0, 80% at
-0.02; the mean CRPS at +12 also fell, 3.27% -> 3.24%, and was lowest on the grid there)."""
+def with_planned_ramp(pooled: Prior, midpoint: float, ramp_months: int) -> Prior:
+    """The pooled prior with the planned ramp's midpoint and width folded in.
+
+    A plan is one more (noisy) source on a group's midpoint and width: the two normals are
+    combined by precision (the plan's sd: half the ramp, at least three months, and 0.7 on
+    the log width), so data and other groups still move the group where the plan is wrong.
+    """
+    mean, sd = pooled.mean.copy(), pooled.sd.copy()
+    plan_mean = np.array([midpoint, math.log(max(ramp_months, 1) * _WIDTH_PER_RAMP_MONTH)])
+    plan_sd = np.array([max(ramp_months / 2, _PLAN_MIDPOINT_SD_FLOOR), _PLAN_LOG_WIDTH_SD])
+    precision = 1 / sd[1:3] ** 2 + 1 / plan_sd**2
+    mean[1:3] = (mean[1:3] / sd[1:3] ** 2 + plan_mean / plan_sd**2) / precision
+    sd[1:3] = 1 / np.sqrt(precision)
+    return Prior(mean=mean, sd=sd)
+
+
+REFERENCE_WEIGHT = 0.5
+"""Prior weight of the reference class against the programme's own pooled groups.
+
+Why: the reference class (:data:`~wgsforecast.engines._realisation.REFERENCE_CLASS`) and
+the groups with history are two honest but different answers to "how far will this group
+get"; 0.5 says we do not know which one this group follows, and lets the group's own data
+decide as it accrues. Not tuned on any simulator."""
+
+THROUGHPUT_SD_SCALE = 1.0
+"""Multiplier on the random walk's month-to-month sd estimated from the data (see
+:func:`~wgsforecast.engines._realisation.throughput_step_sd`); 1 = as estimated.
+``benchmarks/calibrate_adoption.py --param throughput_sd_scale`` tunes it on one
+generator and reports it on the other."""
+
+_PRIOR_DRAWS = 4000
 
 
 class AdoptionEngine(Engine):
-    """Fitted onboarding ramps with partial pooling, Monte Carlo paths and NB counts.
+    """Fitted onboarding ramps, a reference-class prior, uncertain go-lives and capacity.
 
     Parameters
     ----------
     min_months
         Months of history a group needs before its ramp counts as its own fit; groups
-        with fewer lean on the pooled prior and are flagged (``PriorFallbackWarning``).
+        with fewer lean on the prior and are flagged (``PriorFallbackWarning``).
     iterations
         EM rounds of the empirical-Bayes fit.
     season_sd
         Prior standard deviation of the log month-of-year effects.
+    reference_weight
+        Prior weight of the reference class on each group's plateau
+        (:data:`REFERENCE_WEIGHT`; 0 = the pooled prior alone).
+    slip
+        How late planned go-lives come (:class:`SlipPrior`); ``slip_by_group`` overrides it
+        per group key.
+    capacity
+        The national capacity ceiling's spread around ``Programme.capacity_wgs_per_year``
+        (no ceiling when the programme states none).
+    throughput_sd_scale
+        Multiplier on the estimated month-to-month sd of national throughput.
+    min_effective_draws
+        Importance draws are added until every group's effective sample size reaches this.
+    proposal_seed
+        Seed of the importance sampler's proposal draws (fixed, so a fit is reproducible).
 
     Examples
     --------
@@ -514,19 +689,38 @@ class AdoptionEngine(Engine):
         min_months: int = 6,
         iterations: int = 10,
         season_sd: float = 0.2,
-        level_drift_sd: float = LEVEL_DRIFT_SD,
+        reference_weight: float = REFERENCE_WEIGHT,
+        slip: SlipPrior | None = None,
+        slip_by_group: Mapping[str, SlipPrior] | None = None,
+        capacity: CapacityPrior | None = None,
+        throughput_sd_scale: float = THROUGHPUT_SD_SCALE,
+        min_effective_draws: float = 500.0,
+        proposal_seed: int = _PROPOSAL_SEED,
     ) -> None:
         if min_months < 1:
             raise ValueError(f"min_months must be at least 1; got {min_months}")
-        if not level_drift_sd >= 0:
-            raise ValueError(f"level_drift_sd must be 0 or more; got {level_drift_sd}")
-        self.level_drift_sd = level_drift_sd
+        if not 0 <= reference_weight <= 1:
+            raise ValueError(f"reference_weight must be in [0, 1]; got {reference_weight}")
+        if not throughput_sd_scale >= 0:
+            raise ValueError(f"throughput_sd_scale must be 0 or more; got {throughput_sd_scale}")
+        if not min_effective_draws >= 1:
+            raise ValueError(f"min_effective_draws must be at least 1; got {min_effective_draws}")
         self.min_months = min_months
         self.iterations = iterations
         self.season_sd = season_sd
+        self.reference_weight = reference_weight
+        self.slip = slip if slip is not None else SlipPrior()
+        self.slip_by_group = dict(slip_by_group or {})
+        self.capacity = capacity if capacity is not None else CapacityPrior()
+        self.throughput_sd_scale = throughput_sd_scale
+        self.min_effective_draws = min_effective_draws
+        self.proposal_seed = proposal_seed
 
     def _fit(self) -> None:
         history, groups, as_of = self.history_, self.groups_, self.assumptions_.as_of
+        unknown = sorted(set(self.slip_by_group) - set(groups.keys))
+        if unknown:
+            raise ValueError(f"slip_by_group: {groups.unknown_name_message(unknown[0])}")
         month_of_year = np.asarray(history.months.month, dtype=np.int64) - 1
         series: list[Series] = []
         fitted: list[int] = []
@@ -542,15 +736,16 @@ class AdoptionEngine(Engine):
                         y=history.ge[index, begin:],
                         t=np.arange(history.ge.shape[1] - begin, dtype=np.float64),
                         month_of_year=month_of_year[begin:],
-                        log_cap=math.log(group.cap_per_month),
+                        log_cap=math.log(group.ramp.target_share * group.declared_per_year / 12),
                     )
                 )
             elif group.go_live is None:
                 origins.append(None)
                 notes[group.key] = ("no data and no go-live month: projected at 0",)
             else:
+                # The planned go-live; the paths draw how late the real start comes.
+                origins.append(group.go_live)
                 origin = max(group.go_live, as_of + 1)
-                origins.append(origin)
                 late = (
                     f"; go-live {group.go_live} passed without data"
                     if origin != group.go_live
@@ -561,10 +756,10 @@ class AdoptionEngine(Engine):
                     f"0 months of history ({self.min_months} needed)",
                 )
                 self._warn(group.key, 0)
-        posteriors, prior, season, se = fit_programme(series, self.iterations, self.season_sd)
+        posteriors, pooled, season, se = fit_programme(series, self.iterations, self.season_sd)
         n_groups, n_forms = len(groups), len(FORMS)
-        self.modes_ = np.tile(prior.mean, (n_groups, n_forms, 1))
-        self.covs_ = np.tile(np.diag(prior.sd**2), (n_groups, n_forms, 1, 1))
+        self.modes_ = np.tile(pooled.mean, (n_groups, n_forms, 1))
+        self.covs_ = np.tile(np.diag(pooled.sd**2), (n_groups, n_forms, 1, 1))
         # A group without data takes the ramp forms in the proportions the others do.
         pooled_weights = (
             np.mean([p.weights for p in posteriors], axis=0)
@@ -587,16 +782,63 @@ class AdoptionEngine(Engine):
         best = np.argmax(self.form_weights_, axis=1)
         self.mode_ = self.modes_[np.arange(n_groups), best]
         self.cov_ = self.covs_[np.arange(n_groups), best]
-        empty = prior_sample(prior, pooled_weights, _IMPORTANCE_DRAWS)
-        self.samples_ = [empty] * n_groups
+        reference = ShareLogNormal.from_reference()
+        self.group_priors_ = [
+            GroupPrior(
+                pooled=self._planned(pooled, group, origin),
+                reference=reference,
+                target_share=group.ramp.target_share,
+                reference_weight=self.reference_weight,
+            )
+            for group, origin in zip(groups, origins, strict=True)
+        ]
+        rng = np.random.default_rng(self.proposal_seed)
+        self.samples_ = [
+            prior_sample(prior, pooled_weights, _PRIOR_DRAWS, rng) for prior in self.group_priors_
+        ]
         for index, one, posterior in zip(fitted, series, posteriors, strict=True):
-            self.samples_[index] = importance_sample(one, season, prior, posterior)
-        self.prior_ = prior
+            self.samples_[index] = importance_sample(
+                one, season, self.group_priors_[index], posterior, rng, self.min_effective_draws
+            )
+        self.prior_ = pooled
         self.season_ = season
         self.season_se_ = se
         self.origins_ = origins
         self.months_of_history_ = months
         self.notes_ = notes
+        self.throughput_sd_ = throughput_step_sd(self._national_residuals(fitted, series))
+        self.achieved_genomes_per_year_ = 12 * float(
+            (history.ge * self.genomes_per_ge()[:, None]).sum(axis=0).max()
+        )
+
+    def _planned(self, pooled: Prior, group: PatientGroup, origin: pd.Period | None) -> Prior:
+        """The pooled prior, moved toward the planned ramp of a group not live yet.
+
+        Such a group plans to ramp over ``ramp.months`` from its go-live (or from
+        ``ramp.start``). A live group's plan is not used: its data already say where on its
+        ramp it is, and a single ramp with a late midpoint would read a later planned
+        start (the advanced-cancer group's, in the bundled registry) as "still at the very
+        bottom of a ramp to a huge plateau", the opposite of the plan.
+        """
+        if origin is None or int(self.history_.started[self.groups_.keys.index(group.key)]) >= 0:
+            return pooled
+        start = group.ramp.start if group.ramp.start is not None else origin
+        midpoint = (start - origin).n + group.ramp.months / 2
+        return with_planned_ramp(pooled, midpoint, group.ramp.months)
+
+    def _national_residuals(self, fitted: list[int], series: list[Series]) -> FloatArray:
+        """log(actual) - log(fitted) of the national monthly total, where it is not tiny."""
+        history = self.history_
+        expected = np.zeros(history.ge.shape[1])
+        for index, one in zip(fitted, series, strict=True):
+            form = FORMS[int(np.argmax(self.form_weights_[index]))]
+            mean = np.exp(log_mean(self.mode_[index], one, self.season_, form))
+            expected[history.ge.shape[1] - one.y.size :] += mean
+        actual = history.ge.sum(axis=0)
+        # Below ~20 GE a month the count noise, not the programme's level, moves the total.
+        usable = (actual >= 20) & (expected > 0)
+        result: FloatArray = np.log(actual[usable]) - np.log(expected[usable])
+        return result
 
     def _warn(self, key: str, months: int) -> None:
         warnings.warn(
@@ -619,88 +861,141 @@ class AdoptionEngine(Engine):
         Returns
         -------
         pandas.DataFrame
-            ``group``, ``origin`` (month the ramp counts from), ``months_of_history``,
-            ``plateau_share`` (of the declared volume) and ``plateau_per_month`` (averaged
-            over the ramp forms by their weight), ``ramp_form`` (the more probable form),
-            ``gompertz_weight`` (posterior weight of the Gompertz form), ``midpoint`` and
-            ``width`` (months since start, of the more probable form), ``dispersion`` (NB
-            size), ``plateau_sd`` (posterior sd of the plateau per month, delta method, of
-            the more probable form) and ``notes``.
+            ``group``, ``origin`` (month the ramp counts from; the planned go-live for a
+            group not live yet), ``months_of_history``, ``plateau_share`` (of the declared
+            volume, posterior median over the weighted draws), ``plateau_share_p10`` and
+            ``plateau_share_p90``, ``plateau_per_month`` (at the median share),
+            ``ramp_form`` (the more probable form), ``gompertz_weight``, ``midpoint`` and
+            ``width`` (months since start, of the more probable form's mode),
+            ``dispersion`` (NB size), ``effective_draws`` (Kish's effective sample size of
+            the group's importance draws) and ``notes``.
         """
         rows = []
         best = np.argmax(self.form_weights_, axis=1)
         for index, group in enumerate(self.groups_):
             _, midpoint, log_width, log_size = self.mode_[index]
-            fractions = _sigmoid(self.modes_[index, :, 0])
-            fraction = float(self.form_weights_[index] @ fractions)
-            plateau = group.cap_per_month * fraction
-            best_fraction = float(fractions[best[index]])
+            sample = self.samples_[index]
+            shares = group.ramp.target_share * _sigmoid(sample.params[:, 0])
+            median = sample.quantile(shares, 0.5)
             rows.append(
                 {
                     "group": group.key,
                     "origin": self.origins_[index],
                     "months_of_history": int(self.months_of_history_[index]),
-                    "plateau_share": group.cap_share * fraction,
-                    "plateau_per_month": plateau,
+                    "plateau_share": median,
+                    "plateau_share_p10": sample.quantile(shares, 0.1),
+                    "plateau_share_p90": sample.quantile(shares, 0.9),
+                    "plateau_per_month": median * group.declared_per_year / 12,
                     "ramp_form": FORMS[best[index]],
                     "gompertz_weight": float(self.form_weights_[index, FORMS.index("gompertz")]),
                     "midpoint": midpoint,
                     "width": math.exp(log_width),
                     "dispersion": math.exp(log_size),
-                    "plateau_sd": group.cap_per_month
-                    * best_fraction
-                    * (1 - best_fraction)
-                    * math.sqrt(self.cov_[index, 0, 0]),
+                    "effective_draws": sample.effective_size,
                     "notes": "; ".join(self.notes_.get(group.key, ())),
                 }
             )
         return pd.DataFrame.from_records(rows)
 
+    def plateau_share_below(self, group: str, share: float) -> float:
+        """Posterior probability that a group's plateau is below ``share`` of its declared volume.
+
+        Parameters
+        ----------
+        group
+            The group's key.
+        share
+            A share of the declared yearly volume, e.g. 0.1.
+
+        Returns
+        -------
+        float
+            The weighted share of the group's posterior draws below it.
+        """
+        index = self.groups_.keys.index(self.groups_[group].key)
+        sample = self.samples_[index]
+        target = self.groups_[group].ramp.target_share
+        below = target * _sigmoid(sample.params[:, 0]) < share
+        return float(sample.weights[below].sum())
+
     def seasonality(self) -> pd.Series:
         """The fitted month-of-year factors (1 = an ordinary month), index 1-12."""
         return pd.Series(np.exp(self.season_), index=pd.RangeIndex(1, 13, name="month"))
 
+    def _start_offsets(self, n_paths: int, rng: np.random.Generator) -> FloatArray:
+        """Per group and path, months from the first projected month to the ramp's start.
+
+        Negative for a live group (it started in the past); for a group not live yet its
+        planned go-live plus a drawn slip (``inf``: it never starts). Every group's slip is
+        drawn, used or not, so one group's status never shifts another's random numbers.
+        """
+        first = self.assumptions_.as_of + 1
+        offsets = np.full((len(self.groups_), n_paths), np.inf)
+        for index, group in enumerate(self.groups_):
+            origin = self.origins_[index]
+            slip_prior = self.slip_by_group.get(group.key, self.slip)
+            passed = (first - origin).n if origin is not None else 0
+            slip = slip_prior.draw(passed, n_paths, rng)
+            if origin is None:
+                continue
+            if self.history_.started[index] >= 0:
+                offsets[index] = (origin - first).n
+            else:
+                offsets[index] = (origin - first).n + slip
+        return offsets
+
     def _expected(self, n_paths: int, rng: np.random.Generator, progress: bool | None) -> Forecast:
         future = self.future_months()
+        horizon = len(future)
         month_of_year = np.asarray(future.month, dtype=np.int64) - 1
         n_groups = len(self.groups_)
-        # Every group's draws are taken, in registry order, whether or not it is used, so
-        # one group's status never shifts another group's random numbers.
         season = self.season_ + self.season_se_ * rng.standard_normal((n_paths, 12))
         season_factor = np.exp(season[:, month_of_year]).astype(np.float32)
         pick = rng.uniform(size=(n_groups, n_paths))
-        # A programme-wide level drift, shared by all groups (see LEVEL_DRIFT_SD).
-        ahead = np.sqrt(np.arange(1, len(future) + 1, dtype=np.float64))
-        drift = np.exp(
-            self.level_drift_sd * rng.standard_normal(n_paths)[:, None] * ahead[None, :]
-        ).astype(np.float32)
-        season_factor *= drift
-        expected = np.zeros((n_paths, n_groups, len(future)), dtype=np.float32)
+        offsets = self._start_offsets(n_paths, rng)
+        # National throughput: a random walk on the log level shared by all groups, its
+        # step sd estimated from the data's own month-to-month variation.
+        step = self.throughput_sd_ * self.throughput_sd_scale
+        walk = np.cumsum(step * rng.standard_normal((n_paths, horizon)), axis=1)
+        season_factor *= np.exp(walk).astype(np.float32)
+        stated = self.assumptions_.programme.capacity_wgs_per_year
+        ceiling_draw = self.capacity.draw(
+            stated if stated is not None else 1.0,
+            self.achieved_genomes_per_year_,
+            n_paths,
+            rng,
+        )
+        expected = np.zeros((n_paths, n_groups, horizon), dtype=np.float32)
+        steps = np.arange(horizon, dtype=np.float64)[None, :]
         for index, group in enumerate(self.groups_):
-            origin = self.origins_[index]
-            if origin is None:
+            if self.origins_[index] is None:
                 continue
-            steps = np.asarray([(month - origin).n for month in future], dtype=np.float64)
-            live = steps >= 0
+            since_start = steps - offsets[index][:, None]
+            live = since_start >= 0
             if not live.any():
                 continue
             sample = self.samples_[index]
             chosen = np.searchsorted(sample.cumulative_weight, pick[index], side="right")
             chosen = np.minimum(chosen, sample.form.size - 1)
+            scale = group.ramp.target_share * group.declared_per_year / 12
             for form_index, form in enumerate(FORMS):
                 paths = sample.form[chosen] == form_index
                 if not paths.any():
                     continue
                 draws = sample.params[chosen[paths]]
                 share_logit, midpoint, width = draws[:, 0], draws[:, 1], np.exp(draws[:, 2])
-                z = (steps[None, live] + 0.5 - midpoint[:, None]) / width[:, None]
-                ramp = np.exp(log_ramp(z, form)[0])
-                level = group.cap_per_month * _sigmoid(share_logit)
-                rows = np.flatnonzero(paths)[:, None]
-                expected[rows, index, np.flatnonzero(live)[None, :]] = (
-                    level[:, None] * ramp * season_factor[paths][:, live]
-                ).astype(np.float32)
-        return Forecast(ge=expected, group_notes=dict(self.notes_))
+                since = np.where(live[paths], since_start[paths], 0.0)
+                z = (since + 0.5 - midpoint[:, None]) / width[:, None]
+                ramp = np.where(live[paths], np.exp(log_ramp(z, form)[0]), 0.0)
+                level = scale * _sigmoid(share_logit)
+                expected[paths, index, :] = (level[:, None] * ramp * season_factor[paths]).astype(
+                    np.float32
+                )
+        ceiling = None
+        if stated is not None:
+            ceiling = ceiling_draw / 12
+            apply_national_ceiling(expected, self.genomes_per_ge(), ceiling)
+        return Forecast(ge=expected, group_notes=dict(self.notes_), national_ceiling=ceiling)
 
     def _noise(
         self, expected: npt.NDArray[np.floating], rng: np.random.Generator, progress: bool | None

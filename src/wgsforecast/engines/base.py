@@ -86,10 +86,35 @@ MeanAdjustment = Callable[[npt.NDArray[np.floating]], npt.NDArray[np.floating]]
 
 @dataclass
 class Forecast:
-    """What an engine's kernel returns: future GE and per-group notes."""
+    """What an engine's kernel returns: future GE, per-group notes, a national ceiling.
+
+    ``national_ceiling`` (per path, genomes a month) bounds the national total of every
+    projected month after the count noise: where a month's genomes (GE x each group's
+    genomes per GE) exceed it, every group is scaled down by the same factor.
+    """
 
     ge: npt.NDArray[np.floating]
     group_notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    national_ceiling: npt.NDArray[np.float64] | None = None
+
+
+def apply_national_ceiling(
+    future: npt.NDArray[np.floating],
+    genomes_per_ge: npt.NDArray[np.float64],
+    ceiling: npt.NDArray[np.float64],
+) -> None:
+    """Scale every group down, in place, in the months whose genomes exceed the ceiling.
+
+    ``future`` is ``[path, group, month]`` GE, ``ceiling`` genomes a month per path. The
+    same factor for every group keeps the groups' mix: capacity is shared, not queued.
+    """
+    genomes = np.einsum("pgh,g->ph", future, genomes_per_ge.astype(future.dtype))
+    limit = ceiling[:, None].astype(future.dtype)
+    over = genomes > limit
+    if over.any():
+        # A hair under 1 so float32 rounding never leaves a month just above the ceiling.
+        factor = np.where(over, limit / np.maximum(genomes, 1e-30) * (1 - 1e-6), 1.0)
+        future *= factor[:, None, :].astype(future.dtype)
 
 
 class Engine(ABC):
@@ -195,6 +220,8 @@ class Engine(ABC):
         capped_future = future > caps
         # Clip below too: an adjustment (a scenario) may push a deterministic engine below 0.
         np.clip(future, 0, caps, out=future)
+        if result.national_ceiling is not None:
+            apply_national_ceiling(future, self.genomes_per_ge(), result.national_ceiling)
         n_paths = future.shape[0]
         history = self.history_.ge.astype(future.dtype)
         ge = np.concatenate([np.broadcast_to(history, (n_paths, *history.shape)), future], axis=2)
@@ -213,7 +240,12 @@ class Engine(ABC):
             group_notes=result.group_notes,
             data_notes=self.data_notes_,
             started=self.history_.started,
+            national_ceiling=result.national_ceiling,
         )
+
+    def genomes_per_ge(self) -> npt.NDArray[np.float64]:
+        """Each group's genomes per GE (an assumption; see ``models.GENOMES_PER_GE``)."""
+        return np.array([g.genomes_per_genome_equivalent for g in self.groups_])
 
     def caps_per_month(self) -> npt.NDArray[np.float64]:
         """Each group's cap (cap share x declared / 12), in registry order."""

@@ -1,0 +1,215 @@
+"""What the evidence engine believes before it sees this programme's data.
+
+Three pieces of prior knowledge that the groups' own histories cannot supply:
+
+* **Realisation** (:data:`REFERENCE_CLASS`): how much of a declared volume comparable
+  national programmes actually did. A declared volume is a claim; the reference class says
+  shortfalls of a factor of several are common, so the engine mixes this prior with the
+  pooled prior of the groups that have history.
+* **Onboarding** (:class:`SlipPrior`): a planned go-live slips, and one that has passed
+  without data has slipped at least that far; some groups never start.
+* **National throughput** (:class:`CapacityPrior`, :func:`throughput_step_sd`): all groups
+  share two sequencing sites, so the national total has an uncertain ceiling and a level
+  that wanders (up or down) from month to month.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Realisation:
+    """One comparable programme: the share of its declared yearly volume it achieved."""
+
+    programme: str
+    share: float
+    derivation: str
+    source: str
+
+
+REFERENCE_CLASS: tuple[Realisation, ...] = (
+    Realisation(
+        "NGC, Denmark, 2021",
+        0.21,
+        "about 1,500 patients by the end of May 2022 (17 months from January 2021), about "
+        "1,060 a year, against about 5,000 expected in 2021",
+        "ing.dk, 2022",
+    ),
+    Realisation(
+        "NHS Genomic Medicine Service, England",
+        0.14,
+        "more than 30,000 whole genomes from November 2020 to 8 December 2022 (about 25 "
+        "months), about 14,400 a year, against 500,000 over five years (100,000 a year)",
+        "NHS Long Term Plan 2019; The Times, 8 Dec 2022",
+    ),
+    Realisation(
+        "Plan France Medecine Genomique 2025",
+        0.062,
+        "14,603 prescriptions validated in 2024 against 235,000 sequences a year planned",
+        "pfmg2025.fr newsletter, 13 Mar 2025",
+    ),
+    Realisation(
+        "Genomics England 100,000 Genomes Project",
+        0.98,
+        "6,000 genomes in December 2015 to 50,000 in March 2018 (44,000 in 27 months, about "
+        "19,600 a year) against 100,000 in five years (20,000 a year)",
+        "Genomics England newsletter Dec 2015; computerweekly.com 2018",
+    ),
+)
+"""Realised share of the declared yearly volume in comparable programmes.
+
+Derived from ``shared/reference/reference_class.md`` (each entry says how). Sweden and
+Norway are left out: no declared volume was found for them. NGC's own March 2023 position
+is left out on purpose: it is the data the engine forecasts from."""
+
+
+@dataclass(frozen=True)
+class ShareLogNormal:
+    """A lognormal prior on a group's realised share of its declared volume."""
+
+    log_median: float
+    sd_log: float
+
+    @classmethod
+    def from_reference(
+        cls, realisations: Sequence[Realisation] = REFERENCE_CLASS
+    ) -> ShareLogNormal:
+        """Fit the lognormal to the reference class (mean and sample sd of the log shares)."""
+        logs = np.log([r.share for r in realisations])
+        sd = float(np.std(logs, ddof=1)) if logs.size > 1 else 1.0
+        return cls(log_median=float(logs.mean()), sd_log=sd)
+
+    @property
+    def median(self) -> float:
+        """The median realised share."""
+        return math.exp(self.log_median)
+
+
+@dataclass(frozen=True)
+class SlipPrior:
+    """How late a planned go-live comes: months of slip, lognormal, and a chance of never.
+
+    Parameters
+    ----------
+    median_months
+        Median slip behind the planned go-live.
+    sd_log
+        Spread of the slip on the log scale (1.0: the 90th percentile is 3.6 x the median).
+    p_never
+        Chance that the group does not start within the horizon at all.
+
+    Notes
+    -----
+    Default (median 4 months, P90 about 14, 10% never): NGC's own record is slower still
+    (12 groups chosen in February 2021, the first five live in March 2022), and the
+    reference class says start-up takes years; 4 months is the gentler half of that, for
+    groups whose go-live month the programme has already set.
+    """
+
+    median_months: float = 4.0
+    sd_log: float = 1.0
+    p_never: float = 0.1
+
+    def __post_init__(self) -> None:
+        if not self.median_months > 0:
+            raise ValueError(f"median_months must be above 0; got {self.median_months}")
+        if not self.sd_log > 0:
+            raise ValueError(f"sd_log must be above 0; got {self.sd_log}")
+        if not 0 <= self.p_never < 1:
+            raise ValueError(f"p_never must be in [0, 1); got {self.p_never}")
+
+    def draw(self, months_passed: int, n_paths: int, rng: np.random.Generator) -> FloatArray:
+        """Months from the planned go-live to the start, per path (``inf``: never).
+
+        ``months_passed`` planned months have gone by without data, so the slip is at least
+        that long (the lognormal is truncated there) and "never" has become more likely
+        (Bayes: ``P(never | not started yet)``).
+        """
+        from scipy.special import ndtr, ndtri
+
+        log_median = math.log(self.median_months)
+        passed = max(months_passed, 0)
+        floor = ndtr((math.log(passed) - log_median) / self.sd_log) if passed > 0 else 0.0
+        still_possible = (1 - self.p_never) * (1 - floor)
+        p_never = self.p_never / (self.p_never + still_possible)
+        u = rng.uniform(size=n_paths)
+        never = rng.uniform(size=n_paths) < p_never
+        slip = np.exp(log_median + self.sd_log * ndtri(floor + (1 - floor) * u))
+        slip = np.maximum(np.round(slip), passed)
+        result: FloatArray = np.where(never, np.inf, slip)
+        return result
+
+
+@dataclass(frozen=True)
+class CapacityPrior:
+    """An uncertain national ceiling: lognormal around the programme's stated figure.
+
+    The draw is truncated below at the highest national rate already achieved (genomes a
+    year, annualised from the best observed month): a ceiling the programme has already
+    exceeded is no ceiling.
+
+    Parameters
+    ----------
+    sd_log
+        Spread on the log scale. 0.5 (80% of draws within x0.53 to x1.9 of the stated
+        figure) because the stated figure is a planning need, not a measured capacity.
+    """
+
+    sd_log: float = 0.5
+
+    def __post_init__(self) -> None:
+        if not self.sd_log >= 0:
+            raise ValueError(f"capacity sd_log must be 0 or more; got {self.sd_log}")
+
+    def draw(
+        self,
+        stated_per_year: float,
+        achieved_per_year: float,
+        n_paths: int,
+        rng: np.random.Generator,
+    ) -> FloatArray:
+        """Ceilings in genomes a year, one per path."""
+        from scipy.special import ndtr, ndtri
+
+        u = rng.uniform(size=n_paths)
+        if self.sd_log == 0:
+            return np.full(n_paths, max(stated_per_year, achieved_per_year))
+        log_stated = math.log(stated_per_year)
+        floor = float(ndtr((math.log(max(achieved_per_year, 1e-9)) - log_stated) / self.sd_log))
+        floor = min(floor, 1 - 1e-9)
+        result: FloatArray = np.exp(log_stated + self.sd_log * ndtri(floor + (1 - floor) * u))
+        return result
+
+
+THROUGHPUT_SD_BOUNDS = (0.01, 0.15)
+"""The month-to-month sd of log national throughput is kept in this range: below it a
+programme of two sequencing sites is never that steady; above it a few odd months (a
+go-live, a reconstructed jump) would dominate every path."""
+
+
+def throughput_step_sd(residuals: FloatArray, max_lag: int = 6) -> float:
+    """Month-to-month sd of a random walk on log throughput, from national residuals.
+
+    ``residuals`` are log(actual national total) - log(fitted national total), month by
+    month. Under a random walk plus independent month noise, the variance of
+    ``r[t + k] - r[t]`` is ``2 s^2 + k q^2``; the slope of that variogram over
+    ``k = 1..max_lag`` estimates ``q^2`` without mistaking count noise (``s``) for drift.
+    The result is kept within :data:`THROUGHPUT_SD_BOUNDS`.
+    """
+    low, high = THROUGHPUT_SD_BOUNDS
+    r = np.asarray(residuals, dtype=np.float64)
+    r = r[np.isfinite(r)]
+    lags = np.arange(1, min(max_lag, r.size - 2) + 1)
+    if lags.size < 2:
+        return low
+    variogram = np.array([np.mean((r[k:] - r[:-k]) ** 2) for k in lags])
+    slope = float(np.polyfit(lags, variogram, 1)[0])
+    return float(np.clip(math.sqrt(max(slope, 0.0)), low, high))
