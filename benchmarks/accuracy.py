@@ -1,33 +1,44 @@
-"""Accuracy benchmark: our engines and the usual tools on simulated programmes and the bundled data.
+"""Accuracy benchmark: our engines and the usual tools on two synthetic worlds and the bundled data.
 
 Run from the repository root::
 
-    .venv/bin/python benchmarks/accuracy.py            # 50 programmes, 300 paths
-    .venv/bin/python benchmarks/accuracy.py --programmes 10 --paths 100   # quick look
+    .venv/bin/python benchmarks/accuracy.py            # both generators, 50 programmes each
+    .venv/bin/python benchmarks/accuracy.py --programmes 4 --paths 100   # quick look
+    .venv/bin/python benchmarks/accuracy.py --generators B --engines adoption,flat
 
-Each simulated programme (:func:`wgsforecast.simulate.simulate_programme`, seeds 1..N) has a
-known future: ramps that are fast, slow, delayed or stalled, plateaus at or below the cap,
-July and December dips and (with probability 0.5) a capacity shock. Observed histories are 18,
-24, 30 or 36 months long (by seed), so origins fall early and late in the ramp-up. Every
-engine is fitted on the observed months only and scored on the cumulative national total
-+3, +6, +12 and +24 months later (:func:`wgsforecast.backtesting.score_prognosis`). The bundled
-(partly reconstructed) data are scored with the rolling-origin backtest at every quarter end.
+Two generators of programmes with known truth, written apart and from different views of the
+world, so an engine tuned on one is checked on the other:
 
-Engines: runrate (the published method with its default assumptions), adoption, ets, flat,
-and, when the optional ``bench`` extra is installed, Prophet (logistic growth, cap = cap share x
-declared / 12) and statsforecast AutoETS (see ``benchmarks/comparators.py``). The results go
-to ``benchmarks/results/accuracy.md`` and the terminal.
+* **A (ramps)**, :func:`wgsforecast.simulate.simulate_programme`: logistic or Gompertz ramps
+  (fast, slow, delayed or stalled) from the planned go-live to a plateau at or below the cap,
+  July and December dips and (with probability 0.5) a capacity shock. The registry's go-lives
+  are the true ones.
+* **B (shortfall)**, :func:`wgsforecast.simulate_shortfall.simulate_shortfall_programme`:
+  declared volumes are claims (realised levels a lognormal share of them, median 0.25, up to
+  the full declared volume), groups go live months after the *planned* go-live the registry
+  carries (some never), linear, exponential, stalled or stepped growth, a national capacity
+  ceiling in some programmes, and overdispersed counts with a shared month shock.
 
-Information is not equal: runrate, adoption and ets start a group with no data yet at its
-planned go-live month, which the programme knows from its onboarding plan; flat, Prophet and
-AutoETS hold such groups at zero. The engine ``adoption, no go-lives`` is the adoption engine
-fitted on a registry in which every group without data at the origin has its go-live
-removed, so it knows exactly what the comparators know.
+Seeds ``K+1..K+N`` (``--seed-offset K``, ``--programmes N``) of each generator; observed
+histories are 18, 24, 30 or 36 months long (by seed), one origin each (the last observed
+month), truth = the simulated 36 months after it. Every engine is fitted on the observed months
+and scored on the cumulative national total +3, +6, +12 and +24 months later
+(:func:`wgsforecast.backtesting.score_prognosis`), and on the month the target is reached.
+The bundled (partly reconstructed) data are scored with the rolling-origin backtest at every
+quarter end. Calibration (``benchmarks/calibrate_adoption.py``) uses seeds from 1001 on, so
+the default seeds here stay held out.
 
-Each simulated programme's deadline is the month its true total reaches the target shifted
-by a seeded offset of -6..+6 months (:data:`DEADLINE_OFFSETS`), so the truth meets it in
-about half the programmes and the Brier score separates engines; the share that meets it
-(the base rate) is reported beside the scores.
+Engines: every engine registered in :data:`wgsforecast.engines.ENGINES` (runrate, adoption,
+ets, flat, and trend / ensemble when present) and, when the optional ``bench`` extra is
+installed, Prophet (logistic growth, cap = cap share x declared / 12) and statsforecast
+AutoETS (see ``benchmarks/comparators.py``). Each of our engines except flat is scored twice:
+on the registry as the forecaster knows it (planned go-lives) and on the registry without the
+planned go-live of every group that has no data at the origin (``..., no go-lives``), which
+is what the comparators know.
+
+Each simulated deadline is the true target month shifted by a seeded offset of -6..+6 months
+(:data:`DEADLINE_OFFSETS`), so the truth meets it in about half the programmes and the Brier
+score separates engines. Results go to ``benchmarks/results/accuracy.md`` and the terminal.
 """
 
 from __future__ import annotations
@@ -38,6 +49,7 @@ import os
 import platform
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -54,23 +66,65 @@ from wgsforecast.backtesting import default_origins, national_truth, score_progn
 from wgsforecast.engines import ENGINES
 from wgsforecast.engines.base import history_from_actuals
 from wgsforecast.periods import format_number
-from wgsforecast.simulate import simulate_programme
+from wgsforecast.simulate import SimulatedProgramme, simulate_programme
+from wgsforecast.simulate_shortfall import simulate_shortfall_programme
 
-OURS = ("runrate", "adoption", "ets", "flat")
-NO_GO_LIVES = "adoption, no go-lives"
-"""The adoption engine without the planned go-lives of groups not live at the origin."""
+PREFERRED_ORDER = ("runrate", "adoption", "ets", "flat", "trend", "ensemble")
+"""Our engines in table order; any other registered engine follows them."""
+SAME_WITHOUT_GO_LIVES = ("flat",)
+"""Engines that never use a go-live month: scored once."""
+NO_GO_LIVES = ", no go-lives"
+"""Suffix of an engine fitted without the planned go-lives of groups not live at the origin."""
 RESULTS = Path(__file__).resolve().parent / "results" / "accuracy.md"
 HISTORY_MONTHS = (18, 24, 30, 36)
 SHOCK_PROBABILITY = 0.5
 DEADLINE_OFFSETS = (-6, 6)
 """Deadline = true target month + a seeded offset drawn uniformly from this range (inclusive)."""
+HORIZON = 36
+LEADS = (3, 6, 12, 24)
+MAX_WORKERS = 2
+
+GENERATORS: dict[str, tuple[str, Callable[..., SimulatedProgramme]]] = {
+    "A": ("A (ramps)", simulate_programme),
+    "B": ("B (shortfall)", simulate_shortfall_programme),
+}
 
 
-def _engines() -> tuple[list[str], dict[str, comparators.Kernel]]:
-    ours = [name for name in OURS if name in ENGINES]
-    if "adoption" in ours:
-        ours.insert(ours.index("adoption") + 1, NO_GO_LIVES)
-    return ours, comparators.available()
+def generate(generator: str, seed: int) -> SimulatedProgramme:
+    """Programme ``seed`` of generator ``A`` or ``B``, as the benchmark and calibration use it."""
+    low, high = DEADLINE_OFFSETS
+    # A stream of its own, so the offset never changes the simulated programme itself.
+    offset = int(np.random.default_rng([seed, 7]).integers(low, high + 1))
+    n_months = HISTORY_MONTHS[seed % len(HISTORY_MONTHS)]
+    if generator == "A":
+        return simulate_programme(
+            seed,
+            n_months=n_months,
+            horizon=HORIZON,
+            shock_probability=SHOCK_PROBABILITY,
+            deadline_offset=offset,
+        )
+    if generator == "B":
+        return simulate_shortfall_programme(
+            seed, n_months=n_months, horizon=HORIZON, deadline_offset=offset
+        )
+    raise ValueError(f"unknown generator {generator!r}; choose from {', '.join(GENERATORS)}")
+
+
+def our_engines() -> list[str]:
+    """Registered engines in table order (trend and ensemble are picked up when present)."""
+    ordered = [name for name in PREFERRED_ORDER if name in ENGINES]
+    return ordered + sorted(set(ENGINES) - set(ordered))
+
+
+def engine_labels(ours: list[str], others: list[str]) -> list[str]:
+    """Table rows: each engine with planned go-lives, then its no-go-lives twin, then others."""
+    labels: list[str] = []
+    for name in ours:
+        labels.append(name)
+        if name not in SAME_WITHOUT_GO_LIVES:
+            labels.append(name + NO_GO_LIVES)
+    return labels + others
 
 
 def without_planned_go_lives(
@@ -103,93 +157,113 @@ def _truth_flags(truth: pd.Series, settings: wf.Assumptions) -> list[tuple[str, 
     return flags
 
 
+def target_month_cover(
+    prognosis: wf.Prognosis, truth: pd.Series, level: float = 0.8
+) -> float | None:
+    """Does the central ``level`` interval of the target month hold the true month?
+
+    Censoring: an interval end that the paths do not reach within the horizon is "not
+    reached" (later than any month of the horizon). When the truth reaches the target inside
+    the horizon, the interval covers it iff its lower end is reached by then and its upper end
+    is that month or later (an upper end "not reached" counts as later). When the truth does
+    not reach the target inside the horizon, the interval covers it iff its upper end is "not
+    reached". ``None`` (not scored): the target was met at or before the origin, the engine
+    has one path, or the truth is not known over the whole horizon and has not reached the
+    target within what is known.
+    """
+    if prognosis.n_paths < 2:
+        return None
+    origin, end = prognosis.as_of, prognosis.months[-1]
+    cumulative = truth.cumsum()
+    reached = cumulative[cumulative >= prognosis.programme.target_ge]
+    tail = (1 - level) / 2
+    low, high = prognosis.target_month(tail), prognosis.target_month(1 - tail)
+    if not reached.empty and reached.index[0] <= origin:
+        return None
+    if not reached.empty and reached.index[0] <= end:
+        month = reached.index[0]
+        return float(low is not None and low <= month and (high is None or month <= high))
+    if truth.index[-1] < end:
+        return None  # the truth is not known far enough to say it is never reached
+    return float(high is None)
+
+
+def _records(
+    case: dict[str, Any], engine: str, scored: list[tuple[int | None, str, float]]
+) -> list[dict[str, Any]]:
+    return [
+        {**case, "engine": engine, "lead": lead, "metric": m, "value": v} for lead, m, v in scored
+    ]
+
+
 def _score_all(
-    label: str,
+    case: dict[str, Any],
     actuals: pd.DataFrame,
     groups: wf.GroupRegistry,
     assumptions: wf.Assumptions,
     n_paths: int,
     seed: int,
+    wanted: list[str],
 ) -> list[dict[str, Any]]:
-    """Fit every engine at ``assumptions.as_of`` and score it on ``actuals`` after it."""
-    ours, others = _engines()
+    """Fit every wanted engine at ``assumptions.as_of`` and score it on ``actuals`` after it."""
+    others = comparators.available()
     truth = national_truth(actuals)
-    settings = assumptions.model_copy(update={"horizon_months": 36})
+    settings = assumptions.model_copy(update={"horizon_months": HORIZON})
+    case = {**case, "origin": str(settings.as_of)}
     records: list[dict[str, Any]] = []
     flags = _truth_flags(truth, settings)
     not_live = without_planned_go_lives(actuals, groups, settings.as_of)
     flags.append(("groups_not_live", float(sum(g.go_live is None for g in not_live))))
     flags.append(("groups", float(len(groups))))
-    for name in [*ours, *others]:
+    for label in wanted:
+        name = label.removesuffix(NO_GO_LIVES)
+        registry = not_live if label.endswith(NO_GO_LIVES) else groups
         started = time.perf_counter()
         if name in others:
             prognosis = comparators.forecast_with(
                 name, others[name], actuals, groups, settings, n_paths, seed
             )
-        elif name == NO_GO_LIVES:
-            prognosis = (
-                ENGINES["adoption"]()
-                .fit(actuals, not_live, settings)
-                .forecast(n_paths=n_paths, seed=seed, progress=False)
-            )
         else:
             prognosis = (
                 ENGINES[name]()
-                .fit(actuals, groups, settings)
+                .fit(actuals, registry, settings)
                 .forecast(n_paths=n_paths, seed=seed, progress=False)
             )
         seconds = time.perf_counter() - started
-        scored = [*score_prognosis(prognosis, truth), *((None, m, v) for m, v in flags)]
-        for lead, metric, value in scored:
-            records.append(
-                {
-                    "case": label,
-                    "origin": str(settings.as_of),
-                    "engine": name,
-                    "lead": lead,
-                    "metric": metric,
-                    "value": value,
-                }
-            )
-        records.append(
-            {
-                "case": label,
-                "origin": str(settings.as_of),
-                "engine": name,
-                "lead": None,
-                "metric": "seconds",
-                "value": seconds,
-            }
-        )
+        scored: list[tuple[int | None, str, float]] = [
+            *score_prognosis(prognosis, truth, LEADS),
+            *((None, m, v) for m, v in flags),
+            (None, "seconds", seconds),
+        ]
+        cover = target_month_cover(prognosis, truth)
+        if cover is not None:
+            scored.append((None, "target_cover80", cover))
+        records.extend(_records(case, label, scored))
     return records
 
 
-def simulated_case(seed: int, n_paths: int) -> list[dict[str, Any]]:
-    """Score every engine on simulated programme ``seed`` at its as-of month."""
+def simulated_case(
+    generator: str, seed: int, n_paths: int, wanted: list[str]
+) -> list[dict[str, Any]]:
+    """Score every wanted engine on programme ``seed`` of ``generator`` at its as-of month."""
     import warnings
 
     warnings.simplefilter("ignore")
-    # A stream of its own, so the offset never changes the simulated programme itself.
-    low, high = DEADLINE_OFFSETS
-    offset = int(np.random.default_rng([seed, 7]).integers(low, high + 1))
-    sim = simulate_programme(
-        seed,
-        n_months=HISTORY_MONTHS[seed % len(HISTORY_MONTHS)],
-        shock_probability=SHOCK_PROBABILITY,
-        deadline_offset=offset,
-    )
+    sim = generate(generator, seed)
     actuals = pd.concat([sim.actuals, sim.future], ignore_index=True)
-    return _score_all(f"sim{seed:02d}", actuals, sim.groups, sim.assumptions, n_paths, seed)
+    case = {"generator": generator, "case": f"{generator}{seed:04d}", "seed": seed}
+    return _score_all(case, actuals, sim.groups, sim.assumptions, n_paths, seed, wanted)
 
 
-def bundled_case(origin: str, n_paths: int) -> list[dict[str, Any]]:
-    """Score every engine on the bundled data cut at ``origin``."""
+def bundled_case(origin: str, n_paths: int, wanted: list[str]) -> list[dict[str, Any]]:
+    """Score every wanted engine on the bundled data cut at ``origin``."""
     import warnings
 
     warnings.simplefilter("ignore")
     data = wf.load_bundled()
     settings = data.assumptions.with_as_of(origin)
-    return _score_all("bundled", data.actuals, data.groups, settings, n_paths, 2023)
+    case = {"generator": "bundled", "case": "bundled", "seed": 2023}
+    return _score_all(case, data.actuals, data.groups, settings, n_paths, 2023, wanted)
 
 
 def _table(scores: pd.DataFrame, engines: list[str]) -> pd.DataFrame:
@@ -198,28 +272,22 @@ def _table(scores: pd.DataFrame, engines: list[str]) -> pd.DataFrame:
         rows = rows[rows["lead"].isna()] if lead is None else rows[rows["lead"] == lead]
         return rows.groupby("engine")["value"].mean()
 
-    def median(metric: str, lead: int) -> pd.Series:
-        rows = scores[(scores["metric"] == metric) & (scores["lead"] == lead)]
-        return rows.groupby("engine")["value"].median()
-
     columns = {
+        **{f"80% cover +{lead}": mean("cover80", lead) for lead in LEADS},
+        "80% cover, mean of leads": pd.concat(
+            [mean("cover80", lead) for lead in LEADS], axis=1
+        ).mean(axis=1),
+        "target-month 80% cover": mean("target_cover80", None),
         "CRPS % +3": mean("crps_pct", 3),
         "CRPS % +12": mean("crps_pct", 12),
-        "CRPS % +12 (median)": median("crps_pct", 12),
         "CRPS % +24": mean("crps_pct", 24),
-        "CRPS GE +12": mean("crps", 12),
-        "abs error % +12": mean("abs_pct_error", 12),
         "error % +12 (bias)": mean("pct_error", 12),
-        "80% cover +12": mean("cover80", 12),
-        "80% cover, all leads": scores[scores["metric"] == "cover80"]
-        .groupby("engine")["value"]
-        .mean(),
         "95% cover +12": mean("cover95", 12),
         "80% width % +12": mean("width80_pct", 12),
         "seconds per fit": mean("seconds", None),
         "cases": scores.drop_duplicates(["engine", "case", "origin"]).groupby("engine").size(),
     }
-    table = pd.DataFrame(columns).reindex(engines)
+    table = pd.DataFrame(columns).reindex([e for e in engines if e in set(scores["engine"])])
     table.index.name = "engine"
     return table
 
@@ -229,7 +297,13 @@ def _events(scores: pd.DataFrame, engines: list[str]) -> pd.DataFrame:
     events = scores[scores["lead"].isna()].pivot_table(
         index=["engine", "case", "origin"], columns="metric", values="value", aggfunc="first"
     )
-    for metric in ("target_month_error", "target_month_censored", "brier_deadline"):
+    for metric in (
+        "target_month_error",
+        "target_month_censored",
+        "brier_deadline",
+        "target_cover80",
+        "deadline_met",
+    ):
         if metric not in events:
             events[metric] = np.nan
     by_engine = events.groupby(level="engine")
@@ -237,37 +311,39 @@ def _events(scores: pd.DataFrame, engines: list[str]) -> pd.DataFrame:
     reached = events["target_month_censored"] == 0
     table = pd.DataFrame(
         {
-            "target month: cases scored": by_engine["target_month_error"].count(),
-            "forecast never reaches (censored)": by_engine["target_month_censored"].sum(),
-            "truth never reaches (not scored)": (events["truth_reaches_target"] == 0)
+            "target-month 80% cover": by_engine["target_cover80"].mean(),
+            "cover cases": by_engine["target_cover80"].count(),
+            "truth never reaches in horizon": (events["truth_reaches_target"] == 0)
             .groupby(level="engine")
             .sum(),
+            "median error: cases": by_engine["target_month_error"].count(),
+            "forecast never reaches (censored)": by_engine["target_month_censored"].sum(),
             "abs error, censored (months)": error.groupby(level="engine").mean(),
             "abs error, reached only (months)": error[reached].groupby(level="engine").mean(),
             "Brier (deadline)": by_engine["brier_deadline"].mean(),
-            "base rate (truth meets deadline)": by_engine["deadline_met"].mean()
-            if "deadline_met" in events
-            else np.nan,
+            "base rate (truth meets deadline)": by_engine["deadline_met"].mean(),
             "Brier cases": by_engine["brier_deadline"].count(),
         }
-    ).reindex(engines)
+    ).reindex([e for e in engines if e in set(scores["engine"])])
     table.index.name = "engine"
     return table
 
 
 EVENT_DECIMALS = {
-    "target month: cases scored": 0,
+    "cover cases": 0,
+    "truth never reaches in horizon": 0,
+    "median error: cases": 0,
     "forecast never reaches (censored)": 0,
-    "truth never reaches (not scored)": 0,
     "Brier cases": 0,
     "Brier (deadline)": 3,
+    "target-month 80% cover": 3,
 }
 
 
 def _events_markdown(scores: pd.DataFrame, engines: list[str]) -> str:
     table = _events(scores, engines)
-    if not table["target month: cases scored"].any() and not table["Brier cases"].any():
-        never = int(table["truth never reaches (not scored)"].max())
+    if not table["median error: cases"].any() and not table["Brier cases"].any():
+        never = int(table["truth never reaches in horizon"].max())
         return (
             "No target month or deadline score: the known truth never reaches the target "
             f"after the origin ({never} origins) and no deadline lies inside the known truth.\n"
@@ -302,25 +378,6 @@ def _brier_reference(scores: pd.DataFrame) -> str:
     )
 
 
-def _wins(
-    scores: pd.DataFrame, engines: list[str], base: str = "adoption", lead: int = 12
-) -> pd.DataFrame:
-    rows = scores[(scores["metric"] == "crps") & (scores["lead"] == lead)]
-    wide = rows.pivot_table(index=["case", "origin"], columns="engine", values="value")
-    out = {}
-    for other in engines:
-        if other == base or other not in wide or base not in wide:
-            continue
-        both = wide[[base, other]].dropna()
-        ratio = both[base] / both[other].where(both[other] > 0)
-        out[other] = {
-            f"{base} better (share)": float((both[base] < both[other]).mean()),
-            "median CRPS ratio": float(ratio.median()),
-            "pairs": len(both),
-        }
-    return pd.DataFrame(out).T
-
-
 def _markdown(table: pd.DataFrame, decimals: dict[str, int] | None = None) -> str:
     decimals = decimals or {}
     header = [str(table.index.name or ""), *map(str, table.columns)]
@@ -345,80 +402,154 @@ def _markdown(table: pd.DataFrame, decimals: dict[str, int] | None = None) -> st
 def _misses(scores: pd.DataFrame, engine: str = "adoption", lead: int = 12) -> str:
     """Where the truth fell when the 80% interval missed it: above or below the interval."""
     rows = scores[(scores["engine"] == engine) & (scores["lead"] == lead)]
+    if rows.empty:
+        return ""
     wide = rows.pivot_table(index=["case", "origin"], columns="metric", values="value")
     missed = wide[wide["cover80"] == 0]
     above = int((missed["error"] < 0).sum())  # median below the truth and outside: above
     return (
-        f"- Of the {len(missed)} misses at +{lead} months, the truth lay above the interval "
-        f"{above} times and below it {len(missed) - above} times; the median error is "
-        f"{wide['pct_error'].median():+.1f}% of the cumulative total and the median 80% "
+        f"- {engine}: of the {len(missed)} misses at +{lead} months, the truth lay above the "
+        f"interval {above} times and below it {len(missed) - above} times; the median error "
+        f"is {wide['pct_error'].median():+.1f}% of the cumulative total and the median 80% "
         f"width {wide['width80_pct'].median():.1f}%."
     )
 
 
 def _verdict(table: pd.DataFrame) -> list[str]:
+    """The 72-88% goal, lead by lead, for every engine with an interval."""
     lines = []
-    if "adoption" not in table.index:
-        return ["The adoption engine is not available in this build; no verdict."]
-    crps = table["CRPS % +12"]
-    for other in ("flat", "ets"):
-        if other in crps.index and not pd.isna(crps[other]):
-            better = crps["adoption"] < crps[other]
-            lines.append(
-                f"- adoption vs {other}: mean CRPS of the 12-month cumulative total "
-                f"{crps['adoption']:.2f}% vs {crps[other]:.2f}% of the truth -> "
-                f"{'adoption better' if better else 'adoption WORSE'} "
-                f"(by {abs(crps[other] - crps['adoption']):.2f} points, "
-                f"{abs(1 - crps['adoption'] / crps[other]) * 100:.0f}%)."
-            )
-    if NO_GO_LIVES in crps.index:
-        for other in ("adoption", "flat", "prophet", "sf_autoets"):
-            if other in crps.index and not pd.isna(crps[other]):
-                better = crps[NO_GO_LIVES] < crps[other]
-                lines.append(
-                    f"- {NO_GO_LIVES} vs {other}: {crps[NO_GO_LIVES]:.2f}% vs "
-                    f"{crps[other]:.2f}% -> {'better' if better else 'WORSE'}."
-                )
-    for name in ("adoption", NO_GO_LIVES):
-        if name not in table.index:
+    for name in table.index:
+        covers = [table.at[name, f"80% cover +{lead}"] for lead in LEADS]
+        if all(pd.isna(c) for c in covers):
             continue
-        cover = float(table.at[name, "80% cover +12"])
-        overall = float(table.at[name, "80% cover, all leads"])
-        inside = 0.72 <= cover <= 0.88
-        lines.append(
-            f"- {name} 80% interval coverage at +12 months: {cover:.1%} "
-            f"({'inside' if inside else 'OUTSIDE'} the 72-88% target); over all leads "
-            f"{overall:.1%}."
+        outside = [
+            f"+{lead}"
+            for lead, c in zip(LEADS, covers, strict=True)
+            if not pd.isna(c) and not 0.72 <= c <= 0.88
+        ]
+        shown = ", ".join(
+            f"+{lead} {c:.0%}" for lead, c in zip(LEADS, covers, strict=True) if not pd.isna(c)
         )
+        verdict = (
+            "inside 72-88% at every lead" if not outside else f"OUTSIDE at {', '.join(outside)}"
+        )
+        lines.append(f"- {name}: {shown}: {verdict}.")
     return lines
+
+
+def _seeds_text(seeds: list[int]) -> str:
+    if not seeds:
+        return "none"
+    if seeds == list(range(seeds[0], seeds[-1] + 1)):
+        return f"{seeds[0]}-{seeds[-1]}"
+    return ", ".join(map(str, seeds))
+
+
+def _generator_section(
+    key: str, scores: pd.DataFrame, engines: list[str], seeds: list[int]
+) -> list[str]:
+    name = GENERATORS[key][0]
+    planned = [e for e in engines if not e.endswith(NO_GO_LIVES)]
+    without = [e + NO_GO_LIVES if e + NO_GO_LIVES in engines else e for e in planned]
+    table = _table(scores, engines)
+    return [
+        f"## Generator {name}: {len(seeds)} programmes, seeds {_seeds_text(seeds)}",
+        "",
+        f"{_not_live(scores)}",
+        "",
+        "### With planned go-lives (the registry as the forecaster knows it)",
+        "",
+        _markdown(table.reindex([e for e in planned if e in table.index])),
+        "### Without planned go-lives (groups with no data at the origin held at zero)",
+        "",
+        "Comparators (Prophet, AutoETS) and flat never use go-lives, so they appear here as "
+        "well as above with the same scores.",
+        "",
+        _markdown(table.reindex([e for e in without if e in table.index])),
+        "80% coverage against the 72-88% goal:",
+        "",
+        *_verdict(table),
+        *[
+            line
+            for line in (_misses(scores, e) for e in ("adoption", "adoption" + NO_GO_LIVES))
+            if line
+        ],
+        "",
+        "### Target month and deadline",
+        "",
+        _brier_reference(scores),
+        "",
+        _events_markdown(scores, engines),
+    ]
+
+
+def _parse_list(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark, write the Markdown results and print them."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--programmes", type=int, default=50, help="simulated programmes (50)")
+    parser.add_argument(
+        "--generators", default="A,B", help="generators to score, comma-separated (A,B)"
+    )
+    parser.add_argument("--programmes", type=int, default=50, help="programmes per generator")
     parser.add_argument("--paths", type=int, default=300, help="paths per stochastic fit (300)")
-    parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
+    parser.add_argument(
+        "--seed-offset",
+        type=int,
+        default=0,
+        help="seeds are offset+1..offset+N (0; calibration uses 1000 and up)",
+    )
+    parser.add_argument(
+        "--engines",
+        default="",
+        help="engines to score, comma-separated (default: every registered engine and "
+        "comparator; 'adoption' brings 'adoption, no go-lives' with it)",
+    )
+    parser.add_argument("--no-bundled", action="store_true", help="skip the bundled backtest")
+    parser.add_argument("--workers", type=int, default=MAX_WORKERS, help="at most 2")
     parser.add_argument("--out", type=Path, default=RESULTS, help="Markdown results file")
     args = parser.parse_args(argv)
+    generators = [g.upper() for g in _parse_list(args.generators)]
+    unknown = [g for g in generators if g not in GENERATORS]
+    if unknown or not generators:
+        parser.error(f"--generators: choose from {', '.join(GENERATORS)}; got {args.generators}")
+    if args.programmes < 0 or args.paths < 2:
+        parser.error("--programmes must be 0 or more and --paths at least 2")
+    workers = max(1, min(args.workers, MAX_WORKERS, os.cpu_count() or 1))
 
-    ours, others = _engines()
-    engines = [*ours, *others]
-    missing = [name for name in ("prophet", "sf_autoets") if name not in others]
+    ours, others = our_engines(), list(comparators.available())
+    if args.engines:
+        asked = _parse_list(args.engines)
+        known = set(ours) | set(others) | {"prophet", "sf_autoets"}
+        bad = [e for e in asked if e not in known]
+        if bad:
+            parser.error(
+                f"--engines: unknown {', '.join(bad)}; registered: {', '.join(ours)}; "
+                f"comparators: prophet, sf_autoets"
+            )
+        ours = [e for e in ours if e in asked]
+        others = [e for e in others if e in asked]
+    engines = engine_labels(ours, others)
+    missing = [n for n in ("prophet", "sf_autoets") if n not in comparators.available()]
     if missing:
         print(
             f"comparators not installed, skipped: {', '.join(missing)} "
             "(install the bench extra: pip install -e '.[bench]')"
         )
+    seeds = list(range(args.seed_offset + 1, args.seed_offset + args.programmes + 1))
     started = time.perf_counter()
     bundled = wf.load_bundled()
-    origins = [str(o) for o in default_origins(bundled.actuals)]
+    origins = [] if args.no_bundled else [str(o) for o in default_origins(bundled.actuals)]
     records: list[dict[str, Any]] = []
-    with ProcessPoolExecutor(max_workers=args.workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers) as pool:
         futures = [
-            pool.submit(simulated_case, seed, args.paths) for seed in range(1, args.programmes + 1)
+            pool.submit(simulated_case, generator, seed, args.paths, engines)
+            for generator in generators
+            for seed in seeds
         ]
-        futures += [pool.submit(bundled_case, origin, args.paths) for origin in origins]
+        futures += [pool.submit(bundled_case, origin, args.paths, engines) for origin in origins]
         from tqdm.auto import tqdm
 
         for future in tqdm(futures, desc="cases", unit="case"):
@@ -426,98 +557,82 @@ def main(argv: list[str] | None = None) -> int:
     elapsed = time.perf_counter() - started
     scores = pd.DataFrame.from_records(records)
     scores["lead"] = scores["lead"].astype("Int64")
-    simulated = scores[scores["case"] != "bundled"]
-    real = scores[scores["case"] == "bundled"]
 
-    sim_table = _table(simulated, engines)
-    bundled_table = _table(real, engines)
     versions = {"numpy": np.__version__, "pandas": pd.__version__, "wgsforecast": wf.__version__}
     for package in ("prophet", "statsforecast"):
         with contextlib.suppress(ImportError):
             versions[package] = __import__(package).__version__
-    text = "\n".join(
-        [
-            "# Accuracy benchmark",
-            "",
-            f"Made by `.venv/bin/python benchmarks/accuracy.py --programmes {args.programmes} "
-            f"--paths {args.paths}` in {elapsed / 60:.1f} min on {os.cpu_count()} cores "
-            f"(Python {platform.python_version()}; "
-            + ", ".join(f"{k} {v}" for k, v in versions.items())
-            + ").",
-            "",
-            "Scores of the national cumulative total, from the sample paths "
-            "(`wgsforecast.scoring`). CRPS % is the CRPS in % of the true cumulative total "
-            "(scale-free, so programmes of different sizes weigh alike; lower is better). "
-            "A one-path engine (runrate, flat) has CRPS = absolute error and no interval "
-            "(coverage –). Coverage is the share of cases whose truth lies inside the central "
-            "80% / 95% interval. "
-            f"Seconds per fit: wall-clock time of one fit and forecast inside one of "
-            f"{args.workers} worker processes running side by side on {os.cpu_count()} cores "
-            "(not timed alone: the other worker, and any other job on the machine, compete "
-            "for the cores, so read it as rough; `benchmarks/speed.py` times the engines "
-            "alone).",
-            "",
-            "**Information is not equal.** runrate, adoption and ets start a group that has "
-            "no data at the origin at its *planned go-live month* (and runrate/ets follow its "
-            "planned ramp): the programme knows its onboarding plan, so this is legitimate, "
-            "but flat, Prophet and AutoETS do not use it and hold such groups at zero. "
-            f"`{NO_GO_LIVES}` is the adoption engine with the go-live removed from every "
-            "group without data at the origin, so it knows exactly what the comparators know "
-            "(declared volumes and caps, which all engines here use, and the data).",
-            "",
-            f"## Simulated programmes ({args.programmes}, seeds 1-{args.programmes})",
-            "",
-            f"Observed histories of {', '.join(map(str, HISTORY_MONTHS))} months (by seed), one "
-            f"origin each (the last observed month); capacity shock probability "
-            f"{SHOCK_PROBABILITY}; truth = the simulated future (36 months). "
-            f"{_not_live(simulated)}",
-            "",
-            _markdown(sim_table),
-            "Done-when check (adoption engine):",
-            "",
-            *_verdict(sim_table),
-            *([_misses(simulated)] if "adoption" in engines else []),
-            "",
-            "Head to head, CRPS of the 12-month cumulative total, same programme:",
-            "",
-            _markdown(_wins(simulated, engines).rename_axis("other engine")),
-            _markdown(_wins(simulated, engines, NO_GO_LIVES).rename_axis("other engine"))
-            if NO_GO_LIVES in engines
-            else "",
-            "### Target month and deadline",
-            "",
-            "Target month error: the month the forecast median reaches the target minus "
-            "the month the truth does, scored when the truth reaches the target after the "
-            "origin within the known truth (cases where it does not are counted, not scored). "
-            "When the forecast median does not reach the target within the 36-month horizon "
-            "the error is censored: it is at least horizon end + 1 - true month, and that "
-            "lower bound enters the mean (column 'censored'); dropping those cases, as the "
-            "last column does for comparison, would reward forecasts too slow to get there. "
-            "Brier: (P(target reached by the deadline) - outcome)^2, mean over cases; lower "
-            "is better. Each simulated deadline is the true target month shifted by a seeded "
-            f"offset of {DEADLINE_OFFSETS[0]}..+{DEADLINE_OFFSETS[1]} months, so the truth "
-            "meets it in about half of the programmes.",
-            "",
-            _brier_reference(simulated),
-            "",
-            _events_markdown(simulated, engines),
+    command = (
+        f".venv/bin/python benchmarks/accuracy.py --generators {','.join(generators)} "
+        f"--programmes {args.programmes} --paths {args.paths} --seed-offset {args.seed_offset}"
+        + (f" --engines {args.engines}" if args.engines else "")
+        + (" --no-bundled" if args.no_bundled else "")
+    )
+    sections: list[str] = []
+    for generator in generators:
+        subset = scores[scores["generator"] == generator]
+        if not subset.empty:
+            sections += _generator_section(generator, subset, engines, seeds)
+    real = scores[scores["generator"] == "bundled"]
+    if not real.empty:
+        sections += [
             f"## Bundled data: rolling origins {origins[0]} to {origins[-1]} ({len(origins)})",
             "",
-            "**The monthly counts per group are RECONSTRUCTED, not official** (see data/README.md);"
-            " they end in February 2023, so +12 is scored only for origins up to February 2022 "
-            "and +24 never. Few origins, early in the ramp-up: read these as a sanity check, "
-            "not a ranking.",
+            "**The monthly counts per group are RECONSTRUCTED, not official** (see "
+            "data/README.md); they end in February 2023, so +12 is scored only for origins up "
+            "to February 2022 and +24 never. Few origins, early in the ramp-up: read these as "
+            "a sanity check, not a ranking.",
             "",
             "**Hindsight.** Only the actuals are cut at each origin. The group registry is the "
             "one of March 2023: its declared volumes, go-live months and planned ramps were "
             "chosen so that the published method reproduces Table 1 of item 112/23, and it is "
             "used unchanged at the 2021-2022 origins. Engines that use go-lives and planned "
-            "ramps (runrate, adoption, ets) therefore know, with hindsight, when groups not "
-            f"yet live started; `{NO_GO_LIVES}` does not (but still uses the 2023 declared "
-            f"volumes and caps, as all engines do). {_not_live(real)}",
+            "ramps therefore know, with hindsight, when groups not yet live started; the "
+            f"`{NO_GO_LIVES.strip(', ')}` rows do not (but still use the 2023 declared volumes "
+            f"and caps, as all engines do). {_not_live(real)}",
             "",
-            _markdown(bundled_table.drop(columns=["CRPS % +24"])),
+            _markdown(_table(real, engines).drop(columns=["CRPS % +24", "80% cover +24"])),
             _events_markdown(real, engines),
+        ]
+    text = "\n".join(
+        [
+            "# Accuracy benchmark",
+            "",
+            f"Made by `{command}` in {elapsed / 60:.1f} min with {workers} worker processes on "
+            f"{os.cpu_count()} cores (Python {platform.python_version()}; "
+            + ", ".join(f"{k} {v}" for k, v in versions.items())
+            + f"). Seeds of each generator: {_seeds_text(seeds)}.",
+            "",
+            "Scores of the national cumulative total, from the sample paths "
+            "(`wgsforecast.scoring`). CRPS % is the CRPS in % of the true cumulative total "
+            "(scale-free, so programmes of different sizes weigh alike; lower is better). "
+            "A one-path engine (runrate, flat) has CRPS = absolute error and no interval "
+            "(coverage –). 80% cover +k: the share of programmes whose true cumulative total "
+            "k months after the origin lies inside the central 80% interval (goal 72-88%). "
+            "Seconds per fit: wall-clock time of one fit and forecast inside one of "
+            f"{workers} worker processes running side by side (rough; `benchmarks/speed.py` "
+            "times the engines alone).",
+            "",
+            "**Target-month 80% cover, with censoring.** The central 80% interval of the month "
+            "the target is first reached (P10 to P90 over paths); an end the paths do not "
+            f"reach within the {HORIZON}-month horizon is 'not reached'. If the truth reaches "
+            "the target inside the horizon, the interval covers it iff its lower end is that "
+            "month or earlier and its upper end that month or later ('not reached' counts as "
+            "later). If the truth does not reach the target inside the horizon, the interval "
+            "covers it iff its upper end is 'not reached'. Cases whose target was met at or "
+            "before the origin are not scored, nor (bundled data) cases whose truth is known "
+            "for less than the horizon and has not reached the target.",
+            "",
+            "**Information is not equal.** Engines that use the registry start a group with "
+            "no data at the origin at its *planned go-live month*: the programme knows its "
+            "onboarding plan, so this is legitimate, but flat, Prophet and AutoETS do not use "
+            "it. Each engine `X, no go-lives` is X fitted on the registry with the go-live "
+            "removed from every group without data at the origin, so it knows what the "
+            "comparators know (declared volumes and caps, which all engines use, and the data)."
+            " In generator A the planned go-live is the true one; in generator B groups slip "
+            "behind it (and some never start), so the plan is itself a claim.",
+            "",
+            *sections,
         ]
     )
     args.out.parent.mkdir(parents=True, exist_ok=True)
