@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from wgsforecast.models import Assumptions, GroupRegistry, Programme, TablePeriod
-from wgsforecast.periods import Lang
+from wgsforecast.periods import Lang, parse_month
 
 FloatArray = npt.NDArray[np.float64]
 DEFAULT_QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
@@ -93,6 +93,9 @@ class Prognosis:
         Per path, the national capacity ceiling the engine drew, in genomes a month
         (``None``: no ceiling). Every projected month's genomes (GE x each group's genomes
         per GE) are at or below it.
+    drivers
+        Per path, the uncertain inputs the engine drew (e.g. ``"capacity"``,
+        ``"plateau:<group>"``), for :meth:`what_moves_the_date`.
     """
 
     ge: npt.NDArray[np.floating]
@@ -106,6 +109,7 @@ class Prognosis:
     data_notes: tuple[str, ...] = ()
     started: npt.NDArray[np.int64] | None = None
     national_ceiling: npt.NDArray[np.float64] | None = None
+    drivers: Mapping[str, npt.NDArray[np.float64]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n_groups, n_months = len(self.groups), len(self.months)
@@ -483,6 +487,74 @@ class Prognosis:
                 "project further (a longer horizon_months) to judge it"
             )
         return position
+
+    def p_target_by(self, month: object) -> float:
+        """Share of paths on which the target is reached by the end of ``month``.
+
+        Parameters
+        ----------
+        month
+            Anything :func:`~wgsforecast.periods.parse_month` reads, e.g. ``"2025-12"``.
+
+        Returns
+        -------
+        float
+            The probability; months past the horizon raise (the paths say nothing there).
+        """
+        position = self.month_position(parse_month(month))
+        if position >= len(self.months):
+            raise ValueError(
+                f"{month} is after the horizon end {self.months[-1]}; project further "
+                "(a longer horizon_months) to judge it"
+            )
+        positions = self.target_positions
+        return float(np.mean((positions >= 0) & (positions <= position)))
+
+    def what_moves_the_date(self) -> pd.DataFrame:
+        """Which drawn input moves the target month most: paths split by each driver.
+
+        For every uncertain input the engine drew per path (:attr:`drivers`), the paths are
+        split into the third with the lowest and the third with the highest value, and the
+        median target month of each third is compared. No refit and no extra paths: the
+        answer comes from the same paths as every other view (and shares their noise).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per driver, largest effect first: ``driver`` (its key), ``low`` and
+            ``high`` (the driver's median value within each third), ``target_low`` and
+            ``target_high`` (median target month within each third; ``None`` beyond the
+            horizon) and ``shift_months`` (``target_high - target_low``; a target beyond the
+            horizon counts as the month after it). Empty for an engine that draws none.
+        """
+        beyond = len(self.months)
+        positions = np.where(self.target_positions < 0, beyond, self.target_positions)
+        rows = []
+        for key, values in self.drivers.items():
+            finite = np.isfinite(values)
+            if finite.sum() < 3 or np.ptp(values[finite]) == 0:
+                continue
+            # Non-finite values (a group that never starts) sort last: they are "high".
+            order = np.argsort(np.where(finite, values, np.inf), kind="stable")
+            third = len(order) // 3
+            low, high = order[:third], order[-third:]
+            medians = [float(np.median(positions[part])) for part in (low, high)]
+            months = [self.months[round(m)] if round(m) < beyond else None for m in medians]
+            rows.append(
+                {
+                    "driver": key,
+                    "low": float(np.median(values[low])),
+                    "high": float(np.median(values[high])),
+                    "target_low": months[0],
+                    "target_high": months[1],
+                    "shift_months": round(medians[1] - medians[0]),
+                }
+            )
+        frame = pd.DataFrame.from_records(
+            rows, columns=["driver", "low", "high", "target_low", "target_high", "shift_months"]
+        )
+        largest_first = frame["shift_months"].abs().sort_values(ascending=False, kind="stable")
+        return frame.loc[largest_first.index].reset_index(drop=True)
 
     def p_target_by_deadline(self) -> float:
         """Share of paths on which the target is reached by the end of the deadline month."""

@@ -967,9 +967,15 @@ class AdoptionEngine(Engine):
         )
         expected = np.zeros((n_paths, n_groups, horizon), dtype=np.float32)
         steps = np.arange(horizon, dtype=np.float64)[None, :]
+        drivers: dict[str, FloatArray] = {}
+        if stated is not None:
+            drivers["capacity"] = ceiling_draw
+        drivers["throughput"] = np.exp(walk[:, min(11, horizon - 1)])
         for index, group in enumerate(self.groups_):
             if self.origins_[index] is None:
                 continue
+            if self.history_.started[index] < 0:
+                drivers[f"start:{group.key}"] = offsets[index]
             since_start = steps - offsets[index][:, None]
             live = since_start >= 0
             if not live.any():
@@ -978,6 +984,9 @@ class AdoptionEngine(Engine):
             chosen = np.searchsorted(sample.cumulative_weight, pick[index], side="right")
             chosen = np.minimum(chosen, sample.form.size - 1)
             scale = group.ramp.target_share * group.declared_per_year / 12
+            drivers[f"plateau:{group.key}"] = group.ramp.target_share * _sigmoid(
+                sample.params[chosen, 0]
+            )
             for form_index, form in enumerate(FORMS):
                 paths = sample.form[chosen] == form_index
                 if not paths.any():
@@ -995,7 +1004,9 @@ class AdoptionEngine(Engine):
         if stated is not None:
             ceiling = ceiling_draw / 12
             apply_national_ceiling(expected, self.genomes_per_ge(), ceiling)
-        return Forecast(ge=expected, group_notes=dict(self.notes_), national_ceiling=ceiling)
+        return Forecast(
+            ge=expected, group_notes=dict(self.notes_), national_ceiling=ceiling, drivers=drivers
+        )
 
     def _noise(
         self, expected: npt.NDArray[np.floating], rng: np.random.Generator, progress: bool | None

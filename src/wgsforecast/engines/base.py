@@ -90,12 +90,14 @@ class Forecast:
 
     ``national_ceiling`` (per path, genomes a month) bounds the national total of every
     projected month after the count noise: where a month's genomes (GE x each group's
-    genomes per GE) exceed it, every group is scaled down by the same factor.
+    genomes per GE) exceed it, every group is scaled down by the same factor. ``drivers``
+    are per-path draws of uncertain inputs (see :meth:`Prognosis.what_moves_the_date`).
     """
 
     ge: npt.NDArray[np.floating]
     group_notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     national_ceiling: npt.NDArray[np.float64] | None = None
+    drivers: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict)
 
 
 def apply_national_ceiling(
@@ -241,6 +243,7 @@ class Engine(ABC):
             data_notes=self.data_notes_,
             started=self.history_.started,
             national_ceiling=result.national_ceiling,
+            drivers=result.drivers,
         )
 
     def genomes_per_ge(self) -> npt.NDArray[np.float64]:
