@@ -10,6 +10,7 @@ from wgsforecast.engines.base import (
     MeanAdjustment,
     history_from_actuals,
 )
+from wgsforecast.engines.ensemble import EnsembleEngine
 from wgsforecast.engines.ets import ETSEngine
 from wgsforecast.engines.flat import FlatEngine
 from wgsforecast.engines.runrate import RunRateEngine
@@ -63,6 +64,7 @@ for _engine in (
     AdoptionEngine,
     ETSEngine,
     TrendEngine,
+    EnsembleEngine,
 ):
     register_engine(_engine)
 del _engine
@@ -72,6 +74,7 @@ __all__ = [
     "AdoptionEngine",
     "ETSEngine",
     "Engine",
+    "EnsembleEngine",
     "FlatEngine",
     "Forecast",
     "History",
