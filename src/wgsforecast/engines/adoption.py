@@ -65,6 +65,7 @@ DEFAULT_PRIOR = Prior(
 """The hyper-prior the pooled prior starts from and is shrunk toward."""
 
 _SD_FLOOR = np.array([0.3, 1.0, 0.2, 0.3])
+_SEASON_LIMIT = math.log(3.0)
 # Pseudo-groups of weight for the default prior in the EM update: keeps the pooled prior
 # sane when only two or three groups have data.
 _HYPER_WEIGHT = 2.0
@@ -316,6 +317,9 @@ def _update_season(
     precision = information + 1.0 / sd**2
     updated = season + (gradient - season / sd**2) / precision
     updated -= np.median(updated)
+    # A Newton step on data the ramps cannot fit (counts far above the cap) can run away;
+    # no month of the year is a third or three times an ordinary month.
+    updated = np.clip(updated, -_SEASON_LIMIT, _SEASON_LIMIT)
     se: FloatArray = 1.0 / np.sqrt(precision)
     return updated, se
 
