@@ -5,7 +5,12 @@ One place for every user-facing label, so the two languages stay in step.
 
 from __future__ import annotations
 
-from wgsforecast.periods import Lang
+from typing import TYPE_CHECKING
+
+from wgsforecast.periods import Lang, format_month
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LABELS: dict[str, dict[Lang, str]] = {
     "month": {"da": "Måned", "en": "Month"},
@@ -160,6 +165,86 @@ LABELS: dict[str, dict[Lang, str]] = {
         "da": "Den publicerede metode (run rate) giver {month} og {done} GE ved fristen.",
         "en": "The published method (run rate) gives {month} and {done} GE by the deadline.",
     },
+    "report_methods": {"da": "Metoderne side om side", "en": "The methods side by side"},
+    "report_methods_note": {
+        "da": (
+            "Den evidensbaserede model er rapportens hovedprognose. Den offentliggjorte "
+            "metode gentager regnestykket fra punkt 112/23. Lineær trend og fladt niveau er "
+            "naive sammenligningsgrundlag for hele landet uden antagelser om grupperne: jo "
+            "længere de ligger fra hovedprognosen, jo mere af svaret bygger på antagelser."
+        ),
+        "en": (
+            "The evidence-based model is the report's main forecast. The published method "
+            "repeats the calculation of item 112/23. Linear trend and flat level are naive "
+            "national baselines with no assumptions about the groups: the further they lie "
+            "from the main forecast, the more of the answer rests on assumptions."
+        ),
+    },
+    "method_adoption": {"da": "Evidensbaseret model", "en": "Evidence-based model"},
+    "method_runrate": {
+        "da": "Den offentliggjorte metode (punkt 112/23)",
+        "en": "The published method (item 112/23)",
+    },
+    "method_trend": {"da": "Lineær national trend", "en": "Linear national trend"},
+    "method_flat": {
+        "da": "Fladt niveau (de seneste måneder)",
+        "en": "Flat level (the latest months)",
+    },
+    "method_ets": {"da": "Eksponentiel udglatning (ETS)", "en": "Exponential smoothing (ETS)"},
+    "method_ensemble": {"da": "Vægtet kombination af modeller", "en": "Weighted model combination"},
+    "col_method": {"da": "Metode", "en": "Method"},
+    "col_target_p50": {"da": "Målet nås (median)", "en": "Target reached (median)"},
+    "col_interval": {"da": "80 %-interval", "en": "80% interval"},
+    "col_p_by": {
+        "da": "Sandsynlighed senest ved udgangen af {month}",
+        "en": "Probability by the end of {month}",
+    },
+    "col_ge_deadline": {"da": "GE ved fristen (median)", "en": "GE by the deadline (median)"},
+    "report_p_later_line": {
+        "da": "Sandsynligheden for at nå målet senest ved udgangen af {month} er {p}.",
+        "en": "The probability of reaching the target by the end of {month} is {p}.",
+    },
+    "report_driver_first": {
+        "da": (
+            "Det, der flytter datoen mest, er {driver}: i den tredjedel af forløbene med de "
+            "laveste værdier (median {low}) nås målet {target_low}, i den tredjedel med de "
+            "højeste (median {high}) {target_high}."
+        ),
+        "en": (
+            "What moves the date most is {driver}: in the third of the paths with the lowest "
+            "values (median {low}) the target is reached {target_low}, in the third with the "
+            "highest (median {high}) {target_high}."
+        ),
+    },
+    "report_driver_next": {
+        "da": (
+            "Dernæst {driver}: {target_low} ved de laveste værdier ({low}), {target_high} ved "
+            "de højeste ({high})."
+        ),
+        "en": (
+            "Next, {driver}: {target_low} at the lowest values ({low}), {target_high} at the "
+            "highest ({high})."
+        ),
+    },
+    "driver_capacity": {
+        "da": "den nationale kapacitet (et usikkert loft over antal WGS om året)",
+        "en": "national capacity (an uncertain ceiling on WGS a year)",
+    },
+    "driver_capacity_value": {"da": "{value} WGS om året", "en": "{value} WGS a year"},
+    "driver_throughput": {
+        "da": "det nationale gennemløb (niveau om 12 måneder i forhold til nu)",
+        "en": "national throughput (level in 12 months relative to now)",
+    },
+    "driver_plateau": {
+        "da": "hvor stor en andel af den indmeldte volumen «{group}» når",
+        "en": "how much of its declared volume “{group}” realises",
+    },
+    "driver_start": {
+        "da": "hvornår «{group}» går i drift",
+        "en": "when “{group}” goes live",
+    },
+    "driver_start_value": {"da": "om {value} mdr.", "en": "in {value} months"},
+    "driver_never": {"da": "aldrig", "en": "never"},
     "report_card_target": {"da": "Målet på {target} GE nås", "en": "Target of {target} GE reached"},
     "report_card_p": {
         "da": "Sandsynlighed for målet inden {deadline}",
@@ -628,3 +713,8 @@ def labels_with_prefix(prefix: str, lang: Lang = "da") -> dict[str, str]:
     prefix in :data:`LABELS` and read them all at once with this.
     """
     return {k.removeprefix(prefix): v[lang] for k, v in LABELS.items() if k.startswith(prefix)}
+
+
+def month_text(month: pd.Period | None, lang: Lang = "da") -> str:
+    """A month for running text, or "not within the horizon" for ``None``."""
+    return label("not_reached", lang) if month is None else format_month(month, lang)

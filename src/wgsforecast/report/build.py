@@ -24,7 +24,7 @@ import pandas as pd
 from wgsforecast.api import ProgrammeData, engine_class, forecast
 from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.io import file_sha256
-from wgsforecast.labels import label
+from wgsforecast.labels import label, month_text
 from wgsforecast.periods import (
     MONTH_ABBR_DA,
     MONTH_ABBR_EN,
@@ -35,6 +35,12 @@ from wgsforecast.periods import (
 )
 from wgsforecast.prognosis import Prognosis
 from wgsforecast.report.figures import Figure, make_figures
+from wgsforecast.report.methods import (
+    BASELINE_ENGINES,
+    driver_lines,
+    later_odds,
+    methods_table,
+)
 from wgsforecast.report.notes import note_flag, note_text
 
 if TYPE_CHECKING:
@@ -79,6 +85,8 @@ class ReportContent:
     quality: list[str] = field(default_factory=list)
     provenance: dict[str, str] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
+    methods: pd.DataFrame | None = None
+    drivers: list[str] = field(default_factory=list)
 
     @property
     def main(self) -> Prognosis:
@@ -261,6 +269,21 @@ def collect(
             progress=False,
         )
     main = evidence if evidence is not None else published
+    baselines = []
+    if evidence is not None:
+        log(f"forecasting the baselines ({', '.join(BASELINE_ENGINES)}) ...")
+        baselines = [
+            forecast(
+                data.actuals,
+                data.groups,
+                data.assumptions,
+                engine=name,
+                n_paths=n_paths,
+                seed=seed,
+                progress=False,
+            )
+            for name in BASELINE_ENGINES
+        ]
     change, change_groups = _change(main, vintages_root, lang, skipped)
     content = ReportContent(
         lang=lang,
@@ -277,6 +300,8 @@ def collect(
         change=change,
         change_groups=change_groups,
         skipped=skipped,
+        methods=None if evidence is None else methods_table([main, published, *baselines], lang),
+        drivers=driver_lines(main, lang),
     )
     if scenarios:
         log(f"running {len(scenarios)} scenario(s) ...")
@@ -344,6 +369,7 @@ def headline(main: Prognosis, published: Prognosis, lang: Lang) -> dict[str, Any
         "target_low": main.target_month(0.1) if main.n_paths > 1 else None,
         "target_high": main.target_month(0.9) if main.n_paths > 1 else None,
         "p_by_deadline": p_by_deadline if main.n_paths > 1 else None,
+        "p_later": dict(later_odds(main)) if main.n_paths > 1 else {},
         "ge_by_deadline": main.ge_by_deadline(),
         "ge_left_after_deadline": main.ge_left_after_deadline(),
         "published_method_target": published.target_month(),
@@ -371,6 +397,12 @@ def headline_lines(content: ReportContent) -> list[str]:
                 p=format_percent(h["p_by_deadline"], lang),
             )
         )
+    lines.extend(
+        label("report_p_later_line", lang).format(
+            month=format_month(month, lang), p=format_percent(p, lang)
+        )
+        for month, p in h["p_later"].items()
+    )
     lines.append(
         label("report_by_deadline_line", lang).format(
             deadline=format_month(h["deadline"], lang),
@@ -386,11 +418,6 @@ def headline_lines(content: ReportContent) -> list[str]:
             )
         )
     return lines
-
-
-def month_text(month: pd.Period | None, lang: Lang) -> str:
-    """A month for the report's text, or "not reached" for ``None``."""
-    return label("not_reached", lang) if month is None else format_month(month, lang)
 
 
 def known_actuals(actuals: pd.DataFrame, as_of: pd.Period) -> pd.DataFrame:
@@ -626,8 +653,8 @@ def terminal_table(content: ReportContent) -> str:
         for name, values in series:
             cells = ["-" if pd.isna(v) else format_number(float(v), lang) for v in values]
             lines.append(f"  {name}".ljust(name_width) + "".join(c.rjust(width) for c in cells))
-    for text in headline_lines(content):
-        lines.append(text)
+    lines.extend(headline_lines(content))
+    lines.extend(content.drivers)
     if any("reconstructed" in note for note in content.main.data_notes):
         lines.append(label("report_terminal_reconstructed", lang))
     return "\n".join(lines)
@@ -717,4 +744,6 @@ def tables(content: ReportContent) -> dict[str, pd.DataFrame]:
         result["scenarios"] = content.scenarios
     if content.funding is not None:
         result["funding"] = content.funding.reset_index(names=label("report_row", lang))
+    if content.methods is not None:
+        result["methods"] = content.methods
     return result

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from wgsforecast.labels import label
+from wgsforecast.labels import label, month_text
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
 
 if TYPE_CHECKING:
@@ -61,8 +61,6 @@ def _card(key: str, value: str, sub: str = "") -> str:
 
 
 def _headline(content: ReportContent) -> str:
-    from wgsforecast.report.build import month_text
-
     h, lang = content.headline, content.lang
     interval = ""
     if h["target_low"] is not None:
@@ -84,6 +82,13 @@ def _headline(content: ReportContent) -> str:
                 format_percent(h["p_by_deadline"], lang),
             )
         )
+    cards.extend(
+        _card(
+            label("col_p_by", lang).format(month=format_month(month, lang)),
+            format_percent(p, lang),
+        )
+        for month, p in h["p_later"].items()
+    )
     cards.append(
         _card(
             label("report_card_done", lang).format(deadline=deadline),
@@ -94,8 +99,9 @@ def _headline(content: ReportContent) -> str:
         )
     )
     change = "".join(f"<li>{escape(line)}</li>" for line in content.change)
+    drivers = "".join(f"<p>{escape(line)}</p>" for line in content.drivers)
     return (
-        f'<div class="headline">{"".join(cards)}</div>'
+        f'<div class="headline">{"".join(cards)}</div>{drivers}'
         f"<h3>{escape(label('report_change', lang))}</h3><ul>{change}</ul>"
     )
 
@@ -129,6 +135,10 @@ def render_html(content: ReportContent) -> str:
         parts.append(f'<div class="notice">{escape(label("reconstructed", lang))}</div>')
     parts.append(f"<h2>{escape(label('report_headline', lang))}</h2>{_headline(content)}")
 
+    if content.methods is not None:
+        parts.append(f"<h2>{escape(label('report_methods', lang))}</h2>")
+        parts.append(f"<p>{escape(label('report_methods_note', lang))}</p>")
+        parts.append(table_html(content.methods, lang, index=False))
     parts.append(f"<h2>{escape(label('report_tables', lang))}</h2><div class='pair'>")
     parts.append(
         f"<div><h3>{escape(label('report_table1', lang))}</h3>{table_html(content.table1, lang)}"

@@ -18,9 +18,17 @@ def markdown_table(frame: pd.DataFrame, lang: Lang) -> str:
     header = ["", *map(str, frame.columns)]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for name, row in frame.iterrows():
-        cells = ["–" if pd.isna(v) else format_number(float(v), lang) for v in row.tolist()]
+        cells = [_cell(v, lang) for v in row.tolist()]
         lines.append("| " + " | ".join([str(name), *cells]) + " |")
     return "\n".join(lines)
+
+
+def _cell(value: object, lang: Lang) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return "–"
+    return format_number(float(value), lang)  # type: ignore[arg-type]
 
 
 def render_markdown(content: ReportContent) -> str:
@@ -39,7 +47,12 @@ def render_markdown(content: ReportContent) -> str:
         out += [f"> **{label('reconstructed', lang)}**", ""]
     out += [f"## {label('report_headline', lang)}", ""]
     out += [f"- {line}" for line in headline_lines(content)]
+    out += [f"- {line}" for line in content.drivers]
     out += [f"- {line}" for line in content.change]
+    if content.methods is not None:
+        methods = content.methods.set_index(content.methods.columns[0])
+        out += ["", f"## {label('report_methods', lang)}", "", label("report_methods_note", lang)]
+        out += ["", markdown_table(methods, lang)]
     out += ["", f"## {label('report_table1', lang)}", "", markdown_table(content.table1, lang)]
     if content.table1_published is not None:
         out += [
