@@ -71,7 +71,7 @@ from wgsforecast.simulate_shortfall import simulate_shortfall_programme
 
 PREFERRED_ORDER = ("runrate", "adoption", "ets", "flat", "trend", "ensemble")
 """Our engines in table order; any other registered engine follows them."""
-SAME_WITHOUT_GO_LIVES = ("flat",)
+SAME_WITHOUT_GO_LIVES = ("flat", "trend")
 """Engines that never use a go-live month: scored once."""
 NO_GO_LIVES = ", no go-lives"
 """Suffix of an engine fitted without the planned go-lives of groups not live at the origin."""

@@ -4,6 +4,8 @@
    times, median (skipped with a message if this build has no ``report`` subcommand);
 2. a full rolling-origin backtest of the bundled data with every built-in engine (goal: under
    60 seconds);
+0. adoption fit + 10,000 paths against Prophet fit + 1,000 samples, alternating, with the
+   ratio (issue 9's goal: Prophet at least 3x as long);
 3. fit + simulate time of our engines beside Prophet and statsforecast AutoETS on the same 17
    bundled series (the comparators only if the ``bench`` extra is installed). Each is timed
    twice: the first call includes one-off costs (imports, Stan model load, numba JIT).
@@ -111,6 +113,65 @@ def time_engines(n_paths: int) -> list[tuple[str, str]]:
     return rows
 
 
+ADOPTION_PATHS = 10_000
+PROPHET_SAMPLES = 1_000
+HEAD_TO_HEAD_GOAL = 3.0
+"""Issue 9: adoption fit + 10,000 paths at least 3x faster than Prophet fit + 1,000 samples."""
+
+
+def time_adoption_against_prophet(runs: int = 3) -> tuple[str, str]:
+    """Adoption (fit + 10,000 paths) against Prophet (fit + 1,000 samples), side by side.
+
+    The two alternate, ``runs`` times each after one warm-up call of each, on the same 17
+    bundled series; the medians and their ratio come from this one run, so a busy machine
+    slows both alike.
+    """
+    import warnings
+
+    data = wf.load_bundled()
+    others = comparators.available()
+    what = (
+        f"adoption fit + {ADOPTION_PATHS:,} paths against Prophet fit + {PROPHET_SAMPLES:,} "
+        "samples, 17 bundled series (median of alternating runs)"
+    )
+    if "prophet" not in others:
+        return what, "skipped: Prophet not installed (bench extra)"
+
+    def adoption() -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ENGINES["adoption"]().fit(data.actuals, data.groups, data.assumptions).forecast(
+                n_paths=ADOPTION_PATHS, seed=1, progress=False
+            )
+
+    def prophet() -> None:
+        comparators.forecast_with(
+            "prophet",
+            others["prophet"],
+            data.actuals,
+            data.groups,
+            data.assumptions,
+            PROPHET_SAMPLES,
+            1,
+        )
+
+    timings: dict[str, list[float]] = {"adoption": [], "prophet": []}
+    for call in (adoption, prophet):
+        call()  # warm-up: imports, Stan model load
+    for _ in range(runs):
+        for name, call in (("adoption", adoption), ("prophet", prophet)):
+            started = time.perf_counter()
+            call()
+            timings[name].append(time.perf_counter() - started)
+    ours, theirs = (statistics.median(timings[k]) for k in ("adoption", "prophet"))
+    ratio = theirs / ours
+    verdict = "meets" if ratio >= HEAD_TO_HEAD_GOAL else "misses"
+    return what, (
+        f"{ours:.2f} s against {theirs:.2f} s: Prophet takes {ratio:.2f}x as long "
+        f"({verdict} the goal of {HEAD_TO_HEAD_GOAL:g}x)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the three timings, print them and write ``benchmarks/results/speed.md``."""
     parser = argparse.ArgumentParser(description="wgsforecast speed benchmark")
@@ -118,9 +179,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paths", type=int, default=1000, help="paths per fit (1000)")
     parser.add_argument("--backtest-paths", type=int, default=500, help="backtest paths (500)")
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument(
+        "--head-to-head-only",
+        action="store_true",
+        help="only adoption against Prophet (printed, not written)",
+    )
     args = parser.parse_args(argv)
 
-    rows = [time_report(args.runs)]
+    rows = [time_adoption_against_prophet()]
+    print(f"{rows[-1][0]}: {rows[-1][1]}", flush=True)
+    if args.head_to_head_only:
+        return 0
+    rows.append(time_report(args.runs))
     print(f"{rows[-1][0]}: {rows[-1][1]}", flush=True)
     rows.append(time_backtest(args.backtest_paths))
     print(f"{rows[-1][0]}: {rows[-1][1]}", flush=True)

@@ -194,22 +194,54 @@ THROUGHPUT_SD_BOUNDS = (0.01, 0.15)
 programme of two sequencing sites is never that steady; above it a few odd months (a
 go-live, a reconstructed jump) would dominate every path."""
 
+MONTH_SD_LIMIT = 0.3
+"""Most sd of the programme-wide shock of a single month (log scale)."""
 
-def throughput_step_sd(residuals: FloatArray, max_lag: int = 6) -> float:
-    """Month-to-month sd of a random walk on log throughput, from national residuals.
+
+@dataclass(frozen=True)
+class Throughput:
+    """National throughput's variation, estimated from the national residuals.
+
+    Attributes
+    ----------
+    step_sd
+        Month-to-month sd of a random walk on log throughput (persistent changes).
+    month_sd
+        Sd of a programme-wide shock that hits one month only (a site down for a week, a
+        reagent shortage), beyond the groups' own count noise.
+    """
+
+    step_sd: float
+    month_sd: float
+
+
+def throughput_variation(
+    residuals: FloatArray, count_variance: float = 0.0, max_lag: int = 6
+) -> Throughput:
+    """Random-walk step sd and one-month shock sd of log throughput, from national residuals.
 
     ``residuals`` are log(actual national total) - log(fitted national total), month by
-    month. Under a random walk plus independent month noise, the variance of
-    ``r[t + k] - r[t]`` is ``2 s^2 + k q^2``; the slope of that variogram over
-    ``k = 1..max_lag`` estimates ``q^2`` without mistaking count noise (``s``) for drift.
-    The result is kept within :data:`THROUGHPUT_SD_BOUNDS`.
+    month. Under a random walk (step sd ``q``) plus independent month noise (sd ``s``), the
+    variance of ``r[t + k] - r[t]`` is ``2 s^2 + k q^2``: the slope of that variogram over
+    ``k = 1..max_lag`` estimates ``q^2`` and its intercept ``2 s^2``. ``count_variance`` is
+    the part of ``s^2`` the groups' count noise already explains (the mean relative
+    variance of the national total under the fitted negative-binomial counts); only the
+    rest becomes a programme-wide month shock. ``q`` is kept within
+    :data:`THROUGHPUT_SD_BOUNDS`, ``s`` below :data:`MONTH_SD_LIMIT`.
     """
     low, high = THROUGHPUT_SD_BOUNDS
     r = np.asarray(residuals, dtype=np.float64)
     r = r[np.isfinite(r)]
     lags = np.arange(1, min(max_lag, r.size - 2) + 1)
     if lags.size < 2:
-        return low
+        return Throughput(step_sd=low, month_sd=0.0)
     variogram = np.array([np.mean((r[k:] - r[:-k]) ** 2) for k in lags])
-    slope = float(np.polyfit(lags, variogram, 1)[0])
-    return float(np.clip(math.sqrt(max(slope, 0.0)), low, high))
+    slope, intercept = (float(v) for v in np.polyfit(lags, variogram, 1))
+    step = float(np.clip(math.sqrt(max(slope, 0.0)), low, high))
+    month = math.sqrt(max(intercept / 2 - count_variance, 0.0))
+    return Throughput(step_sd=step, month_sd=min(month, MONTH_SD_LIMIT))
+
+
+def throughput_step_sd(residuals: FloatArray, max_lag: int = 6) -> float:
+    """The random walk's step sd alone (see :func:`throughput_variation`)."""
+    return throughput_variation(residuals, max_lag=max_lag).step_sd
