@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +193,147 @@ def test_debug_flag_shows_the_traceback(tmp_path: Path) -> None:
     result = run_cli("--debug", "validate", tmp_path / "findes-ikke.csv")
     assert result.returncode != 0
     assert "Traceback" in result.stderr
+
+
+def test_a_bug_says_so_writes_the_traceback_and_exits_1(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import tempfile
+
+    from wgsforecast import cli
+    from wgsforecast.commands import validate
+
+    def buggy(args: object) -> int:
+        return {"a": 1}["b"]  # a KeyError that is no message for the user
+
+    monkeypatch.setattr(validate, "run", buggy)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert cli.main(["validate", "whatever.csv"]) == 1
+    err = capsys.readouterr().err
+    assert "internal error: KeyError" in err and "This is a bug in wgsforecast" in err
+    assert "Traceback" not in err
+    (written,) = tmp_path.glob("wgsforecast-bug-*.txt")
+    assert str(written) in err
+    text = written.read_text(encoding="utf-8")
+    assert "Traceback" in text and "buggy" in text and "validate whatever.csv" in text
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        TypeError("unsupported operand"),
+        ValueError("operands could not be broadcast together"),  # from numpy, not a raise of ours
+        IndexError("index 3 is out of bounds"),
+    ],
+)
+def test_only_the_librarys_own_errors_are_user_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception
+) -> None:
+    import tempfile
+
+    from wgsforecast import cli
+    from wgsforecast.commands import validate
+
+    def buggy(args: object) -> int:
+        import numpy as np
+
+        if isinstance(error, ValueError):
+            return int(np.ones(2) + np.ones(3))  # raises inside numpy
+        raise error
+
+    monkeypatch.setattr(validate, "run", buggy)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    assert cli.main(["validate", "x.csv"]) == 1
+
+
+def test_deliberate_errors_of_the_library_stay_user_errors(tmp_path: Path) -> None:
+    # engine_class raises a plain ValueError on purpose: a message for the user, exit 2.
+    result = run_cli("report", "--engine", "crystal-ball", "--out", tmp_path / "o")
+    assert result.returncode == EXIT_USER_ERROR
+    assert "unknown engine 'crystal-ball'" in result.stderr and "bug" not in result.stderr
+
+
+def test_an_os_refusal_naming_a_file_is_not_called_a_bug(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+
+    from wgsforecast import cli
+    from wgsforecast.commands import validate
+
+    def refused(args: object) -> int:
+        raise PermissionError(errno.EACCES, "Permission denied", "/srv/shared/out/rapport.html")
+
+    monkeypatch.setattr(validate, "run", refused)
+    assert cli.main(["validate", "x.csv"]) == EXIT_USER_ERROR
+    err = capsys.readouterr().err
+    assert "cannot use /srv/shared/out/rapport.html: Permission denied" in err
+    assert "bug" not in err
+
+
+def test_negative_seed_names_the_option(tmp_path: Path) -> None:
+    result = run_cli("report", "--seed", "-1", "--out", tmp_path / "o")
+    assert result.returncode == EXIT_USER_ERROR
+    assert "--seed must be a whole number 0 or more; got -1" in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_too_many_paths_is_refused_with_the_largest_that_fits(tmp_path: Path) -> None:
+    result = run_cli("report", "--paths", "10000000000", "--out", tmp_path / "o")
+    assert result.returncode == EXIT_USER_ERROR
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+    match = re.search(
+        r"the largest number of paths that fits is ([\d,]+): use --paths (\d+)", result.stderr
+    )
+    assert match is not None, result.stderr
+    assert int(match.group(2)) == int(match.group(1).replace(",", "")) > 0
+    assert "forecasting with the adoption" not in result.stderr  # refused before the run
+
+
+def test_the_largest_number_of_paths_fits_the_estimate(monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    import wgsforecast as wf
+    from wgsforecast.commands import _options
+    from wgsforecast.exceptions import UsageError
+
+    data = wf.load_bundled()
+    monkeypatch.setattr(_options, "available_memory", lambda: 2_000_000_000)
+    args = argparse.Namespace(paths=10_000_000, engine="adoption")
+    with pytest.raises(UsageError) as error:
+        _options.check_memory(args, data, prognoses=3)
+    largest = int(re.findall(r"use --paths (\d+)", str(error.value))[0])
+    _options.check_memory(argparse.Namespace(paths=largest, engine="adoption"), data, prognoses=3)
+    with pytest.raises(UsageError):
+        _options.check_memory(
+            argparse.Namespace(paths=largest + 1, engine="adoption"), data, prognoses=3
+        )
+    # A deterministic engine runs one path whatever --paths says.
+    _options.check_memory(argparse.Namespace(paths=10**12, engine="runrate"), data, prognoses=3)
+
+
+def test_sheet_option_reads_the_named_worksheet(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from wgsforecast.io import bundled_actuals_path
+
+    actuals = pd.read_csv(bundled_actuals_path())
+    path = tmp_path / "maanedstal.xlsx"
+    with pd.ExcelWriter(path) as writer:
+        pd.DataFrame({"note": ["not the data"]}).to_excel(writer, sheet_name="Forside", index=False)
+        actuals.to_excel(writer, sheet_name="Data", index=False)
+    result = run_cli("validate", path, "--sheet", "Data")
+    assert result.returncode == 0, result.stderr
+    assert f"{int(actuals['ge'].sum())} GE in all" in result.stdout
+    report = run_cli(
+        "report",
+        "--actuals",
+        path,
+        "--sheet",
+        "Data",
+        "--engine",
+        "runrate",
+        "--out",
+        tmp_path / "o",
+    )
+    assert report.returncode == 0, report.stderr

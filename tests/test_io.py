@@ -194,7 +194,7 @@ def test_every_format_gives_the_same_frame(tmp_path: Path, make: Callable[[Path]
 
 def test_danish_file_reads_dots_as_thousands(tmp_path: Path) -> None:
     path = _write(tmp_path / "a.csv", ["group;month;ge", "nyresvigt;2023-01;12.345"])
-    assert read_actuals(path)["ge"].tolist() == [12345]
+    assert read_actuals(path, plausible_factor=None)["ge"].tolist() == [12345]
 
 
 def test_renamed_columns_give_identical_frame(tmp_path: Path) -> None:
@@ -626,14 +626,15 @@ def test_bundled_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 def test_tab_file_with_thousands_dots_reads_as_danish(tmp_path: Path) -> None:
     """Danish Excel's "Unicode text" export says nothing about its number convention; a
-    count written ``2.000`` must be 2000, never 2."""
-    path = _write(
-        tmp_path / "tusinder.txt",
-        ["group\tmonth\tge", "nyresvigt\t2023-01\t2.000", "nyresvigt\t2023-02\t15"],
-        encoding="utf-16",
-    )
-    frame = read_actuals(path)
-    assert frame["ge"].tolist() == [2000, 15]
+    count written ``2.000`` must be 2000 when another number shows the file is Danish, and
+    is refused when nothing does: never 2."""
+    lines = ["group\tmonth\tge", "nyresvigt\t2023-01\t1.000", "nyresvigt\t2023-02\t15"]
+    path = _write(tmp_path / "tusinder.txt", [*lines, "nyresvigt\t2023-03\t1.234"], "utf-16")
+    assert read_actuals(path)["ge"].tolist() == [1000, 15, 1234]
+    alone = _write(tmp_path / "alene.txt", lines, encoding="utf-16")
+    error = _problems(alone)
+    _assert_located(error, alone, 2, "ge")
+    assert "'1.000' is 1000 read the Danish way" in str(error)
 
 
 def test_bundled_actuals_are_marked_reconstructed_however_they_are_named() -> None:

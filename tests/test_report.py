@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import subprocess
 import sys
 import warnings
@@ -15,8 +14,10 @@ import pandas as pd
 import pytest
 
 import wgsforecast as wf
+from wgsforecast.exceptions import OutputFolderError
 from wgsforecast.io import bundled_actuals_path, bundled_groups_path
 from wgsforecast.periods import format_number
+from wgsforecast.report.output import LOCK
 
 REPO = Path(__file__).resolve().parents[1]
 PATHS = "200"
@@ -33,9 +34,8 @@ def run_cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def vintages(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("vintages") / "vintages"
-    shutil.copytree(REPO / "data" / "vintages", root)
-    return root
+    # An empty store: the published March 2023 vintage ships with the package.
+    return tmp_path_factory.mktemp("vintages") / "vintages"
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,8 @@ def test_report_writes_every_output(danish: tuple[Path, str]) -> None:
     for figure in ("cumulative", "fan", "target_distribution", "monthly_by_group", "group_ramps"):
         assert (out / "figures" / f"{figure}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         assert b"<svg" in (out / "figures" / f"{figure}.svg").read_bytes()[:2000]
-    assert not [p for p in out.iterdir() if p.name.startswith(".")], "staging folder left over"
+    hidden = [p.name for p in out.iterdir() if p.name.startswith(".")]
+    assert hidden == [LOCK], "staging folder or journal left over"
 
 
 def test_terminal_shows_our_table1_beside_the_published_one(
@@ -141,7 +142,6 @@ def test_english_runrate_report_with_scenarios_funding_and_a_vintage(
     tmp_path: Path, vintages: Path, bundled: wf.ProgrammeData
 ) -> None:
     root = tmp_path / "vintages"
-    shutil.copytree(vintages, root)
     scenario = REPO / "data" / "scenarios" / "kraeft_plateau_50_pct.toml"
     args = [
         "--out",
@@ -221,7 +221,7 @@ def test_a_failed_write_leaves_the_previous_report_untouched(
     with pytest.raises(RuntimeError, match="disk full"):
         build.write_report(content, out, log=lambda _: None)
     assert (out / "rapport.html").read_bytes() == before
-    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == [LOCK]
 
 
 def test_group_table_shows_last_three_months_and_flags(bundled: wf.ProgrammeData) -> None:
@@ -454,7 +454,6 @@ def test_a_smaller_run_removes_the_earlier_reports_extra_files_only(
     assert (out / "table1_evidence.csv").is_file() and (out / "figures" / "fan.svg").is_file()
     (out / "mine.txt").write_text("not the report's")
     (out / "figures" / "own.png").write_bytes(b"also not")
-    (out / "cumulative.csv").write_text("edited by hand")  # rewritten by the next run anyway
     (out / "summary.md").unlink()  # a report file already gone must not fail the cleanup
 
     second = collect(bundled, engine="runrate", figures=False, log=_quiet)
@@ -468,30 +467,70 @@ def test_a_smaller_run_removes_the_earlier_reports_extra_files_only(
     assert {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} == {
         *listed,
         MANIFEST,
+        LOCK,
         "mine.txt",
         "figures/own.png",
     }
 
-    # A file the report wrote but someone changed afterwards is left alone.
-    (out / "monthly.csv").write_text("my notes")
+    # A stale file someone changed after the report wrote it is left alone.
+    (out / "rapport.html").write_text("my notes")
     third = collect(bundled, engine="runrate", lang="en", figures=False, log=_quiet)
     build.write_report(third, out, log=_quiet)
-    assert not (out / "rapport.html").exists() and (out / "report.html").is_file()
+    assert (out / "rapport.html").read_text() == "my notes" and (out / "report.html").is_file()
     assert not (out / "tabeller.xlsx").exists() and (out / "tables.xlsx").is_file()
     assert (out / "monthly.csv").read_text(encoding="utf-8-sig").startswith("group,month")
 
 
-def test_a_folder_without_manifest_is_never_cleaned(
+def test_a_file_the_report_would_replace_must_be_its_own(
     tmp_path: Path, bundled: wf.ProgrammeData
 ) -> None:
     from wgsforecast.report import build, collect
 
+    content = collect(bundled, engine="runrate", figures=False, log=_quiet)
+    out = tmp_path / "out"
+    build.write_report(content, out, log=_quiet)
+    (out / "monthly.csv").write_text("edited by hand")
+    (out / "groups.csv").unlink()
+    (out / "groups.csv").write_text("the user's own groups file")
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    with pytest.raises(OutputFolderError) as error:
+        build.write_report(content, out, log=_quiet)
+    message = str(error.value)
+    assert "monthly.csv (changed since an earlier report)" in message
+    assert "groups.csv" in message and "nothing was written" in message
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    assert not [p for p in out.iterdir() if p.name.endswith(".part")]
+
+
+def test_a_folder_of_someone_elses_files_is_refused_before_any_work(
+    tmp_path: Path, bundled: wf.ProgrammeData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wgsforecast.report import build, build_report
+
+    monkeypatch.setattr(build, "make_figures", lambda _: [])
     out = tmp_path / "out"
     out.mkdir()
-    (out / "table1_evidence.csv").write_text("from some older tool")
-    content = collect(bundled, engine="runrate", figures=False, log=_quiet)
-    build.write_report(content, out, log=_quiet)
-    assert (out / "table1_evidence.csv").read_text() == "from some older tool"
+    (out / "monthly.csv").write_text("group,month,ge\n")  # the user's own input
+    (out / "backtest").mkdir()  # another command's output folder does not count
+    with pytest.raises(OutputFolderError, match=r"holds files that no earlier report wrote"):
+        build_report(bundled, out, engine="runrate", log=None)
+    assert sorted(p.name for p in out.iterdir()) == ["backtest", "monthly.csv"]
+    result = run_cli("--out", out, "--engine", "runrate")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "monthly.csv" in result.stderr and "choose another --out" in result.stderr
+    (out / "monthly.csv").unlink()
+    build_report(bundled, out, engine="runrate", log=None)  # only backtest/: allowed
+    assert (out / "rapport.html").is_file()
+
+
+def test_out_naming_a_file_fails_at_once(tmp_path: Path) -> None:
+    target = tmp_path / "rapport.txt"
+    target.write_text("mine")
+    result = run_cli("--out", target, "--engine", "runrate")
+    assert result.returncode == 2
+    assert f"{target} is a file, not a folder" in result.stderr
+    assert "forecasting" not in result.stderr  # refused before the run
+    assert target.read_text() == "mine"
 
 
 def _tiny_figure() -> object:
@@ -502,47 +541,37 @@ def _tiny_figure() -> object:
     return fig
 
 
-def test_figures_render_in_process_where_fork_is_not_the_default(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_figures_are_drawn_once_each_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
     import concurrent.futures
     import multiprocessing
 
     from wgsforecast.report import figures
 
-    monkeypatch.setattr(multiprocessing, "get_start_method", lambda allow_none=False: None)
-    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn", "fork"])
-    assert figures.use_fork() is False
+    def no_workers(*args: object, **kwargs: object) -> None:
+        raise AssertionError("no worker processes: a killed report leaves none behind")
 
-    def no_pool(*args: object, **kwargs: object) -> None:
-        raise AssertionError("no worker processes without fork as the default")
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_workers)
+    monkeypatch.setattr(multiprocessing, "Process", no_workers)
+    drawn: list[str] = []
 
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_pool)
-    rendered = figures.render_all([("a", "A", _tiny_figure), ("b", "B", _tiny_figure)])
+    def plan(name: str) -> tuple[str, str, object]:
+        def draw() -> object:
+            drawn.append(name)
+            return _tiny_figure()
+
+        return (name, name.upper(), draw)
+
+    rendered = figures.render_all([plan("a"), plan("b")])  # type: ignore[list-item]
+    assert drawn == ["a", "b"]
     assert rendered[("a", "png")].startswith(b"\x89PNG") and b"<svg" in rendered[("b", "svg")]
 
 
-@pytest.mark.skipif(
-    not sys.platform.startswith("linux") or sys.version_info >= (3, 14),
-    reason="fork is the default start method on Linux up to Python 3.13",
-)
-def test_figures_use_forked_workers_on_linux(monkeypatch: pytest.MonkeyPatch) -> None:
-    import multiprocessing
-
-    from wgsforecast.report import figures
-
-    monkeypatch.setattr(multiprocessing, "get_start_method", lambda allow_none=False: None)
-    assert figures.use_fork() is True
-
-
-@pytest.mark.parametrize("fork", [True, False])
-def test_a_plotting_bug_fails_the_report(monkeypatch: pytest.MonkeyPatch, fork: bool) -> None:
+def test_a_plotting_bug_fails_the_report() -> None:
     from wgsforecast.report import figures
 
     def bug() -> object:
         raise TypeError("bad argument in a plotting function")
 
-    monkeypatch.setattr(figures, "use_fork", lambda: fork)
     with pytest.raises(TypeError, match="bad argument"):
         figures.render_all([("ok", "OK", _tiny_figure), ("bug", "Bug", bug)])
 
@@ -560,3 +589,13 @@ def test_a_plotting_bug_fails_build_report(
     with pytest.raises(ValueError, match="broke"):
         build_report(bundled, tmp_path / "out", engine="runrate", log=None)
     assert not (tmp_path / "out" / "rapport.html").exists()
+
+
+def test_provenance_records_what_ran(bundled: wf.ProgrammeData) -> None:
+    from wgsforecast.report import collect
+
+    # A deterministic engine asked for 2000 paths and a seed runs one path and no seed.
+    content = collect(bundled, engine="flat", n_paths=2000, seed=2023, figures=False, log=_quiet)
+    assert content.provenance["engine"] == "runrate (1 path, no seed), flat (1 path, no seed)"
+    content = collect(bundled, engine="trend", n_paths=40, seed=7, figures=False, log=_quiet)
+    assert content.provenance["engine"] == "runrate (1 path, no seed), trend (40 paths, seed 7)"

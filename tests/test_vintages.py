@@ -6,7 +6,6 @@ import json
 import shutil
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -16,13 +15,17 @@ import pytest
 import wgsforecast as wf
 from wgsforecast.models import Programme
 from wgsforecast.vintages import (
+    BUNDLED_CONTENT_HASHES,
+    LEDGER,
     PUBLISHED_NAME,
     VintageError,
     VintageExistsError,
-    VintageWarning,
+    _content_hash,
+    _sha256,
     change_since,
     plot_vintages,
     previous_vintage,
+    published_files,
     save_published_vintage,
 )
 
@@ -41,7 +44,8 @@ def test_saving_the_same_prognosis_twice_is_refused(
         wf.save_vintage(published_method, "another-name", root=tmp_path)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert not (tmp_path / "another-name").exists()
-    assert [p.name for p in tmp_path.iterdir()] == ["2023-03-ours"]  # no staging left over
+    # No staging folder left over: the vintage, the ledger and the lock file only.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".vintages.lock", "2023-03-ours", LEDGER]
 
 
 def test_a_saved_vintage_reads_back_with_its_numbers(
@@ -59,7 +63,8 @@ def test_a_saved_vintage_reads_back_with_its_numbers(
     assert np.allclose(vintage.cumulative["cumulative"], national["cumulative"])
     assert vintage.has_groups
     assert set(vintage.groups_monthly["group"]) == set(published_method.groups.keys)
-    assert [v.name for v in wf.list_vintages(tmp_path)] == ["v1"]
+    # The published March 2023 vintage ships with the package and is always the first.
+    assert [v.name for v in wf.list_vintages(tmp_path)] == [PUBLISHED_NAME, "v1"]
 
 
 def test_a_changed_vintage_file_is_detected(published_method: wf.Prognosis, tmp_path: Path) -> None:
@@ -87,11 +92,16 @@ def test_shipped_published_vintage_is_table1_and_intact(tmp_path: Path) -> None:
     assert not shipped.has_groups
     reference = pd.read_csv(REPO / "data" / "table1_2023_03.csv")
     assert list(shipped.table1["ge_cumulative"]) == list(reference["ge_cumulative"])
+    assert shipped.bundled
     # The shipped folder is exactly what the documented function makes from the CSV.
-    remade = wf.load_vintage(
+    files = published_files(REPO / "data" / "table1_2023_03.csv")
+    remade = _content_hash({name: _sha256(data) for name, data in files.items()})
+    assert remade == shipped.content_hash == BUNDLED_CONTENT_HASHES[PUBLISHED_NAME]
+    # A store does not take the shipped vintage's name, nor a copy of its content.
+    with pytest.raises(VintageExistsError, match="taken by the vintage shipped"):
         save_published_vintage(REPO / "data" / "table1_2023_03.csv", root=tmp_path)
-    )
-    assert remade.content_hash == shipped.content_hash
+    with pytest.raises(VintageExistsError, match=f"already saved as vintage '{PUBLISHED_NAME}'"):
+        save_published_vintage(REPO / "data" / "table1_2023_03.csv", "copy", root=tmp_path)
 
 
 def _small_target(prognosis_as_of: str, target: int) -> tuple[wf.ProgrammeData, wf.Assumptions]:
@@ -168,8 +178,7 @@ def test_change_between_two_vintages_names_the_group_that_moved(tmp_path: Path) 
 
 
 def test_vintages_cli_save_list_compare(tmp_path: Path) -> None:
-    root = tmp_path / "vintages"
-    shutil.copytree(SHIPPED, root)
+    root = tmp_path / "vintages"  # an empty store: the published vintage ships with wgsforecast
 
     def cli(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -186,6 +195,7 @@ def test_vintages_cli_save_list_compare(tmp_path: Path) -> None:
     assert "exists already" in again.stderr and "Traceback" not in again.stderr
     listed = cli("list")
     assert "2023-03-published" in listed.stdout and "2023-03-runrate" in listed.stdout
+    assert "(shipped, read-only)" in listed.stdout
     compared = cli("compare", "--out", str(tmp_path / "out"))
     assert compared.returncode == 0, compared.stderr
     assert "no actuals after its as-of month yet" in compared.stdout
@@ -318,7 +328,7 @@ def test_group_shift_beyond_the_horizon_is_not_a_number_of_months(tmp_path: Path
     assert not any("months later" in line or "months earlier" in line for line in text[1:])
 
 
-def test_a_broken_vintage_folder_is_named_and_does_not_block_the_rest(
+def test_a_broken_vintage_is_an_error_naming_it_everywhere(
     published_method: wf.Prognosis, bundled: wf.ProgrammeData, tmp_path: Path
 ) -> None:
     wf.save_vintage(published_method, "good", root=tmp_path)
@@ -334,25 +344,168 @@ def test_a_broken_vintage_folder_is_named_and_does_not_block_the_rest(
     manifest.write_text("{}")
     with pytest.raises(VintageError, match="lacks 'files'"):
         wf.load_vintage("broken", root=tmp_path)
-    with pytest.warns(VintageWarning, match="'broken'"):
-        assert [v.name for v in wf.list_vintages(tmp_path)] == ["good"]
-    # Saving an unrelated prognosis still works; the bad folder is only warned about.
+    # A damaged store is never silently skipped: listing, comparing, finding the previous
+    # vintage and saving all refuse, naming the folder.
+    for call in (
+        lambda: wf.list_vintages(tmp_path),
+        lambda: wf.compare_vintages(bundled.actuals, root=tmp_path),
+        lambda: previous_vintage(published_method, tmp_path),
+        lambda: wf.load_vintage("good", root=tmp_path),
+    ):
+        with pytest.raises(VintageError, match="'broken'"):
+            call()
     other = wf.forecast(bundled.actuals, bundled.groups, bundled.assumptions.with_as_of("2022-06"))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        wf.save_vintage(other, "2022-06", root=tmp_path, label="Genskabt bagudrettet")
-    assert any(issubclass(w.category, VintageWarning) for w in caught)
-    assert wf.load_vintage("2022-06", root=tmp_path).label == "Genskabt bagudrettet"
-    result = subprocess.run(
-        [sys.executable, "-m", "wgsforecast", "vintages", "--root", str(tmp_path), "list"],
-        capture_output=True,
-        text=True,
-        timeout=120,
+    with pytest.raises(VintageError, match="'broken'"):
+        wf.save_vintage(other, "2022-06", root=tmp_path)
+    assert not (tmp_path / "2022-06").exists()
+    result = _cli(tmp_path, "list")
+    assert result.returncode == 2, result.stderr
+    assert "'broken'" in result.stderr and "Traceback" not in result.stderr
+    assert "good" in result.stdout  # the intact ones are still shown
+
+
+def _cli(root: Path, *args: str, out: Path | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "wgsforecast"]
+    if args and args[0] == "report":
+        command += [*args, "--vintages", str(root), "--out", str(out)]
+    else:
+        command += ["vintages", "--vintages", str(root), *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+
+
+def test_a_changed_vintage_fails_list_compare_and_report(
+    published_method: wf.Prognosis, tmp_path: Path
+) -> None:
+    root = tmp_path / "vintages"
+    folder = wf.save_vintage(published_method, "2023-03-runrate", root=root)
+    table = folder / "cumulative.csv"
+    table.chmod(0o644)
+    table.write_text(table.read_text().replace("1", "2"))
+    for args in (("list",), ("compare", "--out", str(tmp_path / "scores")), ("report",)):
+        result = _cli(root, *args, out=tmp_path / "report")
+        assert result.returncode == 2, (args, result.stderr)
+        assert str(table) in result.stderr and "does not match its hash" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert not (tmp_path / "report").exists()  # refused before the run
+
+
+def test_a_deleted_or_renamed_vintage_is_detected(
+    published_method: wf.Prognosis, bundled: wf.ProgrammeData, tmp_path: Path
+) -> None:
+    root = tmp_path / "vintages"
+    folder = wf.save_vintage(published_method, "2023-03-runrate", root=root)
+    earlier = wf.forecast(
+        bundled.actuals, bundled.groups, bundled.assumptions.with_as_of("2022-06")
     )
+    wf.save_vintage(earlier, "2022-06", root=root, label="June 2022")
+    ledger = json.loads((root / LEDGER).read_text())["vintages"]
+    assert set(ledger) == {"2023-03-runrate", "2022-06"}
+
+    renamed = root / "2023-06"
+    folder.rename(renamed)
+    with pytest.raises(VintageError) as error:
+        wf.list_vintages(root)
+    message = str(error.value)
+    assert "'2023-03-runrate' is listed in" in message and "was deleted or renamed" in message
+    assert f"{renamed} is not in" in message
+    renamed.rename(folder)
+    assert [v.name for v in wf.list_vintages(root)] == [
+        "2022-06",
+        PUBLISHED_NAME,
+        "2023-03-runrate",
+    ]
+
+    for path in folder.iterdir():
+        path.chmod(0o644)
+    shutil.rmtree(folder)
+    with pytest.raises(VintageError, match=r"'2023-03-runrate' is listed in .* is missing"):
+        previous_vintage(published_method, root)
+    # Deleting the ledger too does not make the store trusted again.
+    (root / LEDGER).unlink()
+    with pytest.raises(VintageError, match=f"has no {LEDGER}"):
+        wf.list_vintages(root)
+    # After checking the folders, the ledger can be rebuilt from them.
+    result = _cli(root, "reindex")
     assert result.returncode == 0, result.stderr
-    assert "warning: skipped a vintage" in result.stderr and "'broken'" in result.stderr
-    assert "Traceback" not in result.stderr
-    assert "good" in result.stdout and "2022-06" in result.stdout
+    assert [v.name for v in wf.list_vintages(root)] == ["2022-06", PUBLISHED_NAME]
+
+
+@pytest.mark.parametrize("name", ["a/b", "v1\n", "../up", "", ".hidden", "with space", "x" * 81])
+def test_vintage_names_are_checked_before_any_work(
+    published_method: wf.Prognosis, tmp_path: Path, name: str
+) -> None:
+    with pytest.raises(VintageError, match="not usable as a folder name"):
+        wf.save_vintage(published_method, name, root=tmp_path)
+    assert not tmp_path.exists() or not list(tmp_path.iterdir())
+
+
+def test_report_checks_the_vintage_name_before_the_run(tmp_path: Path) -> None:
+    for name in ("a/b", "v1\n"):
+        result = _cli(tmp_path / "vintages", "report", "--save-vintage", name, out=tmp_path / "o")
+        assert result.returncode == 2
+        assert "not usable as a folder name" in result.stderr
+        assert "forecasting" not in result.stderr  # no slow run first
+        assert not (tmp_path / "o").exists()
+    saved = _cli(tmp_path / "vintages", "save", "a/b")
+    assert saved.returncode == 2 and "not usable as a folder name" in saved.stderr
+
+
+SAVE_ONE = """
+import sys
+import wgsforecast as wf
+from wgsforecast.vintages import VintageExistsError
+
+data = wf.load_bundled()
+prognosis = wf.forecast(data.actuals, data.groups, data.assumptions)
+print("ready", flush=True)
+sys.stdin.readline()
+try:
+    wf.save_vintage(prognosis, sys.argv[1], root=sys.argv[2])
+except VintageExistsError as error:
+    print("refused:", error)
+else:
+    print("saved")
+"""
+
+
+def test_two_concurrent_saves_of_the_same_content_cannot_both_succeed(tmp_path: Path) -> None:
+    root = tmp_path / "vintages"
+    savers = [
+        subprocess.Popen(
+            [sys.executable, "-c", SAVE_ONE, name, str(root)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("first", "second")
+    ]
+    for saver in savers:  # both ready: the forecast made, the save about to start
+        assert saver.stdout is not None and saver.stdout.readline().strip() == "ready"
+    for saver in savers:
+        assert saver.stdin is not None
+        saver.stdin.write("go\n")
+        saver.stdin.flush()
+    outputs = [saver.communicate(timeout=120)[0] for saver in savers]
+    assert sorted(o.split(":")[0].strip() for o in outputs) == ["refused", "saved"], outputs
+    assert len(wf.list_vintages(root)) == 2  # the published one and one of the two
+
+
+def test_the_store_defaults_to_the_working_folder_never_the_package(
+    published_method: wf.Prognosis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wgsforecast.vintages import bundled_root, default_root
+
+    monkeypatch.delenv("WGSFORECAST_VINTAGES", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert default_root() == tmp_path / "vintages"
+    assert [v.name for v in wf.list_vintages()] == [PUBLISHED_NAME]
+    assert wf.load_vintage(PUBLISHED_NAME).bundled
+    folder = wf.save_vintage(published_method, "2023-03-ours")
+    assert folder == tmp_path / "vintages" / "2023-03-ours"
+    assert not (bundled_root() / "2023-03-ours").exists()
+    monkeypatch.setenv("WGSFORECAST_VINTAGES", str(tmp_path / "elsewhere"))
+    assert default_root() == tmp_path / "elsewhere"
+    assert [v.name for v in wf.list_vintages()] == [PUBLISHED_NAME]
 
 
 def test_an_earlier_vintage_reads_as_a_change_over_time(
@@ -362,8 +515,9 @@ def test_an_earlier_vintage_reads_as_a_change_over_time(
         bundled.actuals, bundled.groups, bundled.assumptions.with_as_of("2022-06")
     )
     wf.save_vintage(earlier, "2022-06", root=tmp_path, label="June 2022")
+    # The published vintage (same as-of month) is the latest before this prognosis.
     previous = previous_vintage(published_method, tmp_path)
-    assert previous is not None and previous.name == "2022-06"
-    change = change_since(published_method, previous)
+    assert previous is not None and previous.name == PUBLISHED_NAME
+    change = change_since(published_method, wf.load_vintage("2022-06", root=tmp_path))
     assert not change.same_as_of
     assert change.describe("en")[0].startswith("Since June 2022:")

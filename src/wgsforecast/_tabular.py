@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 import warnings
 from collections import defaultdict
 from collections.abc import Sequence
@@ -21,10 +22,17 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 from wgsforecast.exceptions import InputError, Problem
 from wgsforecast.models import GroupRegistry
-from wgsforecast.periods import EXCEL_SERIAL_RANGE, _fold, month_range, parse_month
+from wgsforecast.periods import (
+    EXCEL_1904_OFFSET,
+    EXCEL_SERIAL_RANGE,
+    _fold,
+    month_range,
+    parse_month,
+)
 
 Cell = str | int | float | dt.datetime | dt.date | dt.time | None
 """One cell as read: a stripped non-empty string (CSV and Excel text) or an Excel value."""
@@ -39,7 +47,29 @@ _ENGLISH_NUMBER = re.compile(r"^-?(\d{1,3}(,\d{3})+(\.\d+)?|\d*\.(\d{1,2}|\d{4,}
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?:[ T].*)?$")
 _DAY_PREFIX = re.compile(r"^\d{1,2}\.?\s+(?=[^\W\d])")
 _SERIAL_TEXT = re.compile(r"^\d{5}(?:[.,]0+)?$")
-_TOTALS = {"ialt", "total", "totalt", "sum", "samlet"}
+_TOTALS = {
+    "ialt",
+    "total",
+    "totalt",
+    "totaler",
+    "sum",
+    "summa",
+    "samlet",
+    "hovedtotal",
+    "grandtotal",
+    "subtotal",
+    "deltotal",
+    "sumialt",
+    "altialt",
+}
+_TOTAL_PREFIXES = ("hovedtotal", "grandtotal", "subtotal", "total", "sumaf", "sumof", "ialt")
+_TOTAL_SUFFIXES = ("ialt", "total", "totalt")
+_EXCEL_ERRORS = {"#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DIV/0!", "#SPILL!"}
+MAX_COUNT = 10**12
+"""The largest count any cell may hold. A million files of such counts still sum inside
+int64 (and every count is exact as a float), so nothing downstream can wrap or overflow."""
+LISTED = 10
+"""How many names a message lists before it says how many more there are."""
 
 
 @dataclass(frozen=True)
@@ -63,12 +93,17 @@ class RawTable:
     danish
         ``True`` if numbers use ``.`` for thousands and ``,`` for decimals (a ``;``-separated
         file), ``False`` for English numbers (a ``,``-separated file), ``None`` when the file
-        does not say (tab-separated text, Excel text cells): decide from the values.
+        does not say (tab-separated text, Excel text cells). Only a hint: the readers decide
+        the convention from the cells themselves (:func:`decide_convention`).
+    date1904
+        ``True`` for a workbook that counts its dates from 1904 (older Mac Excel): a bare
+        serial number in a month cell is then 1,462 days later than in the 1900 system.
     """
 
     header: tuple[str, ...]
     rows: tuple[RawRow, ...]
     danish: bool | None
+    date1904: bool = False
 
     def column_name(self, index: int) -> str:
         """Return the column's header, or its spreadsheet letter when the header is blank."""
@@ -93,7 +128,8 @@ def read_table(path: Path, sheet: str | int | None = None) -> RawTable:
     Raises
     ------
     InputError
-        If the file is empty, an old ``.xls`` workbook, or the sheet does not exist.
+        If the file is empty, an old ``.xls`` workbook, the sheet does not exist, or a
+        workbook holds formulas without a saved value.
     """
     source = str(path)
     data = path.read_bytes()
@@ -105,9 +141,11 @@ def read_table(path: Path, sheet: str | int | None = None) -> RawTable:
             [Problem("this is an old Excel .xls workbook; save it as .xlsx or CSV and retry")],
         )
     if data.startswith(_ZIP_MAGIC):
-        grid, danish = _read_xlsx(source, data, sheet), None
-    else:
-        grid, danish = _read_text(decode(data))
+        sheet_read = _read_xlsx(source, data, sheet)
+        table = _to_table(source, sheet_read.grid, None, sheet_read.date1904)
+        _refuse_unsaved_formulas(source, table, sheet_read.unsaved)
+        return table
+    grid, danish = _read_text(decode(data))
     return _to_table(source, grid, danish)
 
 
@@ -152,20 +190,86 @@ def _read_text(text: str) -> tuple[list[list[Cell]], bool | None]:
 
 
 def _text_cell(value: str) -> str | None:
-    value = value.strip()
+    # NFC: macOS saves 'å' decomposed (a + ring), which looks the same but compares unequal.
+    value = unicodedata.normalize("NFC", value.strip())
     return value or None
 
 
-def _read_xlsx(source: str, data: bytes, sheet: str | int | None) -> list[list[Cell]]:
+@dataclass(frozen=True)
+class _Sheet:
+    grid: list[list[Cell]]
+    date1904: bool
+    unsaved: list[tuple[int, int, str]]  # (row number, column index, formula)
+
+
+def _open_workbook(source: str, data: bytes, values: bool) -> openpyxl.Workbook:
     try:
         with warnings.catch_warnings():
             # openpyxl warns about workbook features it ignores (data validation, styles).
             warnings.simplefilter("ignore", UserWarning)
-            book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+            return openpyxl.load_workbook(io.BytesIO(data), data_only=values)
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
         raise InputError(
             source, [Problem(f"cannot open the workbook ({exc}); save it again as .xlsx or CSV")]
         ) from exc
+
+
+def _unsaved_formulas(
+    source: str, data: bytes, chosen: str, grid: list[list[Cell]]
+) -> list[tuple[int, int, str]]:
+    """The formula cells whose saved value is missing (blank in ``grid``).
+
+    A workbook written by a program (openpyxl, pandas) and never opened in Excel has
+    formulas but no computed values: read for values, those cells are simply blank.
+    """
+    if all(cell is not None for row in grid for cell in row):
+        return []
+    book = _open_workbook(source, data, values=False)
+    try:
+        found = []
+        for number, record in enumerate(book[chosen].iter_rows(values_only=True), start=1):
+            for index, value in enumerate(record):
+                formula = getattr(value, "text", value)  # ArrayFormula keeps it in .text
+                blank = number > len(grid) or index >= len(grid[number - 1])
+                is_formula = isinstance(formula, str) and formula.startswith("=")
+                if is_formula and (blank or grid[number - 1][index] is None):
+                    found.append((number, index, str(formula)))
+        return found
+    finally:
+        book.close()
+
+
+def _refuse_unsaved_formulas(
+    source: str, table: RawTable, unsaved: list[tuple[int, int, str]]
+) -> None:
+    if not unsaved:
+        return
+    data_rows = {row.number for row in table.rows}
+    problems = []
+    for number, index, formula in unsaved[:LISTED]:
+        in_table = number in data_rows and index < len(table.header)
+        column = table.column_name(index) if in_table else get_column_letter(index + 1)
+        problems.append(
+            Problem(
+                f"the cell holds the formula {formula!r} but no saved value (the workbook was"
+                " written by a program and never opened in Excel), so its number is unknown;"
+                " open the file in Excel and save it, or write the values instead of formulas",
+                number,
+                column,
+            )
+        )
+    if len(unsaved) > LISTED:
+        problems.append(
+            Problem(
+                f"and {len(unsaved) - LISTED} more formula cells without a saved value; open"
+                " the file in Excel and save it"
+            )
+        )
+    raise InputError(source, problems)
+
+
+def _read_xlsx(source: str, data: bytes, sheet: str | int | None) -> _Sheet:
+    book = _open_workbook(source, data, values=True)
     try:
         names = book.sheetnames
         if sheet is None:
@@ -182,9 +286,10 @@ def _read_xlsx(source: str, data: bytes, sheet: str | int | None) -> list[list[C
         grid: list[list[Cell]] = []
         for record in book[chosen].iter_rows(values_only=True):
             grid.append([_excel_cell(value) for value in record])
-        return grid
+        date1904 = book.epoch == CALENDAR_MAC_1904
     finally:
         book.close()
+    return _Sheet(grid, date1904, _unsaved_formulas(source, data, chosen, grid))
 
 
 def _excel_cell(value: object) -> Cell:
@@ -199,7 +304,9 @@ def _excel_cell(value: object) -> Cell:
     return _text_cell(str(value))
 
 
-def _to_table(source: str, grid: list[list[Cell]], danish: bool | None) -> RawTable:
+def _to_table(
+    source: str, grid: list[list[Cell]], danish: bool | None, date1904: bool = False
+) -> RawTable:
     numbered = [(number, cells) for number, cells in enumerate(grid, start=1)]
     non_blank = [(n, cells) for n, cells in numbered if any(c is not None for c in cells)]
     if not non_blank:
@@ -220,7 +327,7 @@ def _to_table(source: str, grid: list[list[Cell]], danish: bool | None) -> RawTa
         RawRow(number, tuple(cells[:width]) + (None,) * (width - len(cells[:width])))
         for number, cells in body
     )
-    return RawTable(tuple(header), rows, danish)
+    return RawTable(tuple(header), rows, danish, date1904)
 
 
 def _header_text(cell: Cell) -> str:
@@ -243,6 +350,115 @@ def guess_danish(texts: list[str]) -> bool:
         return True
     dot_thousands = any(_DOT_THOUSANDS.match(t) for t in clean)
     return dot_thousands and not any(_ENGLISH_NUMBER.match(t) for t in clean)
+
+
+@dataclass(frozen=True)
+class NumberText:
+    """A number written as text, where it sits, and whether it must be a whole number."""
+
+    text: str
+    row: int
+    column: str
+    whole: bool = True
+
+
+def _reading(text: str, danish: bool) -> Decimal | None:
+    try:
+        return parse_decimal(text, danish)
+    except ValueError:
+        return None
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
+
+
+def _is_whole(number: Decimal) -> bool:
+    return number == number.to_integral_value()
+
+
+def decide_convention(cells: Sequence[NumberText], hint: bool | None) -> tuple[bool, list[Problem]]:
+    """Decide from every number in a file whether it is written the Danish or English way.
+
+    A cell is evidence for a convention when only that convention reads it (``12,5`` and
+    ``1.234,5`` are Danish, ``12.5`` and ``1,234.5`` English), or, for a count, when only
+    that convention makes it a whole number (``1.234`` is Danish, ``1,234`` English). A cell
+    that both read as different whole numbers (``2,000``: 2 or 2000; ``2.000``: 2000 or
+    2) is ambiguous: it takes the file's convention when other cells give one, and is
+    refused when none does. The separator (``;`` or ``,``) is no evidence: Excel's
+    ``Text (tab)`` export and hand-made ``;`` files come in both conventions.
+
+    Parameters
+    ----------
+    cells
+        The text cells holding numbers (other cells are ignored).
+    hint
+        The convention to report numbers in when no cell decides it (``None``: English).
+
+    Returns
+    -------
+    tuple
+        ``True`` for Danish, and the problems: the cells of one convention against the
+        other's, or every ambiguous cell when nothing decides.
+    """
+    danish: list[NumberText] = []
+    english: list[NumberText] = []
+    ambiguous: list[tuple[NumberText, Decimal, Decimal]] = []
+    for cell in cells:
+        as_danish, as_english = _reading(cell.text, True), _reading(cell.text, False)
+        if as_danish is None and as_english is None:
+            continue
+        if as_danish is None:
+            english.append(cell)
+        elif as_english is None:
+            danish.append(cell)
+        elif as_danish != as_english:
+            if cell.whole and _is_whole(as_danish) != _is_whole(as_english):
+                (danish if _is_whole(as_danish) else english).append(cell)
+            else:
+                ambiguous.append((cell, as_danish, as_english))
+    if danish and english:
+        few, many = (danish, english) if len(danish) <= len(english) else (english, danish)
+        first, other = few[0], many[0]
+        ways = {id(c): "Danish" if c in danish else "English" for c in (first, other)}
+        return many is danish, [
+            Problem(
+                f"{first.text!r} is written the {ways[id(first)]} way but {other.text!r}"
+                f" (row {other.row}, column {other.column!r}) the {ways[id(other)]} way, so"
+                " the numbers of this file cannot all be read one way; write every number"
+                " one way, best as a plain whole number without thousands separators"
+                " (e.g. 1234)",
+                first.row,
+                first.column,
+            )
+        ]
+    if danish or english:
+        return bool(danish), []
+    problems = []
+    for cell, as_danish, as_english in ambiguous[:LISTED]:
+        da, en = _plain(as_danish), _plain(as_english)
+        mark = "comma" if "," in cell.text else "dot"
+        roles = ("decimals", "thousands")
+        da_role, en_role = roles if mark == "comma" else roles[::-1]
+        problems.append(
+            Problem(
+                f"{cell.text!r} is {da} read the Danish way ({mark} for {da_role}) but {en}"
+                f" read the English way ({mark} for {en_role}), and no other number in the"
+                f" file says which; write it without the {mark} as the number you mean"
+                f" ({da} or {en})",
+                cell.row,
+                cell.column,
+            )
+        )
+    if len(ambiguous) > LISTED:
+        rows = rows_text([c.row for c, _, _ in ambiguous[LISTED:]])
+        problems.append(
+            Problem(
+                f"and {len(ambiguous) - LISTED} more numbers like these (rows {rows}); write"
+                " them without thousands separators",
+            )
+        )
+    return bool(hint), problems
 
 
 def parse_decimal(text: str, danish: bool) -> Decimal:
@@ -284,11 +500,22 @@ def parse_decimal(text: str, danish: bool) -> Decimal:
         raise ValueError(f"{text!r} is not a number") from exc
 
 
-def parse_month_cell(value: Cell) -> pd.Period:
+def is_total(text: str) -> bool:
+    """True when a row or column label is a total (``I alt``, ``Hovedtotal``, ``Sum af GE``)."""
+    folded = re.sub(r"[^a-z]", "", _fold(text))
+    return (
+        folded in _TOTALS
+        or folded.startswith(_TOTAL_PREFIXES)
+        or (folded.endswith(_TOTAL_SUFFIXES) and len(folded) <= 16)
+    )
+
+
+def parse_month_cell(value: Cell, date1904: bool = False) -> pd.Period:
     """Parse a month cell: text, an Excel date, or an Excel serial number.
 
     Besides what :func:`~wgsforecast.periods.parse_month` accepts, this takes a Danish
     date (``01-02-2023``, day first), ``1. feb 2023`` and a serial number saved as text.
+    ``date1904`` says that a number is a serial of a workbook in the 1904 date system.
 
     Raises
     ------
@@ -300,7 +527,7 @@ def parse_month_cell(value: Cell) -> pd.Period:
         # the wrong column than a date.
         low, high = EXCEL_SERIAL_RANGE
         if value == int(value) and low <= value <= high:
-            return parse_month(int(value))
+            return parse_month(int(value) + (EXCEL_1904_OFFSET if date1904 else 0))
     elif isinstance(value, str):
         text = value.strip()
         if _SERIAL_TEXT.match(text):
@@ -309,6 +536,11 @@ def parse_month_cell(value: Cell) -> pd.Period:
             month, year = int(match[2]), int(match[3])
             if 1 <= month <= 12:
                 return pd.Period(year=year, month=month, freq="M")
+        if is_total(text):
+            raise ValueError(
+                f"{text!r} is a total row, not a month; delete the row (totals are computed"
+                " from the months)"
+            )
         return parse_month(_DAY_PREFIX.sub("", text))
     elif isinstance(value, dt.datetime | dt.date):
         return parse_month(value)
@@ -330,6 +562,11 @@ def parse_count(value: Cell, danish: bool) -> int:
         raise ValueError(f"{value!r} is not a count; write a whole number such as 0 or 12")
     if isinstance(value, int | float):
         number = Decimal(value)
+    elif isinstance(value, str) and value.upper() in _EXCEL_ERRORS:
+        raise ValueError(
+            f"{value!r} is an Excel error, not a count; correct the formula behind it or"
+            " write the number"
+        )
     elif isinstance(value, str):
         try:
             number = parse_decimal(value, danish)
@@ -350,6 +587,11 @@ def parse_count(value: Cell, danish: bool) -> int:
             f"{value!r} is negative; a count cannot be below 0, so correct the value"
             " (write 0 if nothing was sequenced)"
         )
+    if number > MAX_COUNT:
+        raise ValueError(
+            f"{value!r} is far too large for a monthly count (the most any cell may hold is"
+            f" {MAX_COUNT:,}); correct the value"
+        )
     return int(number)
 
 
@@ -358,17 +600,30 @@ def parse_count(value: Cell, danish: bool) -> int:
 
 @dataclass(frozen=True)
 class Observation:
+    """One count as read: group key, month, count (``None`` if unreadable), where it sits."""
+
     key: str
     month: pd.Period
     ge: int | None
     row: int
+    column: str = ""
 
 
-def _count_style(table: RawTable, indices: Sequence[int]) -> bool:
-    if table.danish is not None:
-        return table.danish
-    texts = [r.cells[i] for r in table.rows for i in indices]
-    return guess_danish([t for t in texts if isinstance(t, str)])
+def _count_style(table: RawTable, indices: Sequence[int]) -> tuple[bool, list[Problem]]:
+    """The number convention of the count cells (see :func:`decide_convention`)."""
+    cells = [
+        NumberText(cell, row.number, table.column_name(index))
+        for row in table.rows
+        for index in indices
+        if isinstance(cell := row.cells[index], str)
+    ]
+    return decide_convention(cells, table.danish)
+
+
+def names_text(names: Sequence[str], limit: int = LISTED) -> str:
+    """Quote and list at most ``limit`` names, saying how many more there are."""
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
 def _stray_cells(table: RawTable, used: Sequence[int], fix: str) -> list[Problem]:
@@ -402,10 +657,10 @@ def read_long(
             problems.append(
                 Problem(
                     f"missing column {name!r}; the file has columns"
-                    f" {', '.join(repr(h) for h in table.header)} but a long file needs"
+                    f" {names_text(table.header)} but a long file needs"
                     f" {', '.join(names)} (pass group_col=, month_col=, ge_col= if yours are"
                     " named differently), or use the wide layout: months in the first column,"
-                    " one column per group",
+                    f" one column per group{_transposed_hint(table)}",
                     1,
                     name,
                 )
@@ -419,7 +674,8 @@ def read_long(
     gi, mi, vi = (index[n] for n in names)
     group_name, month_name, ge_name = (table.column_name(i) for i in (gi, mi, vi))
     problems.extend(_stray_cells(table, (gi, mi, vi), "delete it or give the column a header"))
-    danish = _count_style(table, [vi])
+    danish, style_problems = _count_style(table, [vi])
+    problems.extend(style_problems)
     obs: list[Observation] = []
     months: list[tuple[pd.Period, int]] = []
     unknown: dict[str, list[int]] = defaultdict(list)
@@ -440,7 +696,7 @@ def read_long(
             problems.append(Problem("month is blank; write it as 2023-02", row.number, month_name))
         else:
             try:
-                month = parse_month_cell(cell_month)
+                month = parse_month_cell(cell_month, table.date1904)
                 months.append((month, row.number))
             except ValueError as exc:
                 problems.append(Problem(str(exc), row.number, month_name))
@@ -454,7 +710,7 @@ def read_long(
             except ValueError as exc:
                 problems.append(Problem(str(exc), row.number, ge_name))
         if key is not None and month is not None:
-            obs.append(Observation(key, month, ge, row.number))
+            obs.append(Observation(key, month, ge, row.number, ge_name))
     for name, rows in unknown.items():
         also = f" (rows {rows_text(rows)})" if len(rows) > 1 else ""
         problems.append(
@@ -492,7 +748,9 @@ def read_wide(
         if not header:
             continue
         key = registry.match(header)
-        if key is None:
+        if key is None and len(unknown) >= LISTED:
+            unknown.append(Problem(header, 1, header))  # summarised below
+        elif key is None:
             unknown.append(
                 Problem(
                     _unknown_group(
@@ -519,11 +777,22 @@ def read_wide(
             group_columns.append((index, key))
     if not group_columns:
         return [], [_layout_problem(table, names)], []
-    problems.extend(unknown)
+    problems.extend(unknown[:LISTED])
+    if len(unknown) > LISTED:
+        rest = [p.message for p in unknown[LISTED:]]
+        problems.append(
+            Problem(
+                f"and {len(rest)} more columns that are no patient group ({names_text(rest)});"
+                " head each column with a group's key or its Danish or English name, or delete"
+                " the columns",
+                1,
+            )
+        )
     used = [0, *(i for i, _ in group_columns)]
     problems.extend(_stray_cells(table, used, "delete it or head the column with a group name"))
     month_name = table.column_name(0)
-    danish = _count_style(table, [i for i, _ in group_columns])
+    danish, style_problems = _count_style(table, [i for i, _ in group_columns])
+    problems.extend(style_problems)
     months: list[tuple[pd.Period, int]] = []
     rows_of_month: dict[pd.Period, list[int]] = defaultdict(list)
     for row in table.rows:
@@ -532,7 +801,7 @@ def read_wide(
             problems.append(Problem("month is blank; write it as 2023-02", row.number, month_name))
             continue
         try:
-            month = parse_month_cell(cell)
+            month = parse_month_cell(cell, table.date1904)
         except ValueError as exc:
             problems.append(Problem(str(exc), row.number, month_name))
             continue
@@ -568,10 +837,10 @@ def read_wide(
                 continue
             started = True
             try:
-                obs.append(Observation(key, month, parse_count(value, danish), number))
+                obs.append(Observation(key, month, parse_count(value, danish), number, header))
             except ValueError as exc:
                 problems.append(Problem(str(exc), number, header))
-                obs.append(Observation(key, month, None, number))
+                obs.append(Observation(key, month, None, number, header))
     for row in table.rows:  # counts on duplicated or unreadable months are still checked
         if row.number in {n for _, n in first_rows}:
             continue
@@ -586,24 +855,29 @@ def read_wide(
 
 
 def _unknown_group(registry: GroupRegistry, name: str, also: str, fix: str) -> str:
-    if _fold(name).replace(" ", "") in _TOTALS:
+    if is_total(name):
         return f"{name!r} is a total, not a patient group{also}; delete it (totals are computed)"
     base = f"{registry.unknown_name_message(name)}{also}"
     return f"{base}{' ' if base.endswith(('?', ')')) else '. '}Fix: {fix}."
 
 
-def _layout_problem(table: RawTable, names: tuple[str, str, str]) -> Problem:
-    headers = ", ".join(repr(h) for h in table.header if h) or "none"
-    transposed = ""
+def _transposed_hint(table: RawTable) -> str:
+    """A hint to transpose when most headers after the first are months."""
     parsed = 0
     for header in table.header[1:]:
         try:
-            parse_month_cell(header)
+            parse_month_cell(header, table.date1904)
             parsed += 1
         except ValueError:
             pass
     if parsed and parsed >= len(table.header[1:]) / 2:
-        transposed = " (the months seem to run across the columns: transpose the table)"
+        return " (the months seem to run across the columns: transpose the table)"
+    return ""
+
+
+def _layout_problem(table: RawTable, names: tuple[str, str, str]) -> Problem:
+    headers = names_text([h for h in table.header if h]) or "none"
+    transposed = _transposed_hint(table)
     return Problem(
         f"cannot tell the layout from the header (columns: {headers}); a long file needs"
         f" the columns {', '.join(names)} (or pass group_col=, month_col=, ge_col=), a wide"

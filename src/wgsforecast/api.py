@@ -44,6 +44,7 @@ def load_data(
     groups: str | PathLike[str] | None = None,
     assumptions: str | PathLike[str] | None = None,
     as_of: Any = None,
+    **read_options: Any,
 ) -> ProgrammeData:
     """Read the programme data from files, using the bundled file for each one not given.
 
@@ -59,6 +60,9 @@ def load_data(
     as_of
         Last complete month (e.g. ``"2023-02"``), replacing the assumptions' as-of month;
         all actuals are still read (later months are ignored by the engines).
+    **read_options
+        Passed to :func:`wgsforecast.read_actuals` (``sheet``, ``group_col``,
+        ``month_col``, ``ge_col``, ``plausible_factor``).
 
     Returns
     -------
@@ -77,7 +81,8 @@ def load_data(
     files = input_paths(actuals, groups, assumptions)
     registry = read_groups(files["groups"])
     settings = read_assumptions(files["assumptions"])
-    frame = read_actuals(files["actuals"], registry)  # notes the bundled file as reconstructed
+    # Notes the bundled file as reconstructed.
+    frame = read_actuals(files["actuals"], registry, **read_options)
     if as_of is not None:
         settings = settings.with_as_of(as_of)
     return ProgrammeData(frame, registry, settings)

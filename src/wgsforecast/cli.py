@@ -2,16 +2,31 @@
 
 Each subcommand lives in its own module under :mod:`wgsforecast.commands` and exposes
 ``add_parser(subparsers)``, which registers the subcommand and sets ``func`` to a function
-taking the parsed arguments and returning an exit code. Errors meant for the user print one
-clear message and exit non-zero; they never show a traceback.
+taking the parsed arguments and returning an exit code.
+
+Exit codes: 0 success; 2 a problem with the input, the options or the folders named (one
+message, no traceback); 1 a bug (the message says so and where the traceback was written);
+130 interrupted. A problem with the input is an error wgsforecast raised on purpose: a
+:class:`~wgsforecast.exceptions.WgsForecastError`, or a ``ValueError``/``KeyError`` raised by
+a ``raise`` statement in wgsforecast's own code (argument checks such as an unknown engine
+name). An operating-system refusal naming a file (permission denied, disk full, read-only)
+is also reported as such. Anything else (a ``TypeError``, an ``IndexError``, a
+``ValueError`` from inside numpy or pandas) is a bug, never presented as bad input.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import errno
 import importlib
+import linecache
+import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
 from wgsforecast import __version__
 from wgsforecast.exceptions import WgsForecastError
@@ -24,6 +39,14 @@ COMMAND_MODULES = (
     "wgsforecast.commands.vintages",
 )
 EXIT_USER_ERROR = 2
+EXIT_BUG = 1
+_PACKAGE = Path(__file__).resolve().parent
+_ENVIRONMENT_ERRNOS = {
+    getattr(errno, name)
+    for name in ("EACCES", "EPERM", "ENOSPC", "EROFS", "EDQUOT")
+    if hasattr(errno, name)
+}
+"""Operating-system refusals that are the user's to fix (permissions, disk full, read-only)."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,21 +76,76 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 for a problem with the input or settings, 130 when interrupted.
+        0 on success, 2 for a problem with the input, options or folders, 1 for a bug
+        (the traceback is written to a file named in the message), 130 when interrupted.
     """
     args = build_parser().parse_args(argv)
     try:
         code: int = args.func(args)
-    except (WgsForecastError, ValueError, OSError, KeyError) as error:
-        if args.debug:
-            raise
-        message = error.args[0] if isinstance(error, KeyError) and error.args else error
-        print(f"wgsforecast {args.command}: error: {message}", file=sys.stderr)
-        return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as error:
+        if args.debug:
+            raise
+        message = user_message(error)
+        if message is not None:
+            print(f"wgsforecast {args.command}: error: {message}", file=sys.stderr)
+            return EXIT_USER_ERROR
+        where = write_traceback(error, sys.argv[:1] + list(argv or sys.argv[1:]))
+        print(
+            f"wgsforecast {args.command}: internal error: {type(error).__name__}: {error}\n"
+            "This is a bug in wgsforecast, not a problem with your input. The traceback is in "
+            f"{where}; please report it with the command you ran (or rerun with --debug).",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
     return code
+
+
+def user_message(error: BaseException) -> str | None:
+    """The one-line message of an error that is the user's to fix; ``None`` for a bug."""
+    if isinstance(error, WgsForecastError):
+        return str(error)
+    if isinstance(error, ValueError | KeyError) and _raised_on_purpose(error):
+        return str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
+    if isinstance(error, OSError) and error.filename and error.errno in _ENVIRONMENT_ERRNOS:
+        return f"cannot use {error.filename}: {error.strerror}"
+    return None
+
+
+def _raised_on_purpose(error: BaseException) -> bool:
+    """True when a ``raise`` statement in wgsforecast's own code raised ``error``."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return False
+    last = frames[-1]
+    try:
+        inside = Path(last.filename).resolve().is_relative_to(_PACKAGE)
+    except (OSError, ValueError):
+        return False
+    line = linecache.getline(last.filename, last.lineno or 0).strip()
+    return inside and line.startswith("raise ")
+
+
+def write_traceback(error: BaseException, argv: Sequence[str]) -> Path | str:
+    """Write the traceback of a bug to a file in the temporary folder; return its path."""
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    text = "".join(
+        [
+            f"wgsforecast {__version__}, Python {sys.version.split()[0]}, {sys.platform}\n",
+            f"command: {' '.join(argv)}\n\n",
+            *traceback.format_exception(error),
+        ]
+    )
+    try:
+        handle, name = tempfile.mkstemp(prefix=f"wgsforecast-bug-{stamp}-", suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+    except OSError:
+        print(text, file=sys.stderr)
+        return "the lines above (it could not be written to a file)"
+    return Path(name)
 
 
 if __name__ == "__main__":

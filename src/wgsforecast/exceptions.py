@@ -74,3 +74,15 @@ class WgsForecastWarning(UserWarning):
 
 class PriorFallbackWarning(WgsForecastWarning):
     """A group had too little history for its own fit and used the pooled prior instead."""
+
+
+class UsageError(WgsForecastError, ValueError):
+    """An option or argument is invalid; the message names it and says what is allowed."""
+
+
+class OutputFolderError(WgsForecastError, ValueError):
+    """The output folder cannot be written safely (user files would be replaced, say)."""
+
+
+class BusyError(WgsForecastError, RuntimeError):
+    """Another wgsforecast run is writing into the same folder; try again when it is done."""

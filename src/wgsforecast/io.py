@@ -25,11 +25,20 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from wgsforecast._checks import (
+    DEFAULT_PLAUSIBLE_FACTOR,
+    not_live_rows,
+    not_live_spans,
+)
 from wgsforecast._tabular import (
+    LISTED,
     Cell,
+    NumberText,
+    Observation,
     RawTable,
     check_months,
-    guess_danish,
+    decide_convention,
+    names_text,
     parse_decimal,
     parse_month_cell,
     read_long,
@@ -108,6 +117,12 @@ _ASSUMPTION_KEYS = {
     "prognosis": ("as_of", "run_rate_window", "horizon_months", "label"),
     "programme": ("target_ge", "deadline", "capacity_wgs_per_year"),
 }
+
+MIN_DECLARED_PER_YEAR = 10
+"""A declared volume below this many GE a year is refused as a misread (``1.600`` read the
+English way is 1.6)."""
+MAX_PROBLEMS = 100
+"""An error lists at most this many problems, then says how many more there are."""
 
 RECONSTRUCTED = "reconstructed"
 """Data note on the bundled actuals: reconstructed, not official (see ``labels.LABELS``)."""
@@ -193,16 +208,36 @@ def read_groups(path: PathLike, *, sheet: str | int | None = None) -> GroupRegis
         raise InputError(source, problems)
     if not table.rows:
         problems.append(Problem("the file has a header but no data rows; add one row per group"))
-    danish = table.danish
-    if danish is None:
-        numeric = ("declared_per_year", "cap_share", "ramp_target_share", "ramp_months")
-        texts = [r.cells[columns[c]] for c in numeric if c in columns for r in table.rows]
-        danish = guess_danish([t for t in texts if isinstance(t, str)])
+    numbers = [
+        NumberText(cell, r.number, table.column_name(columns[c]), c in _WHOLE_GROUP_COLUMNS)
+        for c in _NUMERIC_GROUP_COLUMNS
+        if c in columns
+        for r in table.rows
+        if isinstance(cell := r.cells[columns[c]], str)
+    ]
+    danish, style_problems = decide_convention(numbers, table.danish)
+    problems.extend(style_problems)
+    styled = {(p.row, p.column) for p in style_problems}
     groups: list[PatientGroup] = []
     rows_of_key: dict[str, list[int]] = defaultdict(list)
     for row in table.rows:
         values = {name: row.cells[index] for name, index in columns.items()}
-        fields, row_problems = _group_fields(values, danish, row.number, table, columns)
+        fields, row_problems = _group_fields(
+            values, danish, row.number, table, columns, table.date1904
+        )
+        declared = fields.get("declared_per_year")
+        if isinstance(declared, int | float) and 0 < declared < MIN_DECLARED_PER_YEAR:
+            row_problems.append(
+                Problem(
+                    f"a declared volume of {declared:g} GE a year is implausibly small (less"
+                    f" than {MIN_DECLARED_PER_YEAR}); write the GE per year as a whole number"
+                    " without thousands separators (1.600 read the English way is 1.6)",
+                    row.number,
+                    table.column_name(columns["declared_per_year"]),
+                )
+            )
+            fields.pop("declared_per_year")
+        row_problems = [p for p in row_problems if (p.row, p.column) not in styled]
         try:
             group = PatientGroup.model_validate(fields)
         except ValidationError as exc:
@@ -231,9 +266,14 @@ def read_groups(path: PathLike, *, sheet: str | int | None = None) -> GroupRegis
     return GroupRegistry(groups)
 
 
+_NUMERIC_GROUP_COLUMNS = ("declared_per_year", "cap_share", "ramp_target_share", "ramp_months")
+_WHOLE_GROUP_COLUMNS = ("declared_per_year", "ramp_months")
+
+
 def _group_columns(table: RawTable) -> tuple[dict[str, int], list[Problem]]:
     columns: dict[str, int] = {}
     problems: list[Problem] = []
+    unknown: list[str] = []
     for index, header in enumerate(table.header):
         name = header.strip().lower()
         if not name:
@@ -252,9 +292,20 @@ def _group_columns(table: RawTable) -> tuple[dict[str, int], list[Problem]]:
         elif name in GROUP_COLUMNS:
             columns[name] = index
         else:
-            problems.append(
-                Problem(f"unknown column{_did_you_mean(name, GROUP_COLUMNS)}", 1, header)
+            unknown.append(header)
+            if len(unknown) <= LISTED:
+                problems.append(
+                    Problem(f"unknown column{_did_you_mean(name, GROUP_COLUMNS)}", 1, header)
+                )
+    if len(unknown) > LISTED:
+        problems.append(
+            Problem(
+                f"and {len(unknown) - LISTED} more unknown columns"
+                f" ({names_text(unknown[LISTED:])}); a group registry has the columns"
+                f" {', '.join(GROUP_COLUMNS)}: rename or delete the others",
+                1,
             )
+        )
     for name in _REQUIRED_GROUP_COLUMNS:
         if name not in columns:
             problems.append(
@@ -274,6 +325,7 @@ def _group_fields(
     row: int,
     table: RawTable,
     columns: dict[str, int],
+    date1904: bool = False,
 ) -> tuple[dict[str, Any], list[Problem]]:
     fields: dict[str, Any] = {}
     ramp: dict[str, Any] = {}
@@ -285,7 +337,7 @@ def _group_fields(
         value: Any = cell
         try:
             if name in _MONTH_COLUMNS:
-                value = parse_month_cell(cell)
+                value = parse_month_cell(cell, date1904)
             elif name in ("declared_per_year", "cap_share", "ramp_target_share", "ramp_months"):
                 if isinstance(cell, str):
                     number = parse_decimal(cell, danish)
@@ -353,6 +405,7 @@ def read_actuals(
     month_col: str = "month",
     ge_col: str = "ge",
     sheet: str | int | None = None,
+    plausible_factor: float | None = DEFAULT_PLAUSIBLE_FACTOR,
 ) -> pd.DataFrame:
     """Read monthly genome equivalents (GE) per patient group, long or wide.
 
@@ -364,6 +417,10 @@ def read_actuals(
         (names matched ignoring case), or *wide* as exported from Excel: months down the
         first column and one column per group, headed by the group's name. In the wide
         layout a blank cell before a group's first value means the group was not live yet.
+        In either layout, months of 0 before a group's go-live month (or, when the registry
+        gives none, before its first GE) are read as not live yet and left out, as a pivot
+        table writes them: ``attrs["not_live"]`` lists them as ``(key, first month, last
+        month, why)``.
     groups
         The patient groups that names are matched against (key, Danish or English name,
         ignoring case and accents). ``None`` reads the bundled registry.
@@ -374,12 +431,17 @@ def read_actuals(
         Column names of the long layout.
     sheet
         For workbooks: the sheet name or 0-based index (default: the first sheet).
+    plausible_factor
+        Refuse a month holding more than this many times the group's declared monthly
+        volume (``declared_per_year / 12``), as a typo; ``None`` turns the check off. Counts
+        above :data:`~wgsforecast._tabular.MAX_COUNT` are refused regardless.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``group`` (registry key), ``month`` (``period[M]``) and ``ge`` (int64),
-        sorted by registry order then month; ``attrs["source"]`` is the file path.
+        sorted by registry order then month; ``attrs["source"]`` is the file path and
+        ``attrs["not_live"]`` the leading zero months left out (see ``path``).
 
     Raises
     ------
@@ -387,8 +449,14 @@ def read_actuals(
         If the file does not exist.
     InputError
         Listing every problem in the file (bad, duplicated or missing months, bad counts,
-        unknown groups, missing columns), each with row, column and a fix.
+        counts above the plausible limit, numbers that read differently in Danish and
+        English, unknown groups, missing columns), each with row, column and a fix.
     """
+    if plausible_factor is not None and not plausible_factor > 0:
+        raise ValueError(
+            f"plausible_factor must be above 0 (or None to turn the check off); got"
+            f" {plausible_factor!r}"
+        )
     file = _existing_file(path)
     source = str(file)
     registry = groups if groups is not None else read_groups(bundled_groups_path())
@@ -410,6 +478,8 @@ def read_actuals(
         cutoff = max(m for m, _ in months)
     if cutoff is not None:
         problems.extend(check_months(obs, months, cutoff, month_name, wide))
+    if plausible_factor is not None:
+        problems.extend(_implausible(obs, registry, plausible_factor))
     if problems:
         raise InputError(source, _sorted(problems))
     order = {key: i for i, key in enumerate(registry.keys)}
@@ -421,7 +491,21 @@ def read_actuals(
             "ge": np.array([o.ge for o in obs], dtype=np.int64),
         }
     )
+    waiting = not_live_rows(list(frame["group"]), list(frame["month"]), frame["ge"], registry)
+    spans = not_live_spans(frame, waiting, registry)
+    frame = frame[~waiting].reset_index(drop=True)
+    if frame.empty:
+        raise InputError(
+            source,
+            [
+                Problem(
+                    "every count is a 0 before its group's go-live, so no group is live yet;"
+                    " add the months with GE, or correct go_live in the group registry"
+                )
+            ],
+        )
     frame.attrs["source"] = source
+    frame.attrs["not_live"] = spans
     if _is_bundled_actuals(file):
         frame.attrs["notes"] = (RECONSTRUCTED,)
     return frame
@@ -435,8 +519,46 @@ def _is_bundled_actuals(file: Path) -> bool:
         return False
 
 
+def _implausible(
+    obs: Sequence[Observation], registry: GroupRegistry, factor: float
+) -> list[Problem]:
+    """Counts above ``factor`` times their group's declared monthly volume."""
+    problems = []
+    for o in obs:
+        monthly = registry[o.key].declared_per_year / 12
+        if o.ge is not None and o.ge > factor * monthly:
+            problems.append(
+                Problem(
+                    f"{o.ge:,} GE in {o.month} is more than {factor:g} times the declared"
+                    f" monthly volume of {o.key!r} ({registry[o.key].declared_per_year:g} a"
+                    f" year, {monthly:,.0f} a month), so it looks like a typo; correct the"
+                    " count, correct declared_per_year in the group registry, or raise the"
+                    " limit (plausible_factor=, on the command line --plausible-factor)",
+                    o.row,
+                    o.column,
+                )
+            )
+    return problems
+
+
 def _sorted(problems: Sequence[Problem]) -> list[Problem]:
-    return sorted(problems, key=lambda p: (p.row is not None, p.row or 0))
+    """Problems by row, one per cell (the first found: a cause before its consequences)."""
+    seen: set[tuple[int, str]] = set()
+    unique = []
+    for problem in problems:
+        if problem.row is not None and problem.column is not None:
+            if (problem.row, problem.column) in seen:
+                continue
+            seen.add((problem.row, problem.column))
+        unique.append(problem)
+    ordered = sorted(unique, key=lambda p: (p.row is not None, p.row or 0))
+    if len(ordered) <= MAX_PROBLEMS:
+        return ordered
+    rest = len(ordered) - MAX_PROBLEMS
+    return [
+        *ordered[:MAX_PROBLEMS],
+        Problem(f"and {rest} more problems not listed; correct the ones above and check again"),
+    ]
 
 
 def _did_you_mean(name: str, valid: Sequence[str]) -> str:

@@ -18,7 +18,7 @@ _MONTH_NAMES: dict[str, int] = {}
 for _number, _names in enumerate(
     [
         ("januar", "january", "jan"),
-        ("februar", "february", "feb"),
+        ("februar", "february", "feb", "febr"),
         ("marts", "march", "mar", "mrt"),
         ("april", "apr"),
         ("maj", "may"),
@@ -57,14 +57,19 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serial numbers accepted as months: 1954-10-02 to 2119-01-10. A bare 2024 or 202302 is far
 # more likely a month typed without quotes than a date in 1905 or 2453.
 EXCEL_SERIAL_RANGE = (20_000, 80_000)
+EXCEL_1904_OFFSET = 1462
+"""Days between the 1904 date system of older Mac workbooks and the 1900 system."""
 _ISO_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.]\d{1,2})?(?:[ T].*)?$")
 _MONTH_YEAR_NUM = re.compile(r"^(\d{1,2})[-/.](\d{4})$")
 _NAME_YEAR = re.compile(r"^([a-z]+)\.?[ \-/]*(\d{4})$")
+# Excel's mmm-yy format as text ("sep-22", "Jan 23"): a two-digit year is 20yy.
+_NAME_SHORT_YEAR = re.compile(r"^([a-z]+)\.?[ \-/.']*(\d{2})$")
 
 
 def _fold(text: str) -> str:
     """Lower-case and strip accents, so 'Æ' and 'ae', 'é' and 'e' compare equal."""
-    text = text.strip().lower().replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    text = unicodedata.normalize("NFC", text).strip().lower()
+    text = text.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -75,7 +80,8 @@ def parse_month(value: Any) -> pd.Period:
     Parameters
     ----------
     value
-        ``"2023-02"``, ``"2023-02-01"``, ``"feb 2023"``, ``"februar 2023"``, ``"02-2023"``,
+        ``"2023-02"``, ``"2023-02-01"``, ``"feb 2023"``, ``"febr. 2023"``, ``"februar 2023"``,
+        ``"02-2023"``, ``"sep-22"`` (Excel's mmm-yy: a two-digit year is 20yy),
         a :class:`datetime.date`/:class:`pandas.Timestamp`, a :class:`pandas.Period`, or an
         Excel date serial number such as ``44958``.
 
@@ -124,6 +130,8 @@ def _split_month_text(text: str) -> tuple[int | None, int | None]:
         return int(match[2]), int(match[1])
     if match := _NAME_YEAR.match(text):
         return int(match[2]), _MONTH_NAMES.get(match[1])
+    if (match := _NAME_SHORT_YEAR.match(text)) and match[1] in _MONTH_NAMES:
+        return 2000 + int(match[2]), _MONTH_NAMES[match[1]]
     return None, None
 
 

@@ -20,6 +20,15 @@ A vintage folder holds plain CSV and JSON files, so it can be read without wgsfo
     hash over them. The content hash leaves out the name and time, so saving the same
     prognosis twice, under any name, is recognised and refused.
 
+Where vintages live: the store is a folder the user owns, ``vintages/`` in the working
+folder by default (``WGSFORECAST_VINTAGES`` or a ``root`` argument names another), never the
+installed package. Its ``ledger.json`` lists every vintage saved there with the SHA-256 of
+its manifest, so a vintage that is changed, deleted or renamed is detected: every function
+that reads the store raises a :class:`VintageError` naming the folder or file. Saving holds
+a lock on the store. The published March 2023 prognosis ships read-only with the package
+(``data/vintages/2023-03-published``, checked against a content hash fixed in this module)
+and is always the first vintage, whichever store is used.
+
 Examples
 --------
 >>> import wgsforecast as wf
@@ -48,6 +57,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 import pandas as pd
 
+from wgsforecast._locks import folder_lock
 from wgsforecast.exceptions import WgsForecastError
 from wgsforecast.io import _umask
 from wgsforecast.labels import label as text_of
@@ -68,8 +78,17 @@ DATA_FILES = (
     "assumptions.json",
 )
 MANIFEST = "manifest.json"
+LEDGER = "ledger.json"
+"""The store's list of its vintages and their manifests' SHA-256."""
+LOCK = ".vintages.lock"
 PUBLISHED_NAME = "2023-03-published"
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+BUNDLED_CONTENT_HASHES = {
+    PUBLISHED_NAME: "e594fc4a62f8b52be99db54c5ebfef3f08ed0f35b45e19fd3e26961d642294a6",
+}
+"""Content hashes of the vintages shipped with the package: a changed copy is refused."""
+ENV_ROOT = "WGSFORECAST_VINTAGES"
+SAVE_WAIT_SECONDS = 30.0
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,79}")
 
 PathLike = str | os.PathLike[str]
 
@@ -112,6 +131,8 @@ class Vintage:
         Mean monthly GE per group (``group``, ``month``, ``kind``, ``ge``), or ``None``.
     groups
         The per-group table, or ``None``.
+    bundled
+        True for a vintage shipped with the package (read-only).
     """
 
     name: str
@@ -122,6 +143,7 @@ class Vintage:
     cumulative: pd.DataFrame
     groups_monthly: pd.DataFrame | None
     groups: pd.DataFrame | None
+    bundled: bool = False
 
     @property
     def as_of(self) -> pd.Period:
@@ -159,7 +181,17 @@ class Vintage:
 
 
 def default_root() -> Path:
-    """Return the bundled vintages folder (``data/vintages``)."""
+    """Return the vintage store: ``WGSFORECAST_VINTAGES``, else ``vintages/`` here.
+
+    The store is never inside the installed package; the vintages shipped with the package
+    are in :func:`bundled_root` and are read from there.
+    """
+    override = os.environ.get(ENV_ROOT)
+    return Path(override) if override else Path.cwd() / "vintages"
+
+
+def bundled_root() -> Path:
+    """Return the folder of the vintages shipped with the package (read-only)."""
     from wgsforecast.io import bundled_data_dir
 
     return bundled_data_dir() / "vintages"
@@ -170,10 +202,48 @@ def _root(root: PathLike | None) -> Path:
 
 
 def _check_name(name: str) -> None:
-    if not _NAME.match(name):
+    if not isinstance(name, str) or not _NAME.fullmatch(name):
         raise VintageError(
-            f"vintage name {name!r} is not usable as a folder name; use letters, digits, "
-            "'.', '_' and '-' (for example 2023-06 or 2023-06-runrate)"
+            f"vintage name {name!r} is not usable as a folder name; use 1 to 80 letters, "
+            "digits, '.', '_' and '-', starting with a letter or digit (no spaces, slashes "
+            "or line breaks; for example 2023-06 or 2023-06-runrate)"
+        )
+
+
+def _check_not_bundled(name: str) -> None:
+    if name in BUNDLED_CONTENT_HASHES:
+        raise VintageExistsError(
+            f"vintage name {name!r} is taken by the vintage shipped with wgsforecast; "
+            "choose another name"
+        )
+
+
+def _is_bundled_root(folder: Path) -> bool:
+    try:
+        return folder.resolve() == bundled_root().resolve()
+    except WgsForecastError:
+        return False
+
+
+def check_new_name(name: str, root: PathLike | None = None) -> None:
+    """Check, before any work, that a vintage could be saved as ``name`` in ``root``.
+
+    Raises
+    ------
+    VintageError
+        If the name is not usable as a folder name, or the store cannot be trusted (a
+        vintage was changed, deleted or renamed).
+    VintageExistsError
+        If a vintage of that name exists.
+    """
+    _check_name(name)
+    _check_not_bundled(name)
+    folder = _root(root)
+    list_vintages(folder)
+    if os.path.lexists(folder / name):
+        raise VintageExistsError(
+            f"vintage {name!r} exists already in {folder}; vintages are never overwritten - "
+            "choose another name (for example with a date or engine suffix)"
         )
 
 
@@ -285,17 +355,6 @@ def _write_vintage(files: dict[str, bytes], name: str, root: PathLike | None) ->
     target = folder / name
     hashes = {file: _sha256(data) for file, data in files.items()}
     content_hash = _content_hash(hashes)
-    if target.exists():
-        raise VintageExistsError(
-            f"vintage {name!r} exists already in {folder}; vintages are never overwritten - "
-            "choose another name (for example with a date or engine suffix)"
-        )
-    for existing in list_vintages(folder):
-        if existing.content_hash == content_hash:
-            raise VintageExistsError(
-                f"this prognosis is already saved as vintage {existing.name!r} in {folder} "
-                f"(same content hash {content_hash[:12]}); nothing was written"
-            )
     from wgsforecast import __version__
 
     manifest = {
@@ -306,30 +365,163 @@ def _write_vintage(files: dict[str, bytes], name: str, root: PathLike | None) ->
         "files": hashes,
         "content_hash": content_hash,
     }
+    manifest_bytes = _json_bytes(manifest)
+    if _is_bundled_root(folder):
+        # Only the maintainers write here (remaking the shipped vintage): no ledger.
+        if os.path.lexists(target):
+            raise VintageExistsError(f"vintage {name!r} exists already in {folder}")
+        return _place(folder, target, name, {**files, MANIFEST: manifest_bytes})
+    _check_not_bundled(name)
     folder.mkdir(parents=True, exist_ok=True)
-    # Build the whole folder under a temporary name, then rename it into place: readers
-    # never see half a vintage, and a failed save leaves nothing behind.
+    busy = (
+        f"the vintage store {folder} is locked by another save ({{holder}}) for over "
+        f"{SAVE_WAIT_SECONDS:.0f} s; try again when it is done"
+    )
+    with folder_lock(folder / LOCK, busy, wait=SAVE_WAIT_SECONDS):
+        _clean_staging(folder)
+        existing = list_vintages(folder)  # a store that cannot be trusted is not added to
+        if os.path.lexists(target):
+            raise VintageExistsError(
+                f"vintage {name!r} exists already in {folder}; vintages are never "
+                "overwritten - choose another name (for example with a date or engine suffix)"
+            )
+        for vintage in existing:
+            if vintage.content_hash == content_hash:
+                raise VintageExistsError(
+                    f"this prognosis is already saved as vintage {vintage.name!r} in "
+                    f"{vintage.path.parent} (same content hash {content_hash[:12]}); nothing "
+                    "was written"
+                )
+        # Build the whole folder under a temporary name, then rename it into place: readers
+        # never see half a vintage, and a failed save leaves nothing behind. The ledger
+        # names the vintage (as pending) before the rename and for good after it, so a kill
+        # in between leaves a store the next reader understands.
+        staging = Path(tempfile.mkdtemp(dir=folder, prefix=f".{name}.", suffix=".part"))
+        try:
+            staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a vintage is shared
+            for file, data in {**files, MANIFEST: manifest_bytes}.items():
+                path = staging / file
+                path.write_bytes(data)
+                path.chmod(0o444)  # immutable by convention and by mode
+            entry = {
+                "manifest_sha256": _sha256(manifest_bytes),
+                "content_hash": content_hash,
+                "created": manifest["created"],
+            }
+            ledger = _read_ledger(folder) or {}
+            _write_ledger(folder, {**ledger, name: {**entry, "pending": True}})
+            try:
+                os.rename(staging, target)
+            except OSError as error:
+                _write_ledger(folder, ledger)
+                raise VintageError(
+                    f"could not save vintage {name!r} in {folder}: {error}"
+                ) from error
+            _write_ledger(folder, {**ledger, name: entry})
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return target
+
+
+def _place(folder: Path, target: Path, name: str, files: dict[str, bytes]) -> Path:
+    """Write ``files`` into a new folder ``target`` through a staging folder and a rename."""
     staging = Path(tempfile.mkdtemp(dir=folder, prefix=f".{name}.", suffix=".part"))
     try:
-        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a vintage is shared
-        for file, data in {**files, MANIFEST: _json_bytes(manifest)}.items():
-            path = staging / file
-            path.write_bytes(data)
-            path.chmod(0o444)  # immutable by convention and by mode
-        try:
-            # os.rename onto an existing (empty) folder would succeed on POSIX, so the
-            # existence check above is repeated as close to the rename as possible.
-            if target.exists():
-                raise VintageExistsError(
-                    f"vintage {name!r} appeared in {folder} while saving; nothing was written"
-                )
-            os.rename(staging, target)
-        except OSError as error:
-            raise VintageError(f"could not save vintage {name!r} in {folder}: {error}") from error
+        staging.chmod(0o777 & ~_umask())
+        for file, data in files.items():
+            (staging / file).write_bytes(data)
+            (staging / file).chmod(0o444)
+        os.rename(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def _clean_staging(folder: Path) -> None:
+    """Remove half-saved vintages a killed save left (hold the store's lock)."""
+    for entry in os.scandir(folder):
+        if entry.name.startswith(".") and entry.name.endswith(".part"):
+            path = Path(entry.path)
+            if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
+                path.unlink()
+            else:
+                for child in path.iterdir():
+                    if not child.is_symlink():
+                        child.chmod(0o644)
+                shutil.rmtree(path)
+
+
+def _read_ledger(folder: Path) -> dict[str, dict[str, Any]] | None:
+    """The store's ledger (name -> entry), or ``None`` when there is none.
+
+    Raises
+    ------
+    VintageError
+        If the ledger cannot be read.
+    """
+    path = folder / LEDGER
+    if not os.path.lexists(path):
+        return None
+    try:
+        value = json.loads(path.read_bytes())
+        entries = value["vintages"]
+        if not isinstance(entries, dict) or not all(
+            isinstance(e, dict) and isinstance(e.get("manifest_sha256"), str)
+            for e in entries.values()
+        ):
+            raise ValueError("'vintages' is not a table of name -> manifest_sha256")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise VintageError(
+            f"{path} is not a readable vintage ledger ({error}); restore it from version "
+            f"control or a backup, or rebuild it with `wgsforecast vintages --vintages "
+            f"{folder} reindex` once every vintage there is checked"
+        ) from error
+    return {str(k): dict(v) for k, v in entries.items()}
+
+
+def _write_ledger(folder: Path, entries: dict[str, dict[str, Any]]) -> None:
+    from wgsforecast.io import atomic_write_bytes
+
+    atomic_write_bytes(
+        folder / LEDGER, _json_bytes({"format": VINTAGE_FORMAT, "vintages": entries})
+    )
+
+
+def reindex_vintages(root: PathLike | None = None) -> list[str]:
+    """Rebuild the store's ledger from the vintage folders in it, after checking each one.
+
+    For a store made before ledgers existed, or after restoring vintages by hand. Every
+    folder must have intact files (matching its manifest) and the name its manifest gives.
+
+    Returns
+    -------
+    list of str
+        The vintages now in the ledger.
+
+    Raises
+    ------
+    VintageError
+        If a folder cannot be trusted; the ledger is then left as it was.
+    """
+    folder = _root(root)
+    if not folder.is_dir():
+        raise VintageError(f"the vintage store {folder} does not exist; check --vintages")
+    busy = f"the vintage store {folder} is locked by another save ({{holder}}); try again"
+    with folder_lock(folder / LOCK, busy, wait=SAVE_WAIT_SECONDS):
+        _clean_staging(folder)
+        entries: dict[str, dict[str, Any]] = {}
+        for path in _store_folders(folder):
+            vintage = _load_folder(path)
+            _check_manifest_name(vintage)
+            entries[vintage.name] = {
+                "manifest_sha256": _sha256((path / MANIFEST).read_bytes()),
+                "content_hash": vintage.content_hash,
+                "created": vintage.manifest.get("created"),
+            }
+        _write_ledger(folder, entries)
+    return sorted(entries)
 
 
 def save_vintage(
@@ -387,12 +579,51 @@ def save_published_vintage(
     Parameters
     ----------
     table1_csv
+        A file shaped like ``data/table1_2023_03.csv`` (see :func:`published_files`).
+    name
+        Vintage name (default ``2023-03-published``, the name of the vintage shipped with
+        the package: a store refuses it, so give another name there).
+    root
+        Folder holding the vintages (default: the vintage store, :func:`default_root`).
+    as_of, target_month, target_ge, deadline, label, label_en, published
+        The publication's facts, see :func:`published_files`.
+
+    Returns
+    -------
+    pathlib.Path
+        The new vintage folder.
+    """
+    files = published_files(
+        table1_csv,
+        as_of=as_of,
+        target_month=target_month,
+        target_ge=target_ge,
+        deadline=deadline,
+        label=label,
+        label_en=label_en,
+        published=published,
+    )
+    return _write_vintage(files, name, root)
+
+
+def published_files(
+    table1_csv: PathLike,
+    *,
+    as_of: str | pd.Period = "2023-02",
+    target_month: str | pd.Period | None = "2025-06",
+    target_ge: int = 60_000,
+    deadline: str | pd.Period = "2024-06",
+    label: str = "Offentliggjort prognose marts 2023 (punkt 112/23)",
+    label_en: str = "Published prognosis March 2023 (item 112/23)",
+    published: str | None = "2023-03-15",
+) -> dict[str, bytes]:
+    """The files of a vintage made from a published Table 1 (national totals only).
+
+    Parameters
+    ----------
+    table1_csv
         A file shaped like ``data/table1_2023_03.csv``: ``period``, ``period_da``,
         ``period_end``, ``ge_in_period``, ``ge_cumulative``, ``kind``.
-    name
-        Vintage name (default ``2023-03-published``).
-    root
-        Folder holding the vintages (default: the bundled ``data/vintages``).
     as_of
         The last month of actuals the published prognosis used.
     target_month
@@ -409,8 +640,8 @@ def save_published_vintage(
 
     Returns
     -------
-    pathlib.Path
-        The new vintage folder.
+    dict
+        File name -> bytes: ``metadata.json``, ``table1.csv`` and ``cumulative.csv``.
 
     Raises
     ------
@@ -490,21 +721,22 @@ def save_published_vintage(
         "table1.csv": _csv_bytes(table),
         "cumulative.csv": _csv_bytes(cumulative),
     }
-    return _write_vintage(files, name, root)
+    return files
 
 
 # --------------------------------------------------------------------------- reading
 
 
 def load_vintage(name: PathLike, root: PathLike | None = None) -> Vintage:
-    """Read a vintage and check its files against the manifest.
+    """Read a vintage and check its files against the manifest (and the store's ledger).
 
     Parameters
     ----------
     name
-        Vintage name (a folder in ``root``) or a path to a vintage folder.
+        Vintage name (in the store ``root`` or shipped with the package) or a path to a
+        vintage folder (then only its own files are checked).
     root
-        Folder holding the vintages (default: the bundled ``data/vintages``).
+        The vintage store (default: :func:`default_root`).
 
     Returns
     -------
@@ -513,15 +745,30 @@ def load_vintage(name: PathLike, root: PathLike | None = None) -> Vintage:
     Raises
     ------
     VintageError
-        If the vintage does not exist, or a file was changed after saving.
+        If the vintage does not exist, a file was changed after saving, or the store
+        cannot be trusted (a vintage changed, deleted or renamed).
     """
     candidate = Path(name)
-    folder = candidate if (candidate / MANIFEST).is_file() else _root(root) / candidate
+    if len(candidate.parts) > 1 and (candidate / MANIFEST).is_file():
+        return _load_folder(candidate)  # a path, not a name
+    found = list_vintages(root)
+    for vintage in found:
+        if vintage.name == str(name):
+            return vintage
+    known = ", ".join(v.name for v in found) or "none"
+    raise VintageError(
+        f"no vintage {str(name)!r} in {_root(root)} or among the shipped vintages; known "
+        f"vintages: {known}"
+    )
+
+
+def _load_folder(folder: Path, *, bundled: bool = False) -> Vintage:
+    """Read one vintage folder, checking every file against its manifest."""
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
-        known = ", ".join(v.name for v in scan_vintages(root)[0]) or "none"
         raise VintageError(
-            f"no vintage {str(name)!r} in {_root(root)} (no {MANIFEST}); known vintages: {known}"
+            f"vintage {folder.name!r}: {manifest_path} is missing, so its files cannot be "
+            f"checked; {_RESTORE}"
         )
     manifest = _read_json(folder, MANIFEST, manifest_path.read_bytes())
     files = manifest.get("files")
@@ -539,9 +786,10 @@ def load_vintage(name: PathLike, root: PathLike | None = None) -> Vintage:
         path = folder / file
         content = path.read_bytes() if path.is_file() else b""
         if _sha256(content) != expected:
+            what = "is missing" if not path.is_file() else "does not match its hash in " + MANIFEST
             raise VintageError(
-                f"vintage {folder.name!r}: {file} does not match its hash in {MANIFEST}; the "
-                "vintage was changed after saving - restore it from version control"
+                f"vintage {folder.name!r}: {path} {what}; the vintage was changed after "
+                "saving - restore it from version control or a backup"
             )
         data[file] = content
     if _content_hash(files) != manifest["content_hash"]:
@@ -574,10 +822,11 @@ def load_vintage(name: PathLike, root: PathLike | None = None) -> Vintage:
         cumulative=cumulative,
         groups_monthly=frame("groups_monthly.csv"),
         groups=frame("groups.csv"),
+        bundled=bundled,
     )
 
 
-_RESTORE = "restore the folder from version control, or move it out of the vintages folder"
+_RESTORE = "restore the folder from version control or a backup, or move it out of the store"
 
 
 def _read_json(folder: Path, file: str, content: bytes) -> dict[str, Any]:
@@ -595,46 +844,139 @@ def _read_json(folder: Path, file: str, content: bytes) -> dict[str, Any]:
     return value
 
 
+def _store_folders(folder: Path) -> list[Path]:
+    """The vintage folders of a store: every folder not hidden (staging, lock)."""
+    return sorted(
+        Path(e.path)
+        for e in os.scandir(folder)
+        if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)
+    )
+
+
+def _check_manifest_name(vintage: Vintage) -> None:
+    recorded = vintage.manifest.get("name")
+    if recorded != vintage.name:
+        raise VintageError(
+            f"vintage folder {vintage.path} says it is vintage {recorded!r} in {MANIFEST}: it "
+            "was renamed after saving; rename it back (vintages are never renamed)"
+        )
+
+
+def _scan_bundled() -> tuple[list[Vintage], list[VintageError]]:
+    folder = bundled_root()
+    found: list[Vintage] = []
+    problems: list[VintageError] = []
+    for name, expected in BUNDLED_CONTENT_HASHES.items():
+        try:
+            vintage = _load_folder(folder / name, bundled=True)
+            if vintage.content_hash != expected:
+                raise VintageError(
+                    f"the shipped vintage {name!r} ({folder / name / MANIFEST}) is not the one "
+                    "wgsforecast shipped (its content hash differs); reinstall wgsforecast or "
+                    "restore data/vintages from version control"
+                )
+            found.append(vintage)
+        except VintageError as error:
+            problems.append(error)
+    return found, problems
+
+
+def _scan_store(folder: Path) -> tuple[list[Vintage], list[VintageError]]:
+    found: list[Vintage] = []
+    problems: list[VintageError] = []
+    if not folder.is_dir() or _is_bundled_root(folder):
+        return found, problems
+    folders = {path.name: path for path in _store_folders(folder)}
+    try:
+        ledger = _read_ledger(folder)
+    except VintageError as error:
+        return found, [error]
+    if ledger is None:
+        if folders:
+            problems.append(
+                VintageError(
+                    f"the vintage store {folder} has no {LEDGER}, so a deleted or renamed "
+                    f"vintage could not be detected (folders: {', '.join(sorted(folders))}); "
+                    f"restore {LEDGER} from version control or a backup, or rebuild it with "
+                    f"`wgsforecast vintages --vintages {folder} reindex`"
+                )
+            )
+        return found, problems
+    for name, entry in sorted(ledger.items()):
+        if name not in folders:
+            if not entry.get("pending"):
+                problems.append(
+                    VintageError(
+                        f"vintage {name!r} is listed in {folder / LEDGER} but {folder / name} "
+                        "is missing: it was deleted or renamed; restore it from version "
+                        "control or a backup (vintages are never deleted or renamed)"
+                    )
+                )
+            continue
+        try:
+            vintage = _load_folder(folders[name])
+            _check_manifest_name(vintage)
+            if _sha256((folders[name] / MANIFEST).read_bytes()) != entry["manifest_sha256"]:
+                raise VintageError(
+                    f"vintage {name!r}: {folders[name] / MANIFEST} is not the manifest saved "
+                    f"with it (see {folder / LEDGER}); {_RESTORE}"
+                )
+            found.append(vintage)
+        except VintageError as error:
+            problems.append(error)
+    for name in sorted(set(folders) - set(ledger)):
+        problems.append(
+            VintageError(
+                f"{folders[name]} is not in {folder / LEDGER}: a vintage renamed or copied in by "
+                "hand? Give it its saved name back, or move it out of the store"
+            )
+        )
+    return found, problems
+
+
 def scan_vintages(root: PathLike | None = None) -> tuple[list[Vintage], list[VintageError]]:
-    """Read every vintage in ``root`` and collect the folders that cannot be read.
+    """Read every vintage (shipped and in the store) and collect what cannot be trusted.
 
     Parameters
     ----------
     root
-        Folder holding the vintages (default: the bundled ``data/vintages``).
+        The vintage store (default: :func:`default_root`).
 
     Returns
     -------
     tuple
-        The readable vintages (oldest as-of month first, then by creation time) and one
-        :class:`VintageError` per folder that has a manifest but cannot be trusted.
+        The readable vintages (oldest as-of month first, then by creation time; the shipped
+        published vintage among them) and one :class:`VintageError` per problem: a changed
+        file, a broken or missing manifest or ledger, a deleted or renamed vintage.
     """
-    folder = _root(root)
-    if not folder.is_dir():
-        return [], []
-    found: list[Vintage] = []
-    problems: list[VintageError] = []
-    for path in sorted(folder.iterdir()):
-        if not (path / MANIFEST).is_file():
-            continue
-        try:
-            found.append(load_vintage(path))
-        except VintageError as error:
-            problems.append(error)
-    found.sort(key=lambda v: (str(v.as_of), str(v.manifest.get("created", ""))))
+    found, problems = _scan_bundled()
+    store, store_problems = _scan_store(_root(root))
+    found += store
+    problems += store_problems
+    found.sort(key=lambda v: (str(v.as_of), not v.bundled, str(v.manifest.get("created", ""))))
     return found, problems
 
 
 def list_vintages(root: PathLike | None = None) -> list[Vintage]:
-    """Return every readable vintage in ``root``, oldest as-of month first (then by creation).
+    """Return every vintage, oldest as-of month first (then by creation).
 
-    A folder that cannot be read (a changed file, a broken manifest) is skipped with a
-    :class:`VintageWarning` naming it, so one damaged vintage does not block the others;
-    :func:`load_vintage` on that folder raises the full error.
+    The vintages shipped with the package (the published March 2023 prognosis) come with
+    those of the store ``root`` (default: :func:`default_root`).
+
+    Raises
+    ------
+    VintageError
+        If any vintage was changed, deleted or renamed, naming each file or folder: a
+        damaged store is an error, never silently skipped.
     """
     found, problems = scan_vintages(root)
-    for problem in problems:
-        warnings.warn(f"skipped a vintage: {problem}", VintageWarning, stacklevel=2)
+    if problems:
+        if len(problems) == 1:
+            raise problems[0]
+        raise VintageError(
+            f"{len(problems)} problems with the vintages:\n"
+            + "\n".join(f"  - {problem}" for problem in problems)
+        )
     return found
 
 
@@ -644,7 +986,8 @@ def previous_vintage(prognosis: Prognosis, root: PathLike | None = None) -> Vint
     A vintage with the same as-of month counts (e.g. the published prognosis of the same
     quarter); :meth:`Change.describe` then words the result as a comparison, not as a
     change over time. A vintage with exactly the prognosis's content (the prognosis
-    itself, saved) is skipped, and so is a folder that cannot be read (with a warning).
+    itself, saved) is skipped. A vintage that cannot be trusted raises
+    :class:`VintageError` (see :func:`list_vintages`).
     """
     own = _content_hash({f: _sha256(d) for f, d in _prognosis_files(prognosis).items()})
     earlier = [

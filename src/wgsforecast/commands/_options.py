@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from wgsforecast.exceptions import OutputFolderError, UsageError
 from wgsforecast.periods import parse_month
 
 if TYPE_CHECKING:
     from wgsforecast.api import ProgrammeData
+
+EXIT_USER_ERROR = 2
+"""Exit code for a problem with the input, the options or the folders named."""
+BYTES_PER_CELL = 16
+"""Memory one sample path needs per group and month in one prognosis, with headroom: the
+adoption engine peaks at about 8 bytes per cell (``benchmarks/simulate_speed.py``)."""
 
 
 def add_data_options(
@@ -33,6 +41,12 @@ def add_data_options(
     )
     parser.add_argument(
         "--groups", type=Path, help="patient-group file, CSV or XLSX (default: bundled)"
+    )
+    parser.add_argument(
+        "--sheet", help="worksheet of an --actuals workbook (default: the first sheet)"
+    )
+    parser.add_argument(
+        "--groups-sheet", help="worksheet of a --groups workbook (default: the first sheet)"
     )
     if assumptions:
         parser.add_argument(
@@ -56,6 +70,26 @@ def add_output_options(parser: argparse.ArgumentParser, *, out: str = "out") -> 
     """Add ``--out`` (the output folder, default ``out``) and ``--lang`` (``da`` or ``en``)."""
     parser.add_argument("--out", type=Path, default=Path(out), help=f"output folder ({out})")
     parser.add_argument("--lang", choices=("da", "en"), default="da", help="language (da)")
+
+
+def add_vintages_option(parser: argparse.ArgumentParser, *flags: str, dest: str) -> None:
+    """Add the option naming the vintage store (``--vintages``; see :mod:`wgsforecast.vintages`)."""
+    parser.add_argument(
+        *(flags or ("--vintages",)),
+        dest=dest,
+        type=Path,
+        metavar="DIR",
+        help="vintage store (default: $WGSFORECAST_VINTAGES, else ./vintages); the published "
+        "March 2023 vintage ships with wgsforecast and is always included",
+    )
+
+
+def check_out_is_folder(out: Path) -> None:
+    """Refuse an ``--out`` that names an existing file, before any work."""
+    if os.path.lexists(out) and not out.is_dir():
+        raise OutputFolderError(
+            f"--out {out} is a file, not a folder; name a folder (it is created when missing)"
+        )
 
 
 def add_simulation_options(
@@ -90,21 +124,88 @@ def add_simulation_options(
 
 
 def check_paths(args: argparse.Namespace) -> None:
-    """Refuse ``--paths`` below 1 with a message naming the option."""
+    """Refuse ``--paths`` below 1 and ``--seed`` below 0 with a message naming the option."""
+    check_simulation_options(args)
+
+
+def check_simulation_options(args: argparse.Namespace) -> None:
+    """Refuse ``--paths`` below 1 and a negative ``--seed``, naming the option."""
     if args.paths < 1:
-        raise ValueError(f"--paths must be at least 1; got {args.paths}")
+        raise UsageError(f"--paths must be at least 1; got {args.paths}")
+    if args.seed < 0:
+        raise UsageError(f"--seed must be a whole number 0 or more; got {args.seed}")
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available to a new allocation (Linux: ``MemAvailable``), or ``None``."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as stream:
+            for line in stream:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def check_memory(args: argparse.Namespace, data: ProgrammeData, prognoses: int = 1) -> None:
+    """Refuse ``--paths`` whose sample paths would not fit in memory, before the run.
+
+    Parameters
+    ----------
+    args
+        With ``paths`` and (optionally) ``engine``; a deterministic engine runs one path.
+    data
+        The data to forecast: its groups and months size each path.
+    prognoses
+        How many prognoses of ``--paths`` paths are held at once (the report keeps the
+        evidence-based one and its baselines).
+
+    Raises
+    ------
+    UsageError
+        Naming the largest ``--paths`` that fits.
+    """
+    from wgsforecast.api import engine_class
+
+    engine = getattr(args, "engine", None)
+    if engine is not None and not getattr(engine_class(engine), "stochastic", True):
+        return
+    available = available_memory()
+    if available is None:
+        return
+    first = data.actuals["month"].min() if len(data.actuals) else data.assumptions.as_of
+    months = int((data.assumptions.as_of - first).n) + 1 + data.assumptions.horizon_months
+    per_path = BYTES_PER_CELL * max(len(data.groups), 1) * max(months, 1) * prognoses
+    if args.paths * per_path <= available:
+        return
+    largest = max(available // per_path, 0)
+    raise UsageError(
+        f"--paths {args.paths:,} needs about {args.paths * per_path / 1e9:,.1f} GB of memory "
+        f"({len(data.groups)} groups x {months} months per path, {prognoses} prognosis(es) at "
+        f"once) but {available / 1e9:,.1f} GB is available; the largest number of paths that "
+        f"fits is {largest:,}: use --paths {largest} or fewer"
+    )
 
 
 def load_data(args: argparse.Namespace) -> ProgrammeData:
     """Load the data named by the data options, falling back to the bundled files.
 
-    Options a subcommand does not have count as not given.
+    Options a subcommand does not have count as not given; ``--sheet`` and
+    ``--groups-sheet`` pick the worksheets of workbooks. Reads as
+    :func:`wgsforecast.api.load_data` does.
     """
-    from wgsforecast.api import load_data as load
+    from wgsforecast.api import ProgrammeData, input_paths
+    from wgsforecast.io import read_actuals, read_assumptions, read_groups
 
-    return load(
-        actuals=args.actuals,
-        groups=args.groups,
-        assumptions=getattr(args, "assumptions", None),
-        as_of=getattr(args, "as_of", None),
-    )
+    files = input_paths(args.actuals, args.groups, getattr(args, "assumptions", None))
+    registry = read_groups(files["groups"], sheet=args.groups_sheet)
+    settings = read_assumptions(files["assumptions"])
+    frame = read_actuals(files["actuals"], registry, sheet=args.sheet)
+    as_of = getattr(args, "as_of", None)
+    if as_of is not None:
+        settings = settings.with_as_of(as_of)
+    return ProgrammeData(frame, registry, settings)

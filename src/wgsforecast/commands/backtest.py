@@ -10,6 +10,7 @@ from wgsforecast.commands._options import (
     add_data_options,
     add_output_options,
     add_simulation_options,
+    check_out_is_folder,
     check_paths,
     load_data,
 )
@@ -35,7 +36,8 @@ def add_parser(subparsers: Any) -> None:
             "engine on the data known then and score its forecast of the cumulative total "
             "(error, CRPS, interval coverage) against the actuals that followed. Writes "
             "backtest_scores.csv, backtest_summary.csv, backtest_summary.md and backtest.png "
-            "into --out. Defaults to the bundled (partly reconstructed) data."
+            "into --out (default out/backtest). Defaults to the bundled (partly "
+            "reconstructed) data."
         ),
     )
     # No --as-of: all actuals are read, as the months after each origin are the truth.
@@ -51,7 +53,7 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--horizon", type=int, default=36, help="months projected (36)")
     add_simulation_options(parser, paths=500, seed=0, paths_help="sample paths per fit")
-    add_output_options(parser)
+    add_output_options(parser, out="out/backtest")
     parser.set_defaults(func=run)
 
 
@@ -61,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
     from wgsforecast.engines import ENGINES
 
     check_paths(args)
+    check_out_is_folder(args.out)
     engines = args.engines or [name for name in DEFAULT_ENGINES if name in ENGINES]
     data = load_data(args)
     result = backtest(

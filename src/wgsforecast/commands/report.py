@@ -11,9 +11,12 @@ from wgsforecast.commands._options import (
     add_data_options,
     add_output_options,
     add_simulation_options,
-    check_paths,
+    add_vintages_option,
+    check_memory,
+    check_simulation_options,
     load_data,
 )
+from wgsforecast.exceptions import UsageError
 
 
 def add_parser(subparsers: Any) -> None:
@@ -41,25 +44,47 @@ def add_parser(subparsers: Any) -> None:
         "--scenarios", type=Path, nargs="+", default=[], metavar="FILE", help="scenario files"
     )
     parser.add_argument("--price-per-ge", type=float, help="price of one GE (DKK): funding view")
-    parser.add_argument("--save-vintage", metavar="NAME", help="save the prognosis as a vintage")
-    parser.add_argument("--vintages", type=Path, help="vintages folder (default: data/vintages)")
+    parser.add_argument(
+        "--save-vintage", metavar="NAME", help="save the prognosis as a vintage in the store"
+    )
+    add_vintages_option(parser, dest="vintages")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Build the report; print Table 1 and the list of files written."""
-    from wgsforecast.api import input_paths
-    from wgsforecast.report import build_report
+    """Build the report; print Table 1 and the list of files written.
 
-    check_paths(args)
-    if args.price_per_ge is not None and args.price_per_ge <= 0:
-        raise ValueError(f"--price-per-ge must be positive; got {args.price_per_ge}")
+    Every option, the output folder and the vintage store are checked before the data are
+    read and the engines run.
+    """
+    from wgsforecast.api import engine_class, input_paths
+    from wgsforecast.report import build_report
+    from wgsforecast.report.build import EVIDENCE_ENGINE
+    from wgsforecast.report.output import check_folder
+    from wgsforecast.vintages import check_new_name, list_vintages
+
+    check_simulation_options(args)
+    if args.price_per_ge is not None and not args.price_per_ge > 0:
+        raise UsageError(f"--price-per-ge must be positive; got {args.price_per_ge}")
     for path in args.scenarios:
         if not path.is_file():
-            raise FileNotFoundError(f"scenario file {path} does not exist; check the path")
+            raise UsageError(f"scenario file {path} does not exist; check the path")
+    if args.engine is not None:
+        engine_class(args.engine)
+    check_folder(args.out)
+    if args.save_vintage is not None:
+        check_new_name(args.save_vintage, args.vintages)
+    else:
+        list_vintages(args.vintages)
     # The files read, for the report's provenance section.
     inputs = input_paths(args.actuals, args.groups, args.assumptions)
     data = load_data(args)
+    # The evidence engine and its two baselines are held at once (scenarios one at a time).
+    check_memory(
+        argparse.Namespace(**{**vars(args), "engine": args.engine or EVIDENCE_ENGINE}),
+        data,
+        prognoses=3,
+    )
     result = build_report(
         data,
         args.out,

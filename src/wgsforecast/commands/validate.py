@@ -27,28 +27,31 @@ def add_parser(subparsers: Any) -> None:
         "--groups", type=Path, help="patient-group file to match names against (default: bundled)"
     )
     parser.add_argument("--as-of", type=month_argument, help="last complete month, e.g. 2023-02")
+    parser.add_argument("--sheet", help="worksheet of a workbook (default: the first sheet)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Validate the file; raise :class:`~wgsforecast.InputError` listing every problem."""
     from wgsforecast._tabular import read_table
+    from wgsforecast.exceptions import MissingFileError
     from wgsforecast.io import bundled_groups_path, read_actuals, read_assumptions, read_groups
 
     path: Path = args.file
     if not path.is_file():
-        raise FileNotFoundError(f"{path} does not exist; check the path")
+        what = "is a folder, not a file" if path.is_dir() else "does not exist"
+        raise MissingFileError(f"{path} {what}; check the path")
     if path.suffix.lower() == ".toml":
         assumptions = read_assumptions(path)
         print(f"{path}: OK - prognosis as of {assumptions.as_of}")
         return 0
-    header = {name.strip().lower() for name in read_table(path).header}
+    header = {name.strip().lower() for name in read_table(path, args.sheet).header}
     if GROUP_FILE_COLUMN in header:
-        registry = read_groups(path)
+        registry = read_groups(path, sheet=args.sheet)
         print(f"{path}: OK - {len(registry)} patient groups ({', '.join(registry.keys)})")
         return 0
     groups = read_groups(args.groups or bundled_groups_path())
-    actuals = read_actuals(path, groups, as_of=args.as_of)
+    actuals = read_actuals(path, groups, as_of=args.as_of, sheet=args.sheet)
     months = actuals["month"]
     print(
         f"{path}: OK - {len(actuals)} rows, {actuals['group'].nunique()} patient groups, "

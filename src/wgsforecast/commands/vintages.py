@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 from pathlib import Path
 from typing import Any
 
 from wgsforecast.commands._options import (
+    EXIT_USER_ERROR,
     add_data_options,
     add_output_options,
     add_simulation_options,
+    add_vintages_option,
+    check_memory,
+    check_out_is_folder,
+    check_simulation_options,
     load_data,
 )
 from wgsforecast.labels import label
@@ -26,11 +30,11 @@ def add_parser(subparsers: Any) -> None:
         description="Save a prognosis as an immutable vintage, list vintages, or score "
         "earlier vintages against later actuals.",
     )
-    parser.add_argument("--root", type=Path, help="vintages folder (default: data/vintages)")
+    add_vintages_option(parser, "--vintages", "--root", dest="root")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     save = actions.add_parser("save", help="save a prognosis (refuses to overwrite)")
-    save.add_argument("name", help="vintage name, e.g. 2023-06")
+    save.add_argument("name", help="vintage name, e.g. 2023-06 (letters, digits, '.', '_', '-')")
     add_data_options(save)
     add_simulation_options(
         save, paths=2000, seed=2023, engine="runrate", engine_help="engine (runrate)"
@@ -40,47 +44,52 @@ def add_parser(subparsers: Any) -> None:
 
     compare = actions.add_parser("compare", help="score vintages against actuals")
     add_data_options(compare, assumptions=False)
-    add_output_options(compare)
+    add_output_options(compare, out="out/vintage-scores")
+
+    actions.add_parser(
+        "reindex",
+        help="rebuild the store's ledger.json after checking every vintage folder in it",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    """Dispatch to save, list or compare; unreadable vintage folders are named on stderr."""
-    from wgsforecast import vintages
+    """Dispatch to save, list, compare or reindex.
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", vintages.VintageWarning)
-        code = _run(args)
-    for warning in caught:
-        if issubclass(warning.category, vintages.VintageWarning):
-            print(f"warning: {warning.message}", file=sys.stderr)
-        else:
-            warnings.showwarning(
-                warning.message, warning.category, warning.filename, warning.lineno
-            )
-    return code
-
-
-def _run(args: argparse.Namespace) -> int:
+    A vintage that was changed, deleted or renamed is an error (exit 2) naming it; ``list``
+    still shows the vintages that are intact before failing.
+    """
     from wgsforecast import vintages
 
     if args.action == "list":
         found, problems = vintages.scan_vintages(args.root)
-        for problem in problems:
-            print(f"warning: skipped a vintage: {problem}", file=sys.stderr)
+        store = args.root or vintages.default_root()
         if not found:
-            print(f"no vintages in {args.root or vintages.default_root()}")
+            print(f"no vintages in {store}")
         for v in found:
             target = v.target_month or "-"
+            where = "  (shipped, read-only)" if v.bundled else ""
             print(
                 f"{v.name:28} as of {v.as_of}  engine {v.metadata.get('engine')!s:10} "
-                f"target {target}  hash {v.content_hash[:12]}"
+                f"target {target}  hash {v.content_hash[:12]}{where}"
             )
+        if problems:
+            for problem in problems:
+                print(f"wgsforecast vintages: error: {problem}", file=sys.stderr)
+            return EXIT_USER_ERROR
+        return 0
+    if args.action == "reindex":
+        names = vintages.reindex_vintages(args.root)
+        store = args.root or vintages.default_root()
+        print(f"{store}/{vintages.LEDGER} lists {len(names)} vintage(s): {', '.join(names)}")
         return 0
     if args.action == "save":
         from wgsforecast.api import forecast
 
+        check_simulation_options(args)
+        vintages.check_new_name(args.name, args.root)  # before the slow run
         data = load_data(args)
+        check_memory(args, data)
         prognosis = forecast(
             data.actuals,
             data.groups,
@@ -92,11 +101,13 @@ def _run(args: argparse.Namespace) -> int:
         path = vintages.save_vintage(prognosis, args.name, args.root)
         print(f"saved vintage {args.name} in {path}")
         return 0
+    out: Path = args.out
+    check_out_is_folder(out)
+    vintages.list_vintages(args.root)  # a damaged store fails before the actuals are read
     comparison = vintages.compare_vintages(load_data(args).actuals, root=args.root)
     from wgsforecast.io import atomic_path, atomic_write_text
     from wgsforecast.plotting import pyplot
 
-    out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out / "vintage_errors.csv", comparison.errors.to_csv(index=False))
     atomic_write_text(out / "vintage_targets.csv", comparison.targets.to_csv(index=False))

@@ -169,33 +169,46 @@ def build_report(
     'rapport.html'
     """
     from wgsforecast.api import input_paths, load_bundled
+    from wgsforecast.report.output import LOCK, check_folder, locked
 
     say = log or (lambda _: None)
     if lang not in ("da", "en"):
         raise ValueError(f"lang must be 'da' or 'en'; got {lang!r}")
+    folder = Path(out)
+    check_folder(folder)  # a file, or a folder of someone else's files: refused before work
+    if save_vintage:
+        _check_vintage_free(save_vintage, vintages_root)
+    else:
+        _check_vintages(vintages_root)
     if data is None:
         data = load_bundled()
         if inputs is None:
             inputs = input_paths()
-    if save_vintage:
-        _check_vintage_free(save_vintage, vintages_root)
-    with warnings.catch_warnings():
-        # Groups that fell back to the pooled prior are flagged in the report's group table
-        # and notes; a warning per group per engine run on the terminal would only be noise.
-        warnings.simplefilter("ignore", PriorFallbackWarning)
-        content = collect(
-            data,
-            lang=lang,
-            engine=engine,
-            n_paths=n_paths,
-            seed=seed,
-            scenarios=scenarios,
-            price_per_ge=price_per_ge,
-            vintages_root=vintages_root,
-            inputs=inputs or {},
-            log=say,
-        )
-    result = write_report(content, out, log=say)
+    created = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        with locked(folder):
+            with warnings.catch_warnings():
+                # Groups that fell back to the pooled prior are flagged in the report's group
+                # table and notes; a warning per group per engine run would only be noise.
+                warnings.simplefilter("ignore", PriorFallbackWarning)
+                content = collect(
+                    data,
+                    lang=lang,
+                    engine=engine,
+                    n_paths=n_paths,
+                    seed=seed,
+                    scenarios=scenarios,
+                    price_per_ge=price_per_ge,
+                    vintages_root=vintages_root,
+                    inputs=inputs or {},
+                    log=say,
+                )
+            result = write_report(content, folder, log=say)
+    except BaseException:
+        if created and [p.name for p in folder.iterdir()] in ([], [LOCK]):
+            shutil.rmtree(folder, ignore_errors=True)  # leave no empty folder behind
+        raise
     vintage = None
     if save_vintage:
         from wgsforecast.vintages import save_vintage as save
@@ -203,9 +216,9 @@ def build_report(
         vintage = save(content.main, save_vintage, root=vintages_root)
         say(f"saved vintage {vintage}")
     return ReportResult(
-        out=Path(out),
+        out=folder,
         files=result,
-        html=Path(out) / HTML_NAME[lang],
+        html=folder / HTML_NAME[lang],
         headline=content.headline,
         terminal_table=terminal_table(content),
         vintage=vintage,
@@ -214,15 +227,17 @@ def build_report(
 
 
 def _check_vintage_free(name: str, root: PathLike | None) -> None:
-    """Fail before the slow runs when the vintage name is taken (saving re-checks it)."""
-    from wgsforecast.vintages import VintageExistsError, default_root
+    """Fail before the slow runs when the vintage name is unusable or taken."""
+    from wgsforecast.vintages import check_new_name
 
-    folder = default_root() if root is None else Path(root)
-    if (folder / name).exists():
-        raise VintageExistsError(
-            f"vintage {name!r} exists already in {folder}; vintages are never overwritten - "
-            "choose another --save-vintage name (for example with a date or engine suffix)"
-        )
+    check_new_name(name, root)
+
+
+def _check_vintages(root: PathLike | None) -> None:
+    """Fail before the slow runs when a vintage was changed, deleted or renamed."""
+    from wgsforecast.vintages import list_vintages
+
+    list_vintages(root)
 
 
 # --------------------------------------------------------------------------- collecting
@@ -505,13 +520,11 @@ def _cumulative(prognosis: Prognosis) -> pd.DataFrame:
 def _change(
     main: Prognosis, root: PathLike | None, lang: Lang, skipped: list[str]
 ) -> tuple[list[str], pd.DataFrame | None]:
-    from wgsforecast.vintages import VintageError, change_since, previous_vintage
+    from wgsforecast.vintages import change_since, previous_vintage
 
-    try:
-        previous = previous_vintage(main, root)
-    except VintageError as error:
-        skipped.append(str(error))
-        return [label("report_no_previous", lang)], None
+    # A changed, deleted or renamed vintage raises: the report never silently compares
+    # with an older prognosis than the latest one.
+    previous = previous_vintage(main, root)
     if previous is None:
         return [label("report_no_previous", lang)], None
     change = change_since(main, previous, lang)
@@ -615,20 +628,31 @@ def quality_notes(content: ReportContent) -> list[str]:
 def provenance(
     content: ReportContent, inputs: Mapping[str, PathLike], seed: int, n_paths: int
 ) -> dict[str, str]:
-    """Provenance lines: input hashes, engines, seed, version, date."""
+    """Provenance lines: input hashes, engines (as they ran), version, date.
+
+    ``seed`` and ``n_paths`` are what was asked for; the engine line records what ran: a
+    deterministic engine runs one path and uses no seed, whatever was asked.
+    """
     from wgsforecast import __version__
 
     lines: dict[str, str] = {}
     for role, path in inputs.items():
         lines[f"{role}"] = f"{Path(path).name} sha256:{file_sha256(path)}"
-    engines = PUBLISHED_ENGINE
+    engines = f"{PUBLISHED_ENGINE} ({_ran(content.published_method)})"
     if content.evidence is not None:
-        engines += f", {content.evidence.engine} ({n_paths} paths, seed {seed})"
+        engines += f", {content.evidence.engine} ({_ran(content.evidence)})"
     lines["engine"] = engines
     lines["assumptions"] = content.main.assumptions.model_dump_json()
     lines["wgsforecast"] = __version__
     lines["date"] = dt.date.today().isoformat()
     return lines
+
+
+def _ran(prognosis: Prognosis) -> str:
+    """How a prognosis was made: its paths and seed, or "1 path, no seed" if deterministic."""
+    paths = f"{prognosis.n_paths} path{'s' if prognosis.n_paths != 1 else ''}"
+    seed = "no seed" if prognosis.seed is None else f"seed {prognosis.seed}"
+    return f"{paths}, {seed}"
 
 
 # --------------------------------------------------------------------------- writing
@@ -663,46 +687,61 @@ def terminal_table(content: ReportContent) -> str:
 def write_report(content: ReportContent, out: PathLike, log: Log = _stderr) -> tuple[Path, ...]:
     """Write every output of the report into ``out``; return the files written.
 
+    ``out`` must be empty, missing, or hold an earlier report (see
+    :mod:`wgsforecast.report.output`): a file the report did not write is never replaced,
+    and a folder with files of other origin is refused before anything is written.
     Everything is first written into a staging folder inside ``out`` and then moved into
     place file by file with :func:`os.replace`, so a failure while building leaves the
-    previous outputs untouched, and each file is replaced atomically. Files an earlier
-    report wrote and this one did not are then removed (see
-    :mod:`wgsforecast.report.output`); files the report did not write are never touched.
-    CSV tables are written for the report's language (see :func:`csv_bytes`).
+    previous outputs untouched, and a kill while moving is completed by the next run.
+    Files an earlier report wrote and this one did not are then removed. A lock refuses a
+    second report into the same folder at the same time. CSV tables are written for the
+    report's language (see :func:`csv_bytes`).
+
+    Raises
+    ------
+    OutputFolderError
+        If ``out`` is a file, holds files that are not an earlier report's, or a file the
+        report writes exists and is not its own.
+    BusyError
+        If another report is being written into ``out``.
     """
     from wgsforecast.report.excel import write_workbook
     from wgsforecast.report.html import render_html
     from wgsforecast.report.markdown import render_markdown
-    from wgsforecast.report.output import install
+    from wgsforecast.report.output import check_folder, clean_staging, install, locked
 
     folder = Path(out)
+    check_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=folder, prefix=".report-", suffix=".part"))
-    try:
-        files: dict[str, bytes] = {}
-        for name, frame in tables(content).items():
-            files[f"{name}.csv"] = csv_bytes(frame, content.lang)
-        for figure in content.figures:
-            files[f"figures/{figure.key}.png"] = figure.png
-            files[f"figures/{figure.key}.svg"] = figure.svg
-        files["summary.md"] = render_markdown(content).encode("utf-8")
-        log("writing the HTML report ...")
-        html = render_html(content).encode("utf-8")
-        if len(html) > MAX_HTML_BYTES:
-            raise RuntimeError(
-                f"the HTML report is {len(html):,} bytes, over the {MAX_HTML_BYTES:,} limit"
-            )
-        files[HTML_NAME[content.lang]] = html
-        for relative, data in files.items():
-            path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        log("writing the Excel workbook ...")
-        workbook = "tabeller.xlsx" if content.lang == "da" else "tables.xlsx"
-        write_workbook(content, staging / workbook)
-        written = install(staging, folder, log)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with locked(folder):
+        clean_staging(folder, log)
+        check_folder(folder)  # again, now that no other run can change it
+        staging = Path(tempfile.mkdtemp(dir=folder, prefix=".report-", suffix=".part"))
+        try:
+            files: dict[str, bytes] = {}
+            for name, frame in tables(content).items():
+                files[f"{name}.csv"] = csv_bytes(frame, content.lang)
+            for figure in content.figures:
+                files[f"figures/{figure.key}.png"] = figure.png
+                files[f"figures/{figure.key}.svg"] = figure.svg
+            files["summary.md"] = render_markdown(content).encode("utf-8")
+            log("writing the HTML report ...")
+            html = render_html(content).encode("utf-8")
+            if len(html) > MAX_HTML_BYTES:
+                raise RuntimeError(
+                    f"the HTML report is {len(html):,} bytes, over the {MAX_HTML_BYTES:,} limit"
+                )
+            files[HTML_NAME[content.lang]] = html
+            for relative, data in files.items():
+                path = staging / relative
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+            log("writing the Excel workbook ...")
+            workbook = "tabeller.xlsx" if content.lang == "da" else "tables.xlsx"
+            write_workbook(content, staging / workbook)
+            written = install(staging, folder, log)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
     return written
 
 

@@ -1,14 +1,12 @@
 """The report's figures: drawn by :mod:`wgsforecast.plotting`, rendered as PNG and SVG.
 
-Rendering dominates the report's run time, so on Linux the (figure, format) pairs are
-rendered in forked worker processes. An error while drawing is a bug and fails the report:
-no figure is silently left out.
+Each figure is drawn once, in this process, and rendered as PNG and then SVG. (Forked
+worker processes were faster on Linux but outlived a killed report; no process is started
+now.) An error while drawing is a bug and fails the report: no figure is silently left out.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -92,20 +90,14 @@ def make_figures(content: ReportContent) -> list[Figure]:
     ]
 
 
-# Figure plans for the worker processes; set just before forking, so the children inherit
-# them (closures over the prognosis cannot be pickled, and need not be with fork).
-_PLANS: list[Plan] = []
-
-
-def _render_task(task: tuple[int, str]) -> bytes:
-    """Draw plan ``task[0]`` and render it as ``task[1]``."""
+def _draw_and_render(plan: Plan) -> tuple[bytes, bytes]:
+    """Draw one plan and render the figure as PNG and SVG."""
     from wgsforecast.plotting import pyplot
 
-    index, fmt = task
-    fig = _PLANS[index][2]()
+    fig = plan[2]()
     try:
         freeze_date_ticks(fig)
-        return render(fig, fmt)
+        return render(fig, "png"), render(fig, "svg")
     finally:
         pyplot().close(fig)
 
@@ -129,46 +121,15 @@ def freeze_date_ticks(fig: Any) -> None:
             axis.set_minor_locator(FixedLocator(axis.get_minorticklocs()))
 
 
-def use_fork() -> bool:
-    """Whether to render in forked workers: only where ``fork`` is the start method in use.
-
-    That is the platform default on Linux (up to Python 3.13). Where the default is
-    ``spawn`` or ``forkserver`` (Windows, macOS, newer Pythons) forking is unsafe or not
-    what the user chose, and spawned workers could not run the closures anyway, so the
-    figures are rendered in this process instead. ``get_all_start_methods()[0]`` is the
-    platform default; reading it, unlike ``get_start_method()``, does not fix the context.
-    """
-    method = multiprocessing.get_start_method(allow_none=True)
-    if method is None:
-        method = multiprocessing.get_all_start_methods()[0]
-    return method == "fork"
-
-
 def render_all(plans: list[Plan]) -> dict[tuple[str, str], bytes]:
-    """Render every plan as PNG and SVG, in forked worker processes where that is safe.
+    """Draw every plan once, in this process, and render it as PNG and SVG.
 
-    The figures are independent, so with several cores and ``fork`` (see :func:`use_fork`)
-    each (figure, format) pair is drawn in a worker; otherwise all run in this process. An
-    exception while drawing is raised here either way.
+    An exception while drawing propagates: a plotting bug fails the report.
     """
-    global _PLANS
-    tasks = [(i, fmt) for i in range(len(plans)) for fmt in ("png", "svg")]
-    # Slowest first (the small-multiples figure), so the workers finish together.
-    tasks.sort(key=lambda t: plans[t[0]][0] != "group_ramps")
-    workers = min(os.cpu_count() or 1, 4, len(tasks))
-    _PLANS = plans
-    try:
-        if workers > 1 and use_fork():
-            from concurrent.futures import ProcessPoolExecutor
-
-            context = multiprocessing.get_context("fork")
-            with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-                results = list(pool.map(_render_task, tasks))
-        else:
-            results = [_render_task(t) for t in tasks]
-    finally:
-        _PLANS = []
-    return {(plans[i][0], fmt): r for (i, fmt), r in zip(tasks, results, strict=True)}
+    rendered: dict[tuple[str, str], bytes] = {}
+    for plan in plans:
+        rendered[(plan[0], "png")], rendered[(plan[0], "svg")] = _draw_and_render(plan)
+    return rendered
 
 
 def render(fig: Any, fmt: str) -> bytes:

@@ -1,75 +1,272 @@
-"""Put a report's files into the output folder, and remove what an earlier report left.
+"""The report's output folder: what it may write there, and how it recovers from a kill.
 
-The report writes a manifest (:data:`MANIFEST`) of the files it wrote with their SHA-256.
-A later run that writes fewer files (``--engine runrate`` has no fan chart, no evidence
-table; no ``--scenarios``, no scenario table) removes the files the earlier run listed and
-this run did not write, so ``out/`` never mixes two runs. Files the report did not write,
-or which were changed after it wrote them, are never touched.
+Rules (see :func:`check_folder` and :func:`install`):
+
+* The report writes only into a folder that is empty, or that holds an earlier report
+  (its manifest, :data:`MANIFEST`, lists the files that report wrote with their SHA-256).
+  Other wgsforecast commands' default sub-folders (:data:`OTHER_OUTPUTS`) do not count.
+* It never replaces a file the manifest does not own: a file it is about to write must be
+  absent, or listed and unchanged since the earlier report wrote it. Otherwise it refuses
+  before writing anything and names the files.
+* Files an earlier report listed and this one does not write (``--engine runrate`` has no
+  fan chart; no ``--scenarios``, no scenario table) are removed when unchanged, so the
+  folder never mixes two runs. Nothing is removed through a symbolic link.
+* Installing is recoverable: a journal (:data:`JOURNAL`) lists the new files before the
+  first one is moved in, the manifest is written last, and the journal is then removed. A
+  run killed part-way leaves the journal (and maybe a staging folder); the next run treats
+  the journal's files as the report's own and cleans the staging folder.
+* A lock (:data:`LOCK`) refuses a second run into the same folder while one is running.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Mapping
+import shutil
+import stat
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from wgsforecast._locks import folder_lock
+from wgsforecast.exceptions import OutputFolderError
 from wgsforecast.io import atomic_write_text, file_sha256
 
 MANIFEST = "report-manifest.json"
 """File in the output folder listing the report's files (relative POSIX paths) and hashes."""
+JOURNAL = ".report-install.json"
+"""The files a report is installing; present only while installing, or after a kill."""
+LOCK = ".report.lock"
+"""Lock file held while a report runs into the folder."""
+STAGING_PREFIX, STAGING_SUFFIX = ".report-", ".part"
+"""Name of a staging folder: ``.report-XXXX.part``."""
+OTHER_OUTPUTS = frozenset({"scenarios", "backtest", "vintage-scores"})
+"""Default output sub-folders of the other commands, allowed beside a report."""
+_IGNORED = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", LOCK, JOURNAL})
+_SHOWN = 8
 
 Log = Callable[[str], None]
 
 
-def read_manifest(folder: Path, log: Log) -> dict[str, str]:
-    """The files (relative path -> SHA-256) an earlier report wrote into ``folder``.
+@dataclass
+class Ownership:
+    """The files earlier reports wrote into a folder: relative path -> accepted SHA-256s."""
 
-    A missing or unreadable manifest gives ``{}``: then nothing is removed, because it is
-    not known which files the report made.
-    """
-    path = folder / MANIFEST
-    if not path.is_file():
-        return {}
-    try:
-        files = json.loads(path.read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        log(f"{path} is not a readable report manifest ({error}); no old files removed")
-        return {}
-    if not isinstance(files, dict):
-        return {}
-    return {str(k): str(v) for k, v in files.items() if _safe(str(k))}
+    files: dict[str, set[str]] = field(default_factory=dict)
+    is_report: bool = False
+    problem: str | None = None
+
+    def add(self, files: Mapping[str, object]) -> None:
+        """Accept the hashes of ``files`` (a hash or a list of hashes per path)."""
+        for relative, digests in files.items():
+            values = digests if isinstance(digests, list) else [digests]
+            if _safe(str(relative)):
+                self.files.setdefault(str(relative), set()).update(str(d) for d in values)
+
+    def owns(self, folder: Path, relative: str) -> bool:
+        """True when ``folder/relative`` is absent, or a plain file an earlier report wrote."""
+        path = folder / relative
+        if not os.path.lexists(path):
+            return True
+        if _link_on_the_way(folder, relative) is not None or not _is_plain_file(path):
+            return False
+        return file_sha256(path) in self.files.get(relative, set())
 
 
 def _safe(relative: str) -> bool:
     # Only plain relative paths inside the folder: a tampered manifest must not reach out.
-    parts = PurePosixPath(relative).parts
-    return bool(parts) and not PurePosixPath(relative).is_absolute() and ".." not in parts
+    path = PurePosixPath(relative)
+    return bool(path.parts) and not path.is_absolute() and ".." not in path.parts
 
 
-def _write_manifest(folder: Path, files: Mapping[str, str]) -> None:
+def _is_plain_file(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
+def _link_on_the_way(folder: Path, relative: str) -> Path | None:
+    """The first symbolic link among the folders between ``folder`` and the file, if any."""
+    current = folder
+    for part in PurePosixPath(relative).parts[:-1]:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
+
+
+def _read_json_files(path: Path) -> dict[str, object]:
+    value = json.loads(path.read_text(encoding="utf-8"))
+    files = value["files"] if isinstance(value, dict) else None
+    if not isinstance(files, dict):
+        raise ValueError("no 'files' object")
+    return {str(k): v for k, v in files.items()}
+
+
+def read_ownership(folder: Path) -> Ownership:
+    """What the manifest and an interrupted run's journal say the report owns in ``folder``."""
+    ownership = Ownership()
+    for name in (MANIFEST, JOURNAL):
+        path = folder / name
+        if not os.path.lexists(path):
+            continue
+        if not _is_plain_file(path):
+            ownership.problem = f"{path} is not a plain file"
+            continue
+        try:
+            ownership.add(_read_json_files(path))
+        except (OSError, ValueError, KeyError) as error:
+            ownership.problem = f"{path} is not a readable report manifest ({error})"
+            continue
+        ownership.is_report = True
+    return ownership
+
+
+def read_manifest(folder: Path) -> dict[str, str]:
+    """The files (relative path -> SHA-256) the last complete report wrote into ``folder``."""
+    path = folder / MANIFEST
+    if not _is_plain_file(path):
+        return {}
+    try:
+        files = _read_json_files(path)
+    except (OSError, ValueError, KeyError):
+        return {}
+    return {k: str(v) for k, v in files.items() if _safe(k)}
+
+
+def _is_staging(name: str) -> bool:
+    return name.startswith(STAGING_PREFIX) and name.endswith(STAGING_SUFFIX)
+
+
+def _foreign(folder: Path) -> list[str]:
+    """Entries of a folder without a report that make it not empty for the report."""
+    names = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name in _IGNORED or _is_staging(entry.name):
+            continue
+        if entry.name in OTHER_OUTPUTS and entry.is_dir(follow_symlinks=False):
+            continue
+        names.append(entry.name + ("/" if entry.is_dir(follow_symlinks=False) else ""))
+    return names
+
+
+def _listing(names: list[str]) -> str:
+    shown = ", ".join(names[:_SHOWN])
+    return shown + (f" and {len(names) - _SHOWN} more" if len(names) > _SHOWN else "")
+
+
+def check_folder(folder: Path) -> None:
+    """Refuse an output folder the report must not write into; write nothing.
+
+    Raises
+    ------
+    OutputFolderError
+        If ``folder`` is a file, or a folder holding files that are not from an earlier
+        report (no readable :data:`MANIFEST`).
+    """
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise OutputFolderError(
+            f"the output folder {folder} is a file, not a folder; name a folder with --out "
+            "(it is created when missing)"
+        )
+    if not folder.is_dir():
+        return
+    ownership = read_ownership(folder)
+    if ownership.is_report:
+        return
+    foreign = _foreign(folder)
+    if foreign:
+        why = ownership.problem or f"there is no {MANIFEST}"
+        raise OutputFolderError(
+            f"the output folder {folder} holds files that no earlier report wrote "
+            f"({_listing(foreign)}; {why}); the report writes only into an empty folder or "
+            "one an earlier report wrote, so nothing of yours is replaced - choose another "
+            f"--out (for example {folder / 'report'}) or move those files away"
+        )
+
+
+@contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold the folder's report lock (the folder must exist); re-entrant in a process.
+
+    Raises
+    ------
+    BusyError
+        If another report is being written into ``folder``.
+    """
+    busy = (
+        f"another report is being written into {folder} ({{holder}}); wait for it to finish, "
+        "or choose another --out"
+    )
+    with folder_lock(folder / LOCK, busy):
+        yield
+
+
+def clean_staging(folder: Path, log: Log) -> None:
+    """Remove staging folders that killed runs left in ``folder`` (hold the lock first)."""
+    for entry in os.scandir(folder):
+        if not _is_staging(entry.name):
+            continue
+        path = Path(entry.path)
+        if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
+            path.unlink()  # a link is removed, never followed
+        else:
+            shutil.rmtree(path)  # does not follow links inside
+        log(f"removed {path}: left by an interrupted run")
+
+
+def _write_json(path: Path, files: Mapping[str, object]) -> None:
     text = json.dumps({"files": dict(sorted(files.items()))}, indent=1, ensure_ascii=False)
-    atomic_write_text(folder / MANIFEST, text + "\n")
+    atomic_write_text(path, text + "\n")
+
+
+def _refuse_conflicts(folder: Path, ownership: Ownership, new: Mapping[str, str]) -> None:
+    problems = []
+    for relative in new:
+        link = _link_on_the_way(folder, relative)
+        if link is not None:
+            problems.append(f"{relative} (reached through the link {link.name})")
+        elif not ownership.owns(folder, relative):
+            why = "changed since" if relative in ownership.files else "not written by"
+            problems.append(f"{relative} ({why} an earlier report)")
+    if problems:
+        raise OutputFolderError(
+            f"the report would replace files in {folder} that are not its own: "
+            f"{_listing(problems)}; nothing was written - move those files away or choose "
+            "another --out"
+        )
 
 
 def install(staging: Path, folder: Path, log: Log) -> tuple[Path, ...]:
     """Move every file of ``staging`` into ``folder`` and remove stale earlier outputs.
 
-    Each file is moved with :func:`os.replace`, so it is replaced atomically. Before the
-    first move the manifest lists the old and the new files, so a crash part-way still
-    leaves every report file listed for the next run to clean up.
+    Hold :func:`locked` first. Each file is moved with :func:`os.replace`, so it is
+    replaced atomically; the journal lists the new files before the first move and the
+    manifest is written after the last, so a kill part-way leaves a folder the next run
+    recognises and completes.
 
     Returns
     -------
     tuple of pathlib.Path
         The files now in ``folder`` from this run, sorted.
+
+    Raises
+    ------
+    OutputFolderError
+        If a file to be written exists and is not the report's own (nothing is written).
     """
-    old = read_manifest(folder, log)
+    ownership = read_ownership(folder)
     new = {
         part.relative_to(staging).as_posix(): file_sha256(part)
         for part in sorted(p for p in staging.rglob("*") if p.is_file())
     }
-    _write_manifest(folder, {**old, **new})
+    _refuse_conflicts(folder, ownership, new)
+    journal: dict[str, set[str]] = {k: set(v) for k, v in ownership.files.items()}
+    for relative, digest in new.items():
+        journal.setdefault(relative, set()).add(digest)
+    _write_json(folder / JOURNAL, {k: sorted(v) for k, v in journal.items()})
     written = []
     for relative in new:
         part, target = staging / relative, folder / relative
@@ -77,24 +274,28 @@ def install(staging: Path, folder: Path, log: Log) -> tuple[Path, ...]:
         os.chmod(part, 0o644)
         os.replace(part, target)
         written.append(target)
-    for relative, digest in old.items():
-        if relative not in new:
-            _remove_stale(folder, relative, digest, log)
-    _write_manifest(folder, new)
+    for relative in sorted(set(ownership.files) - set(new)):
+        _remove_stale(folder, relative, ownership, log)
+    _write_json(folder / MANIFEST, new)
+    (folder / JOURNAL).unlink()
     return tuple(written)
 
 
-def _remove_stale(folder: Path, relative: str, digest: str, log: Log) -> None:
+def _remove_stale(folder: Path, relative: str, ownership: Ownership, log: Log) -> None:
     path = folder / relative
-    if not path.is_file():
+    if not os.path.lexists(path):
         return
-    if file_sha256(path) != digest:
+    link = _link_on_the_way(folder, relative)
+    if link is not None:
+        log(f"left {path}: {link} is a symbolic link, which is never followed when removing")
+        return
+    if not ownership.owns(folder, relative):
         log(f"left {path}: changed since an earlier report wrote it")
         return
     path.unlink()
     log(f"removed {path}: not produced by this run")
     parent = path.parent
     # Remove folders the report made (figures/) once they are empty; never ``folder``.
-    while parent != folder and parent.is_relative_to(folder) and not any(parent.iterdir()):
+    while parent != folder and not parent.is_symlink() and not any(parent.iterdir()):
         parent.rmdir()
         parent = parent.parent
