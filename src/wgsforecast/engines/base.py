@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from wgsforecast._checks import check_actuals_frame, not_live_rows
 from wgsforecast.exceptions import NotFittedError, WgsForecastError
 from wgsforecast.models import Assumptions, GroupRegistry
 from wgsforecast.periods import month_range
@@ -33,7 +34,10 @@ class History:
     months
         The months of the columns, from the first month with data to the as-of month.
     started
-        Per group, the position of its first month with a row in the actuals (-1 if none).
+        Per group, the position of its first live month (-1 if none): its first row in the
+        actuals, except that months of 0 before its go-live month (or, with no go-live
+        month known, before its first GE) are not live yet
+        (:func:`wgsforecast._checks.not_live_rows`).
     """
 
     ge: npt.NDArray[np.float64]
@@ -51,6 +55,8 @@ def history_from_actuals(actuals: pd.DataFrame, groups: GroupRegistry, as_of: pd
     """Build the dense history matrix from a validated long frame, up to ``as_of``.
 
     Rows after ``as_of`` are left out on purpose: a backtest fits on what was known then.
+    Leading months of 0 before a group's go-live are zeros of the matrix, but the group
+    starts after them (see :class:`History`).
     """
     known = actuals[actuals["month"] <= as_of]
     if known.empty:
@@ -74,7 +80,12 @@ def history_from_actuals(actuals: pd.DataFrame, groups: GroupRegistry, as_of: pd
     column = np.asarray([(m - first).n for m in known["month"]], dtype=np.int64)
     ge[row, column] = known["ge"].to_numpy(dtype=np.float64)
     started = np.full(len(groups), -1, dtype=np.int64)
-    for index, position in zip(row, column, strict=True):
+    waiting = not_live_rows(
+        list(known["group"]), list(known["month"]), known["ge"].to_numpy(), groups
+    )
+    for index, position, not_live in zip(row, column, waiting, strict=True):
+        if not_live:
+            continue
         if started[index] < 0 or position < started[index]:
             started[index] = position
     return History(ge=ge, months=months, started=started)
@@ -150,7 +161,15 @@ class Engine(ABC):
         -------
         Engine
             ``self``, fitted.
+
+        Raises
+        ------
+        InputError
+            If the frame breaks a rule the file readers enforce (missing columns, months
+            that are not monthly Periods, NaN, negative or fractional counts, unknown
+            groups, a group-month twice, a skipped month), naming the rows and the fix.
         """
+        check_actuals_frame(actuals, groups, assumptions.as_of)
         self.history_ = history_from_actuals(actuals, groups, assumptions.as_of)
         self.data_notes_ = tuple(actuals.attrs.get("notes", ()))
         self.groups_ = groups

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+from pydantic import BaseModel, ValidationError
 
 from wgsforecast.exceptions import ConfigError
-from wgsforecast.models import PatientGroup
+from wgsforecast.models import PatientGroup, Programme
 from wgsforecast.scenarios.model import GroupOverrides, Scenario
 
 if TYPE_CHECKING:
@@ -91,7 +92,9 @@ def apply_scenario(scenario: Scenario, base: ProgrammeData) -> AppliedScenario:
     programme_changes = {k: v for k, v in scenario.programme if v is not None}
     new_assumptions = assumptions
     if programme_changes:
-        programme = assumptions.programme.model_copy(update=programme_changes)
+        programme = _validated(
+            Programme, assumptions.programme.model_dump() | programme_changes, f"{where}: programme"
+        )
         new_assumptions = assumptions.model_copy(update={"programme": programme})
     adjust = None
     if shifts.any() or np.isfinite(ceilings).any() or (multiplier != 1.0).any():
@@ -167,10 +170,31 @@ def _changed_group(
             if group.ramp.start is not None:
                 ramp_update["start"] = group.ramp.start + shift
     if ramp_update:
-        update["ramp"] = group.ramp.model_copy(update=ramp_update)
+        update["ramp"] = group.ramp.model_dump() | ramp_update
     if not update:  # only the timing of a live group moves: the model stays as it is
         return group, projection_shift
-    return group.model_copy(update=update), projection_shift
+    # model_copy(update=...) would skip validation: build the group anew so the changed
+    # values obey the same rules as the group registry file.
+    fields = group.model_dump() | update
+    return _validated(PatientGroup, fields, f"{where}: group {group.key!r}"), projection_shift
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _validated(model: type[_Model], fields: dict[str, Any], where: str) -> _Model:
+    """Validate ``fields`` as ``model``; a :class:`ConfigError` naming the scenario if not."""
+    try:
+        return model.model_validate(fields)
+    except ValidationError as exc:
+        errors = []
+        for error in exc.errors():
+            key = ".".join(str(part) for part in error["loc"])
+            errors.append(f"{key}: {error['msg']} (got {error.get('input')!r})")
+        raise ConfigError(
+            f"{where}: the scenario makes an invalid {model.__name__}: {'; '.join(errors)};"
+            " change the scenario's values so the result is valid"
+        ) from exc
 
 
 def shift_projection(values: npt.NDArray[np.floating], months: int) -> npt.NDArray[np.floating]:
