@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from wgsforecast.commands._options import month_argument
+from wgsforecast.commands._reading import add_reading_options, reading_options
 
 GROUP_FILE_COLUMN = "declared_per_year"
 
@@ -28,11 +29,13 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument("--as-of", type=month_argument, help="last complete month, e.g. 2023-02")
     parser.add_argument("--sheet", help="worksheet of a workbook (default: the first sheet)")
+    add_reading_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Validate the file; raise :class:`~wgsforecast.InputError` listing every problem."""
+    from wgsforecast._checks import describe_not_live
     from wgsforecast._tabular import read_table
     from wgsforecast.exceptions import MissingFileError
     from wgsforecast.io import bundled_groups_path, read_actuals, read_assumptions, read_groups
@@ -51,10 +54,14 @@ def run(args: argparse.Namespace) -> int:
         print(f"{path}: OK - {len(registry)} patient groups ({', '.join(registry.keys)})")
         return 0
     groups = read_groups(args.groups or bundled_groups_path())
-    actuals = read_actuals(path, groups, as_of=args.as_of, sheet=args.sheet)
+    options = reading_options(args)
+    actuals = read_actuals(path, groups, as_of=args.as_of, sheet=args.sheet, **options)
     months = actuals["month"]
     print(
         f"{path}: OK - {len(actuals)} rows, {actuals['group'].nunique()} patient groups, "
         f"{months.min()} to {months.max()}, {int(actuals['ge'].sum())} GE in all"
     )
+    not_live = actuals.attrs.get("not_live", ())
+    if not_live:
+        print(f"{path}: note - {describe_not_live(not_live)}")
     return 0
