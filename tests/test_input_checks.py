@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -144,7 +146,7 @@ def test_zeros_from_go_live_on_are_live_months(data: wf.ProgrammeData) -> None:
     assert history.months[history.started[0]] == group.go_live == pd.Period("2022-09", "M")
 
 
-def test_plausible_factor_must_be_positive(tmp_path: object) -> None:
+def test_plausible_factor_must_be_positive() -> None:
     with pytest.raises(ValueError, match="plausible_factor must be above 0"):
         wf.read_actuals(wf.io.bundled_actuals_path(), plausible_factor=0)
 
@@ -164,3 +166,21 @@ def test_scenario_changes_are_validated(data: wf.ProgrammeData) -> None:
     assert changed.declared_per_year == 800
     assert changed.ramp.target_share == 0.5
     assert changed.go_live == group.go_live
+
+
+def test_report_options_carry_the_plausible_factor_and_column_names(tmp_path: Path) -> None:
+    """``report`` (and every command with the data options) reads as ``validate`` does."""
+    from wgsforecast.cli import build_parser
+    from wgsforecast.commands._options import load_data
+
+    path = tmp_path / "egne.csv"
+    path.write_text("Gruppe;Måned;Antal\nnyresvigt;2023-01;5000\nnyresvigt;2023-02;7\n")
+    base = ["report", "--actuals", str(path), "--as-of", "2023-02"]
+    base += ["--group-col", "gruppe", "--month-col", "måned", "--ge-col", "antal"]
+    with pytest.raises(InputError, match=r"more than 10 times .* --plausible-factor"):
+        load_data(build_parser().parse_args(base))
+    for factor in ("40", "off"):
+        data = load_data(build_parser().parse_args([*base, "--plausible-factor", factor]))
+        assert data.actuals["ge"].tolist() == [5000, 7]
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([*base, "--plausible-factor", "0"])

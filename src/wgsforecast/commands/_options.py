@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from wgsforecast.commands._reading import add_reading_options, reading_options
 from wgsforecast.exceptions import OutputFolderError, UsageError
 from wgsforecast.periods import parse_month
 
@@ -56,6 +57,7 @@ def add_data_options(
         parser.add_argument(
             "--as-of", type=month_argument, help="last complete month, e.g. 2023-02"
         )
+    add_reading_options(parser)
 
 
 def month_argument(text: str) -> pd.Period:
@@ -195,8 +197,9 @@ def load_data(args: argparse.Namespace) -> ProgrammeData:
     """Load the data named by the data options, falling back to the bundled files.
 
     Options a subcommand does not have count as not given; ``--sheet`` and
-    ``--groups-sheet`` pick the worksheets of workbooks. Reads as
-    :func:`wgsforecast.api.load_data` does.
+    ``--groups-sheet`` pick the worksheets of workbooks, ``--group-col``,
+    ``--month-col``, ``--ge-col`` and ``--plausible-factor`` say how to read the actuals.
+    Reads as :func:`wgsforecast.api.load_data` does.
     """
     from wgsforecast.api import ProgrammeData, input_paths
     from wgsforecast.io import read_actuals, read_assumptions, read_groups
@@ -204,7 +207,7 @@ def load_data(args: argparse.Namespace) -> ProgrammeData:
     files = input_paths(args.actuals, args.groups, getattr(args, "assumptions", None))
     registry = read_groups(files["groups"], sheet=args.groups_sheet)
     settings = read_assumptions(files["assumptions"])
-    frame = read_actuals(files["actuals"], registry, sheet=args.sheet)
+    frame = read_actuals(files["actuals"], registry, sheet=args.sheet, **reading_options(args))
     as_of = getattr(args, "as_of", None)
     if as_of is not None:
         settings = settings.with_as_of(as_of)
