@@ -31,7 +31,17 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from wgsforecast.engines._batch_fit import Panel, log_evidence
+from wgsforecast.engines._batch_fit import modes as batch_modes
 from wgsforecast.engines._counts import negative_binomial_counts
+from wgsforecast.engines._ramps import (
+    FORMS,
+    Prior,
+    Series,
+    log_ramp,
+    log_sigmoid,
+    sigmoid,
+)
 from wgsforecast.engines._realisation import (
     CapacityPrior,
     ShareLogNormal,
@@ -46,14 +56,6 @@ FloatArray = npt.NDArray[np.float64]
 
 PARAMETERS = ("share_logit", "midpoint", "log_width", "log_size")
 """The per-group parameters, in the order of the parameter vectors."""
-
-
-@dataclass(frozen=True)
-class Prior:
-    """Independent normal priors on the four group parameters."""
-
-    mean: FloatArray
-    sd: FloatArray
 
 
 DEFAULT_PRIOR = Prior(
@@ -83,16 +85,6 @@ _BOUNDS = (
     (math.log(0.25), math.log(24.0)),
     (0.0, math.log(5000.0)),
 )
-
-
-@dataclass(frozen=True)
-class Series:
-    """One group's observations: counts, months since start, month of year, log cap."""
-
-    y: FloatArray
-    t: FloatArray
-    month_of_year: npt.NDArray[np.int64]
-    log_cap: float
 
 
 @dataclass(frozen=True)
@@ -137,42 +129,6 @@ class GroupPosterior:
         return np.array([f.mode for f in self.fits])
 
 
-def _log_sigmoid(x: FloatArray) -> FloatArray:
-    result: FloatArray = -np.logaddexp(0.0, -x)
-    return result
-
-
-def _sigmoid(x: FloatArray) -> FloatArray:
-    return np.exp(_log_sigmoid(x))
-
-
-FORMS = ("logistic", "gompertz")
-"""The ramp shapes each group is fitted with; paths mix them by their posterior weight."""
-
-# exp(-z) is capped here: far before a Gompertz midpoint the ramp is ~0 anyway, and the cap
-# keeps exp from overflowing for a narrow ramp with a distant midpoint.
-_GOMPERTZ_EXPONENT_LIMIT = 60.0
-_LN2 = math.log(2.0)
-
-
-def log_ramp(z: FloatArray, form: str) -> tuple[FloatArray, FloatArray]:
-    """Log share of the plateau reached at standardised time ``z``, and its z-derivative.
-
-    ``logistic`` is symmetric around its midpoint (``z = 0``, half the plateau);
-    ``gompertz`` is also at half the plateau at ``z = 0`` but rises fast and approaches the
-    plateau slowly, the shape of a programme whose last referrers join late. A logistic
-    fitted to the first half of such a ramp sees the fast start and puts the plateau too
-    low, so each group is fitted with both (see :func:`fit_group_forms`).
-    """
-    if form == "logistic":
-        return _log_sigmoid(z), _sigmoid(-z)
-    if form == "gompertz":
-        decay = np.exp(np.minimum(-z, _GOMPERTZ_EXPONENT_LIMIT))
-        result: FloatArray = -_LN2 * decay
-        return result, _LN2 * decay
-    raise ValueError(f"ramp form must be one of {FORMS}; got {form!r}")
-
-
 def log_mean(
     phi: FloatArray, series: Series, season: FloatArray, form: str = "logistic"
 ) -> FloatArray:
@@ -181,120 +137,36 @@ def log_mean(
     z = (series.t + 0.5 - midpoint) / math.exp(log_width)
     return (
         series.log_cap
-        + _log_sigmoid(np.asarray(share_logit))
+        + log_sigmoid(np.asarray(share_logit))
         + log_ramp(z, form)[0]
         + season[series.month_of_year]
     )
 
 
-def neg_log_posterior(
-    phi: FloatArray, series: Series, season: FloatArray, prior: Prior, form: str = "logistic"
-) -> tuple[float, FloatArray]:
-    """Negative log posterior of one group's parameters and its gradient.
-
-    The negative-binomial log likelihood is written in terms of ``eta = log mean`` and
-    ``log size`` so it stays finite for means far below one (early in a delayed ramp).
-    """
-    from scipy.special import digamma, gammaln
-
-    share_logit, midpoint, log_width, log_size = phi
-    y = series.y
-    width = math.exp(log_width)
-    size = math.exp(log_size)
-    z = (series.t + 0.5 - midpoint) / width
-    ramp, slope = log_ramp(z, form)
-    eta = (
-        series.log_cap + _log_sigmoid(np.asarray(share_logit)) + ramp + season[series.month_of_year]
-    )
-    log_total = np.logaddexp(log_size, eta)  # log(size + mean)
-    mean_share = np.exp(eta - log_total)  # mean / (size + mean)
-    loglik = (
-        gammaln(y + size) - gammaln(size) + size * (log_size - log_total) + y * (eta - log_total)
-    )
-    d_eta = y - (y + size) * mean_share
-    gradient = np.array(
-        [
-            d_eta.sum() * float(_sigmoid(np.asarray(-share_logit))),
-            -(d_eta * slope).sum() / width,
-            -(d_eta * slope * z).sum(),
-            size
-            * (
-                digamma(y + size)
-                - digamma(size)
-                + (log_size - log_total)
-                + mean_share
-                - y * np.exp(-log_total)
-            ).sum(),
-        ]
-    )
-    standardised = (phi - prior.mean) / prior.sd
-    value = -float(loglik.sum()) + 0.5 * float(standardised @ standardised)
-    return value, -gradient + standardised / prior.sd
-
-
-def fit_group(
-    series: Series, season: FloatArray, prior: Prior, start: FloatArray, form: str = "logistic"
-) -> GroupFit:
-    """Posterior mode (BFGS from ``start``), Laplace covariance and evidence of one group."""
-    from scipy.optimize import minimize
-
-    lower, upper = np.array(_BOUNDS).T
-    # BFGS runs in numpy: L-BFGS-B's Fortran core calls the threaded BLAS on 4-vectors,
-    # which is 20x slower when other processes share the cores. The prior keeps the
-    # problem proper, so the bounds are only a final guard.
-    result = minimize(
-        neg_log_posterior,
-        np.clip(start, lower, upper),
-        args=(series, season, prior, form),
-        jac=True,
-        method="BFGS",
-    )
-    mode = np.clip(np.asarray(result.x, dtype=np.float64), lower, upper)
-    cov = _laplace_covariance(mode, series, season, prior, form)
-    # Laplace evidence, up to a constant shared by the forms: the posterior at its mode
-    # times the volume of the posterior (sqrt det cov).
-    log_evidence = -neg_log_posterior(mode, series, season, prior, form)[0] + 0.5 * float(
-        np.linalg.slogdet(cov)[1]
-    )
-    return GroupFit(mode=mode, cov=cov, form=form, log_evidence=log_evidence)
-
-
-def fit_group_forms(
-    series: Series, season: FloatArray, prior: Prior, starts: tuple[FloatArray, ...]
-) -> GroupPosterior:
-    """Fit one group under every ramp form and weigh the forms by their Laplace evidence.
+def fit_forms(
+    panel: Panel, season: FloatArray, prior: Prior, starts: FloatArray
+) -> list[GroupPosterior]:
+    """Fit every group under every ramp form and weigh the forms by their Laplace evidence.
 
     Which form fits is often only clear once a group is past its midpoint; until then both
     keep a share of the paths, which widens the projection where the data cannot tell.
+    ``starts`` is ``[form, group, 4]`` (warm starts from the previous EM round).
     """
-    fits = tuple(
-        fit_group(series, season, prior, start, form)
-        for form, start in zip(FORMS, starts, strict=True)
-    )
-    evidence = np.array([f.log_evidence for f in fits])
-    weights = np.exp(evidence - evidence.max())
-    return GroupPosterior(fits=fits, weights=weights / weights.sum())
-
-
-def _laplace_covariance(
-    mode: FloatArray, series: Series, season: FloatArray, prior: Prior, form: str
-) -> FloatArray:
-    """Inverse Hessian at the mode, by central differences of the analytic gradient."""
-    step = 1e-4
-    hessian = np.empty((4, 4))
-    for j in range(4):
-        shift = np.zeros(4)
-        shift[j] = step
-        plus = neg_log_posterior(mode + shift, series, season, prior, form)[1]
-        minus = neg_log_posterior(mode - shift, series, season, prior, form)[1]
-        hessian[j] = (plus - minus) / (2 * step)
-    hessian = (hessian + hessian.T) / 2
-    # At a bound (or in a flat valley) the numerical Hessian can lose definiteness; the
-    # prior's curvature is a safe lower bound on each direction's precision.
-    values, vectors = np.linalg.eigh(hessian)
-    values = np.maximum(values, 1.0 / prior.sd.max() ** 2)
-    cov: FloatArray = (vectors / values) @ vectors.T
-    return cov
+    bounds = tuple(np.array(_BOUNDS).T)
+    per_form = []
+    for form, start in zip(FORMS, starts, strict=True):
+        mode, cov, value = batch_modes(panel, season, prior, form, start, bounds)
+        per_form.append((mode, cov, log_evidence(value, cov)))
+    posteriors = []
+    for group in range(len(panel.log_cap)):
+        fits = tuple(
+            GroupFit(mode=mode[group], cov=cov[group], form=form, log_evidence=float(ev[group]))
+            for form, (mode, cov, ev) in zip(FORMS, per_form, strict=True)
+        )
+        evidence = np.array([f.log_evidence for f in fits])
+        weights = np.exp(evidence - evidence.max())
+        posteriors.append(GroupPosterior(fits=fits, weights=weights / weights.sum()))
+    return posteriors
 
 
 def _update_season(
@@ -359,16 +231,14 @@ def fit_programme(
     prior = DEFAULT_PRIOR
     season = np.zeros(12)
     se = np.full(12, season_sd)
-    starts = [tuple(prior.mean.copy() for _ in FORMS) for _ in series]
     posteriors: list[GroupPosterior] = []
+    if not series:
+        return posteriors, prior, season, se
+    panel = Panel.of(series)
+    starts = np.tile(prior.mean, (len(FORMS), len(series), 1))
     for _ in range(max(iterations, 1)):
-        posteriors = [
-            fit_group_forms(one, season, prior, start)
-            for one, start in zip(series, starts, strict=True)
-        ]
-        starts = [tuple(f.mode for f in p.fits) for p in posteriors]
-        if not posteriors:
-            break
+        posteriors = fit_forms(panel, season, prior, starts)
+        starts = np.array([[p.fits[f].mode for p in posteriors] for f in range(len(FORMS))])
         previous = np.concatenate([prior.mean, prior.sd, season])
         season, se = _update_season(series, posteriors, season, season_sd)
         prior = _update_prior(posteriors)
@@ -389,7 +259,7 @@ def log_likelihood_batch(
     z = (series.t[None, :] + 0.5 - phis[:, 1:2]) / width
     eta = (
         series.log_cap
-        + _log_sigmoid(phis[:, 0:1])
+        + log_sigmoid(phis[:, 0:1])
         + log_ramp(z, form)[0]
         + season[series.month_of_year][None, :]
     )
@@ -435,7 +305,7 @@ class GroupPrior:
         from scipy.special import log_ndtr
 
         ref, target = self.reference, self.target_share
-        share = target * _sigmoid(share_logit)
+        share = target * sigmoid(share_logit)
         truncation = float(log_ndtr((math.log(target) - ref.log_median) / ref.sd_log))
         # Change of variables r = target x sigmoid(s): dr/ds = r (1 - sigmoid(s)); the
         # 1/r of the lognormal density cancels the r of the Jacobian.
@@ -443,7 +313,7 @@ class GroupPrior:
             -0.5 * ((np.log(share) - ref.log_median) / ref.sd_log) ** 2
             - math.log(ref.sd_log)
             - _LOG_ROOT_TWO_PI
-            + _log_sigmoid(-share_logit)
+            + log_sigmoid(-share_logit)
             - truncation
         )
         return result
@@ -898,7 +768,7 @@ class AdoptionEngine(Engine):
         for index, group in enumerate(self.groups_):
             _, midpoint, log_width, log_size = self.mode_[index]
             sample = self.samples_[index]
-            shares = group.ramp.target_share * _sigmoid(sample.params[:, 0])
+            shares = group.ramp.target_share * sigmoid(sample.params[:, 0])
             median = sample.quantile(shares, 0.5)
             rows.append(
                 {
@@ -938,7 +808,7 @@ class AdoptionEngine(Engine):
         index = self.groups_.keys.index(self.groups_[group].key)
         sample = self.samples_[index]
         target = self.groups_[group].ramp.target_share
-        below = target * _sigmoid(sample.params[:, 0]) < share
+        below = target * sigmoid(sample.params[:, 0]) < share
         return float(sample.weights[below].sum())
 
     def seasonality(self) -> pd.Series:
@@ -1010,7 +880,7 @@ class AdoptionEngine(Engine):
             chosen = np.searchsorted(sample.cumulative_weight, pick[index], side="right")
             chosen = np.minimum(chosen, sample.form.size - 1)
             scale = group.ramp.target_share * group.declared_per_year / 12
-            drivers[f"plateau:{group.key}"] = group.ramp.target_share * _sigmoid(
+            drivers[f"plateau:{group.key}"] = group.ramp.target_share * sigmoid(
                 sample.params[chosen, 0]
             )
             for form_index, form in enumerate(FORMS):
@@ -1022,7 +892,7 @@ class AdoptionEngine(Engine):
                 since = np.where(live[paths], since_start[paths], 0.0)
                 z = (since + 0.5 - midpoint[:, None]) / width[:, None]
                 ramp = np.where(live[paths], np.exp(log_ramp(z, form)[0]), 0.0)
-                level = scale * _sigmoid(share_logit)
+                level = scale * sigmoid(share_logit)
                 expected[paths, index, :] = (level[:, None] * ramp * season_factor[paths]).astype(
                     np.float32
                 )

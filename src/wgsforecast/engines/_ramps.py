@@ -1,0 +1,67 @@
+"""The ramp shapes and the small data types shared by the adoption engine's pieces."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class Prior:
+    """Independent normal priors on the four group parameters."""
+
+    mean: FloatArray
+    sd: FloatArray
+
+
+@dataclass(frozen=True)
+class Series:
+    """One group's observations: counts, months since start, month of year, log cap."""
+
+    y: FloatArray
+    t: FloatArray
+    month_of_year: npt.NDArray[np.int64]
+    log_cap: float
+
+
+def log_sigmoid(x: FloatArray) -> FloatArray:
+    """log(1 / (1 + exp(-x))), without overflow."""
+    result: FloatArray = -np.logaddexp(0.0, -x)
+    return result
+
+
+def sigmoid(x: FloatArray) -> FloatArray:
+    """1 / (1 + exp(-x)), without overflow."""
+    return np.exp(log_sigmoid(x))
+
+
+FORMS = ("logistic", "gompertz")
+"""The ramp shapes each group is fitted with; paths mix them by their posterior weight."""
+
+# exp(-z) is capped here: far before a Gompertz midpoint the ramp is ~0 anyway, and the cap
+# keeps exp from overflowing for a narrow ramp with a distant midpoint.
+_GOMPERTZ_EXPONENT_LIMIT = 60.0
+_LN2 = math.log(2.0)
+
+
+def log_ramp(z: FloatArray, form: str) -> tuple[FloatArray, FloatArray]:
+    """Log share of the plateau reached at standardised time ``z``, and its z-derivative.
+
+    ``logistic`` is symmetric around its midpoint (``z = 0``, half the plateau);
+    ``gompertz`` is also at half the plateau at ``z = 0`` but rises fast and approaches the
+    plateau slowly, the shape of a programme whose last referrers join late. A logistic
+    fitted to the first half of such a ramp sees the fast start and puts the plateau too
+    low, so each group is fitted with both (see :func:`wgsforecast.engines.adoption.fit_forms`).
+    """
+    if form == "logistic":
+        return log_sigmoid(z), sigmoid(-z)
+    if form == "gompertz":
+        decay = np.exp(np.minimum(-z, _GOMPERTZ_EXPONENT_LIMIT))
+        result: FloatArray = -_LN2 * decay
+        return result, _LN2 * decay
+    raise ValueError(f"ramp form must be one of {FORMS}; got {form!r}")
