@@ -20,7 +20,8 @@ EXIT_USER_ERROR = 2
 """Exit code for a problem with the input, the options or the folders named."""
 BYTES_PER_CELL = 16
 """Memory one sample path needs per group and month in one prognosis, with headroom: the
-adoption engine peaks at about 8 bytes per cell (``benchmarks/simulate_speed.py``)."""
+adoption engine peaks at about 10 bytes per cell (1,439 MB for 100,000 paths of 17 groups
+and 89 months, ``benchmarks/simulate_speed.py``)."""
 
 
 def add_data_options(

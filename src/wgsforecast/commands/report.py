@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     from wgsforecast.api import engine_class, input_paths
     from wgsforecast.report import build_report
     from wgsforecast.report.build import EVIDENCE_ENGINE
+    from wgsforecast.report.methods import BASELINE_ENGINES
     from wgsforecast.report.output import check_folder
     from wgsforecast.vintages import check_new_name, list_vintages
 
@@ -79,11 +80,13 @@ def run(args: argparse.Namespace) -> int:
     # The files read, for the report's provenance section.
     inputs = input_paths(args.actuals, args.groups, args.assumptions)
     data = load_data(args)
-    # The evidence engine and its two baselines are held at once (scenarios one at a time).
+    # The evidence engine and its stochastic baselines are held at once (scenarios one at a
+    # time); deterministic engines run one path.
+    stochastic = sum(getattr(engine_class(b), "stochastic", True) for b in BASELINE_ENGINES)
     check_memory(
         argparse.Namespace(**{**vars(args), "engine": args.engine or EVIDENCE_ENGINE}),
         data,
-        prognoses=3,
+        prognoses=1 + stochastic,
     )
     result = build_report(
         data,
