@@ -375,6 +375,12 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "fell back to prior: not live yet (starts {start}); {n} months of history "
         "({needed} needed)",
     },
+    "report_engine_prior_undated": {
+        "da": "faldt tilbage på prior: ingen go-live-måned, opstart trukket fra {start}; "
+        "{n} mdr. historik ({needed} krævet)",
+        "en": "fell back to prior: no go-live month, start drawn from {start}; {n} months of "
+        "history ({needed} needed)",
+    },
     "report_engine_prior_late": {
         "da": "faldt tilbage på prior: ikke i drift endnu (starter {start}; go-live "
         "{go_live} passeret uden data); {n} mdr. historik ({needed} krævet)",

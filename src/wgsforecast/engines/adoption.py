@@ -525,6 +525,12 @@ mean coverage 51% -> 68%, CRPS at +12 5.5% -> 5.1%; still short there at long le
 
 _PRIOR_DRAWS = 4000
 
+UNDATED_START = SlipPrior(median_months=12.0, sd_log=1.0, p_never=0.3)
+"""When a registered group with no data and no go-live month starts, counted from the month
+after the as-of month: a median of a year, 30% not within the horizon. A group in the
+registry is meant to start; the reference class and NGC's own record (groups chosen in
+February 2021 went live from March 2022) say it takes about a year, often more."""
+
 
 class AdoptionEngine(Engine):
     """Fitted onboarding ramps, a reference-class prior, uncertain go-lives and capacity.
@@ -623,8 +629,14 @@ class AdoptionEngine(Engine):
                     )
                 )
             elif group.go_live is None:
-                origins.append(None)
-                notes[group.key] = ("no data and no go-live month: projected at 0",)
+                # Registered but undated: it may start after the as-of month, or never
+                # (UNDATED_START), rather than surely never.
+                origins.append(as_of + 1)
+                notes[group.key] = (
+                    f"fell back to prior: no go-live month, start drawn from {as_of + 1}; "
+                    f"0 months of history ({self.min_months} needed)",
+                )
+                self._warn(group.key, 0)
             else:
                 # The planned go-live; the paths draw how late the real start comes.
                 origins.append(group.go_live)
@@ -819,14 +831,17 @@ class AdoptionEngine(Engine):
         """Per group and path, months from the first projected month to the ramp's start.
 
         Negative for a live group (it started in the past); for a group not live yet its
-        planned go-live plus a drawn slip (``inf``: it never starts). Every group's slip is
-        drawn, used or not, so one group's status never shifts another's random numbers.
+        planned go-live plus a drawn slip (``inf``: it never starts), and for a group with
+        neither data nor a go-live month a start drawn from :data:`UNDATED_START`. Every
+        group's slip is drawn, used or not, so one group's status never shifts another's
+        random numbers.
         """
         first = self.assumptions_.as_of + 1
         offsets = np.full((len(self.groups_), n_paths), np.inf)
         for index, group in enumerate(self.groups_):
             origin = self.origins_[index]
-            slip_prior = self.slip_by_group.get(group.key, self.slip)
+            undated = group.go_live is None and self.history_.started[index] < 0
+            slip_prior = self.slip_by_group.get(group.key, UNDATED_START if undated else self.slip)
             passed = (first - origin).n if origin is not None else 0
             slip = slip_prior.draw(passed, n_paths, rng)
             if origin is None:

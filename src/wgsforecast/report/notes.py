@@ -76,6 +76,14 @@ PATTERNS: tuple[NotePattern, ...] = (
     ),
     NotePattern(
         re.compile(
+            rf"fell back to prior: no go-live month, start drawn from (?P<start>{_MONTH}); "
+            r"(?P<n>\d+) months of history \((?P<needed>\d+) needed\)"
+        ),
+        "report_engine_prior_undated",
+        "report_engine_prior_short",
+    ),
+    NotePattern(
+        re.compile(
             r"fell back to planned ramp: (?P<n>\d+) months of history "
             r"\((?P<needed>\d+) needed for ETS\)"
         ),
