@@ -521,3 +521,11 @@ def test_an_earlier_vintage_reads_as_a_change_over_time(
     change = change_since(published_method, wf.load_vintage("2022-06", root=tmp_path))
     assert not change.same_as_of
     assert change.describe("en")[0].startswith("Since June 2022:")
+
+
+def test_the_shipped_vintages_folder_is_read_only(published_method: wf.Prognosis) -> None:
+    from wgsforecast.vintages import bundled_root
+
+    with pytest.raises(VintageError, match="read-only"):
+        wf.save_vintage(published_method, "mine", root=bundled_root())
+    assert not (bundled_root() / "mine").exists()

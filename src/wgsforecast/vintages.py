@@ -368,6 +368,11 @@ def _write_vintage(files: dict[str, bytes], name: str, root: PathLike | None) ->
     manifest_bytes = _json_bytes(manifest)
     if _is_bundled_root(folder):
         # Only the maintainers write here (remaking the shipped vintage): no ledger.
+        if name not in BUNDLED_CONTENT_HASHES:
+            raise VintageError(
+                f"{folder} holds the vintages shipped with wgsforecast and is read-only; save "
+                f"vintage {name!r} in a vintage store instead (--vintages DIR, or ./vintages)"
+            )
         if os.path.lexists(target):
             raise VintageExistsError(f"vintage {name!r} exists already in {folder}")
         return _place(folder, target, name, {**files, MANIFEST: manifest_bytes})
