@@ -52,9 +52,18 @@ class Panel:
 
 
 def objective(
-    phi: FloatArray, panel: Panel, season: FloatArray, prior: Prior, form: str
+    phi: FloatArray,
+    panel: Panel,
+    season: FloatArray,
+    prior: Prior,
+    form: str,
+    with_value: bool = True,
 ) -> tuple[FloatArray, FloatArray]:
-    """Negative log posterior ``[group]`` and its gradient ``[group, 4]``."""
+    """Negative log posterior ``[group]`` and its gradient ``[group, 4]``.
+
+    ``with_value=False`` skips the value (returned as zeros): the Hessian needs only
+    gradients, and the log-gamma terms of the value are the costliest part.
+    """
     from scipy.special import digamma, gammaln
 
     share_logit, midpoint = phi[:, 0:1], phi[:, 1:2]
@@ -66,8 +75,6 @@ def objective(
     eta = panel.log_cap[:, None] + log_sigmoid(share_logit) + ramp + season[panel.month_of_year]
     log_total = np.logaddexp(log_size, eta)
     mean_share = np.exp(eta - log_total)
-    loglik = gammaln(y + size) - gammaln(size) + size * (log_size - log_total)
-    loglik += y * (eta - log_total)
     d_eta = np.where(mask, y - (y + size) * mean_share, 0.0)
     d_size = digamma(y + size) - digamma(size) + (log_size - log_total) + mean_share
     d_size -= y * np.exp(-log_total)
@@ -81,7 +88,11 @@ def objective(
         axis=1,
     )
     standardised = (phi - prior.mean) / prior.sd
-    value = -np.where(mask, loglik, 0.0).sum(axis=1) + 0.5 * (standardised**2).sum(axis=1)
+    value = np.zeros(len(phi))
+    if with_value:
+        loglik = gammaln(y + size) - gammaln(size) + size * (log_size - log_total)
+        loglik += y * (eta - log_total)
+        value = -np.where(mask, loglik, 0.0).sum(axis=1) + 0.5 * (standardised**2).sum(axis=1)
     result: tuple[FloatArray, FloatArray] = (value, -gradient + standardised / prior.sd)
     return result
 
@@ -94,8 +105,8 @@ def hessian(
     for j in range(4):
         shift = np.zeros(4)
         shift[j] = _HESSIAN_STEP
-        plus = objective(phi + shift, panel, season, prior, form)[1]
-        minus = objective(phi - shift, panel, season, prior, form)[1]
+        plus = objective(phi + shift, panel, season, prior, form, with_value=False)[1]
+        minus = objective(phi - shift, panel, season, prior, form, with_value=False)[1]
         rows.append((plus - minus) / (2 * _HESSIAN_STEP))
     result = np.stack(rows, axis=1)
     symmetric: FloatArray = (result + np.swapaxes(result, 1, 2)) / 2
