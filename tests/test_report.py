@@ -333,13 +333,13 @@ def test_group_table_headers_follow_the_window_and_the_cap_shares(
 def test_data_after_the_as_of_month_does_not_leak_into_flags_and_notes(
     bundled: wf.ProgrammeData,
 ) -> None:
+    from wgsforecast.exceptions import InputError
     from wgsforecast.report import collect
 
     actuals = bundled.actuals.copy()
     december = pd.Period("2022-12", "M")
-    # A month reported as 0 is not stale; a missing as-of row is.
+    # A month reported as 0 is a report, not stale data.
     actuals.loc[(actuals["group"] == "oftalmologi") & (actuals["month"] == december), "ge"] = 0
-    actuals = actuals[~((actuals["group"] == "nyresvigt") & (actuals["month"] == december))]
     data = wf.ProgrammeData(actuals, bundled.groups, bundled.assumptions.with_as_of(december))
     content = collect(data, engine="runrate", figures=False, log=_quiet)
     # Hæmatologisk cancer has data from January 2023 only: after the as-of month.
@@ -347,9 +347,14 @@ def test_data_after_the_as_of_month_does_not_leak_into_flags_and_notes(
     flags = content.groups.set_index("Patientgruppe")["Flag"]
     assert flags[name].startswith("ingen data endnu")
     assert f"{name}: ingen data endnu (ikke i drift)." in content.quality
-    stale = [n for n in content.quality if "seneste data" in n]
-    assert stale == ["Nyresvigt: seneste data november 2022, ikke december 2022."]
+    assert not [n for n in content.quality if "seneste data" in n]
     assert "feb 2023" not in content.groups.columns
+    # A live group without a row for the as-of month is refused at the engine boundary
+    # (the same rule as the file readers), so the report never runs on stale data.
+    missing = actuals[~((actuals["group"] == "nyresvigt") & (actuals["month"] == december))]
+    stale = wf.ProgrammeData(missing, bundled.groups, bundled.assumptions.with_as_of(december))
+    with pytest.raises(InputError, match="'nyresvigt' has no row for 2022-12"):
+        collect(stale, engine="runrate", figures=False, log=_quiet)
 
 
 def test_engine_notes_are_translated_and_unknown_notes_kept() -> None:
