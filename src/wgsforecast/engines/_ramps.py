@@ -65,3 +65,19 @@ def log_ramp(z: FloatArray, form: str) -> tuple[FloatArray, FloatArray]:
         result: FloatArray = -_LN2 * decay
         return result, _LN2 * decay
     raise ValueError(f"ramp form must be one of {FORMS}; got {form!r}")
+
+
+def ramp_share(z: npt.NDArray[np.floating], form: str) -> npt.NDArray[np.floating]:
+    """The share of the plateau reached at standardised time ``z`` (no derivative).
+
+    The simulation's hot path: the same curves as :func:`log_ramp`, in the dtype of ``z``.
+    """
+    if form == "logistic":
+        result: npt.NDArray[np.floating] = 1 / (1 + np.exp(np.minimum(-z, 80)))
+        return result
+    if form == "gompertz":
+        share: npt.NDArray[np.floating] = np.exp(
+            -_LN2 * np.exp(np.minimum(-z, _GOMPERTZ_EXPONENT_LIMIT))
+        )
+        return share
+    raise ValueError(f"ramp form must be one of {FORMS}; got {form!r}")

@@ -40,6 +40,7 @@ from wgsforecast.engines._ramps import (
     Series,
     log_ramp,
     log_sigmoid,
+    ramp_share,
     sigmoid,
 )
 from wgsforecast.engines._realisation import (
@@ -902,15 +903,18 @@ class AdoptionEngine(Engine):
                 paths = sample.form[chosen] == form_index
                 if not paths.any():
                     continue
-                draws = sample.params[chosen[paths]]
+                draws = sample.params[chosen[paths]].astype(np.float32)
                 share_logit, midpoint, width = draws[:, 0], draws[:, 1], np.exp(draws[:, 2])
-                since = np.where(live[paths], since_start[paths], 0.0)
-                z = (since + 0.5 - midpoint[:, None]) / width[:, None]
-                ramp = np.where(live[paths], np.exp(log_ramp(z, form)[0]), 0.0)
-                level = scale * sigmoid(share_logit)
-                expected[paths, index, :] = (level[:, None] * ramp * season_factor[paths]).astype(
-                    np.float32
-                )
+                # float32 from here: the paths are float32, and it halves the memory traffic.
+                z = (since_start[paths].astype(np.float32) + 0.5 - midpoint[:, None]) / width[
+                    :, None
+                ]
+                level = (scale * sigmoid(share_logit)).astype(np.float32)
+                values = ramp_share(z, form)
+                values *= level[:, None]
+                values *= season_factor[paths]
+                values[~live[paths]] = 0.0
+                expected[paths, index, :] = values
         ceiling = None
         if stated is not None:
             ceiling = ceiling_draw / 12
