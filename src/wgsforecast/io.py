@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import importlib.resources
 import os
 import tempfile
 import tomllib
@@ -134,18 +135,27 @@ RECONSTRUCTED = "reconstructed"
 def bundled_data_dir() -> Path:
     """Return the folder with the bundled data (``WGSFORECAST_DATA`` overrides it).
 
+    An installed wheel carries the data in the package (``wgsforecast/data``, read with
+    :mod:`importlib.resources`); a source checkout reads the top-level ``data/`` folder,
+    which is what the wheel is built from. The folder is only ever read.
+
     Raises
     ------
     MissingFileError
         If the folder does not exist.
     """
     override = os.environ.get("WGSFORECAST_DATA")
-    folder = Path(override) if override else Path(__file__).resolve().parents[2] / "data"
+    if override:
+        folder = Path(override)
+    else:
+        packaged = importlib.resources.files("wgsforecast") / "data"
+        checkout = Path(__file__).resolve().parents[2] / "data"
+        folder = packaged if isinstance(packaged, Path) and packaged.is_dir() else checkout
     if not folder.is_dir():
         origin = "WGSFORECAST_DATA points to" if override else "the bundled data folder"
         raise MissingFileError(
             f"{origin} {folder}, which does not exist; set WGSFORECAST_DATA to the folder"
-            " holding patient_groups.csv"
+            " holding patient_groups.csv, or reinstall wgsforecast"
         )
     return folder
 
