@@ -127,6 +127,27 @@ def _draw_truth(rng: np.random.Generator, n_groups: int, first_go_live_after: in
     return pd.DataFrame.from_records(rows)
 
 
+def check_simulation_arguments(
+    n_groups: int, n_months: int, horizon: int, deadline_offset: int | None
+) -> None:
+    """Refuse sizes below one and a deadline offset that is not a whole number of months.
+
+    Shared by every generator of synthetic programmes (their worlds differ, their
+    arguments do not).
+    """
+    if n_groups < 1 or n_months < 1 or horizon < 1:
+        raise ValueError(
+            f"n_groups, n_months and horizon must be at least 1; "
+            f"got {n_groups}, {n_months}, {horizon}"
+        )
+    if deadline_offset is not None and (
+        isinstance(deadline_offset, bool) or not isinstance(deadline_offset, int | np.integer)
+    ):
+        raise ValueError(
+            f"deadline_offset must be a whole number of months or None; got {deadline_offset!r}"
+        )
+
+
 def simulate_programme(
     seed: int,
     n_groups: int = 17,
@@ -179,17 +200,7 @@ def simulate_programme(
     >>> bool((sim.actuals["ge"] >= 0).all())
     True
     """
-    if n_groups < 1 or n_months < 1 or horizon < 1:
-        raise ValueError(
-            f"n_groups, n_months and horizon must be at least 1; "
-            f"got {n_groups}, {n_months}, {horizon}"
-        )
-    if deadline_offset is not None and (
-        isinstance(deadline_offset, bool) or not isinstance(deadline_offset, int | np.integer)
-    ):
-        raise ValueError(
-            f"deadline_offset must be a whole number of months or None; got {deadline_offset!r}"
-        )
+    check_simulation_arguments(n_groups, n_months, horizon, deadline_offset)
     rng = np.random.default_rng(seed)
     first = parse_month(start)
     as_of = first + (n_months - 1)

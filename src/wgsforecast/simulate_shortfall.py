@@ -53,7 +53,7 @@ from wgsforecast.models import (
     Status,
 )
 from wgsforecast.periods import month_range, parse_month
-from wgsforecast.simulate import SimulatedProgramme
+from wgsforecast.simulate import SimulatedProgramme, check_simulation_arguments
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -288,17 +288,7 @@ def simulate_shortfall_programme(
     >>> bool((sim.truth["realised_share"] <= 1).all())
     True
     """
-    if n_groups < 1 or n_months < 1 or horizon < 1:
-        raise ValueError(
-            f"n_groups, n_months and horizon must be at least 1; "
-            f"got {n_groups}, {n_months}, {horizon}"
-        )
-    if deadline_offset is not None and (
-        isinstance(deadline_offset, bool) or not isinstance(deadline_offset, int | np.integer)
-    ):
-        raise ValueError(
-            f"deadline_offset must be a whole number of months or None; got {deadline_offset!r}"
-        )
+    check_simulation_arguments(n_groups, n_months, horizon, deadline_offset)
     rng = np.random.default_rng([seed, 0x5B0F])
     first = parse_month(start)
     as_of = first + (n_months - 1)

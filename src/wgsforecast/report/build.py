@@ -267,6 +267,18 @@ def collect(
     """
     if engine is not None:
         engine_class(engine)  # an unknown name fails here, before the slow runs
+
+    def run(name: str) -> Prognosis:
+        return forecast(
+            data.actuals,
+            data.groups,
+            data.assumptions,
+            engine=name,
+            n_paths=n_paths,
+            seed=seed,
+            progress=False,
+        )
+
     log("forecasting with the published method (runrate) ...")
     published = forecast(data.actuals, data.groups, data.assumptions, engine=PUBLISHED_ENGINE)
     evidence_engine = engine or EVIDENCE_ENGINE
@@ -274,31 +286,12 @@ def collect(
     skipped: list[str] = []
     if evidence_engine != PUBLISHED_ENGINE:
         log(f"forecasting with the {evidence_engine} engine ({n_paths} paths, seed {seed}) ...")
-        evidence = forecast(
-            data.actuals,
-            data.groups,
-            data.assumptions,
-            engine=evidence_engine,
-            n_paths=n_paths,
-            seed=seed,
-            progress=False,
-        )
+        evidence = run(evidence_engine)
     main = evidence if evidence is not None else published
     baselines = []
     if evidence is not None:
         log(f"forecasting the baselines ({', '.join(BASELINE_ENGINES)}) ...")
-        baselines = [
-            forecast(
-                data.actuals,
-                data.groups,
-                data.assumptions,
-                engine=name,
-                n_paths=n_paths,
-                seed=seed,
-                progress=False,
-            )
-            for name in BASELINE_ENGINES
-        ]
+        baselines = [run(name) for name in BASELINE_ENGINES]
     change, change_groups = _change(main, vintages_root, lang, skipped)
     content = ReportContent(
         lang=lang,
