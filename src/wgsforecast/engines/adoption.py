@@ -2,22 +2,24 @@
 
 For each group the expected monthly GE ``t`` months after it started is
 
-    plateau x ramp(t) x season(month of year),
+    plateau x ramp(t) x season(month of year) x national throughput,
 
-with ``plateau = cap x sigmoid(share_logit)`` (so the data may put it below the cap, never
-above), a ramp that is either logistic, ``sigmoid((t + 0.5 - midpoint) / width)``, or
-Gompertz (also half-way at the midpoint, but with a long slow approach to the plateau),
-and month-of-year factors shared by all groups. Counts are negative binomial with a size
-per group.
+with ``plateau = target share x declared / 12 x sigmoid(share_logit)`` (the data may put it
+below the cap, never above), a ramp that is either logistic,
+``sigmoid((t + 0.5 - midpoint) / width)``, or Gompertz (also half-way at the midpoint, but
+with a long slow approach to the plateau), and month-of-year factors shared by all groups.
+Counts are negative binomial with a size per group.
 
 Each group's four parameters (share logit, midpoint, log width, log size) get a normal
 prior whose mean and spread are estimated from all groups together (empirical Bayes, by
-EM on the Laplace approximation), so a group live for three months borrows strength from
-the others and a group not live yet takes the pooled prior. Every group is fitted under
-both ramp forms. The paths then draw each group's form and parameters from its exact
-posterior, by importance sampling around the Laplace fits (a Gaussian at the mode cuts off
-the long upper tail of the plateau of a group part-way up its ramp, which biased
-projections low), and finally draw counts.
+EM on the Laplace approximation; every group's mode in one batched Newton solve), so a
+group live for three months borrows strength from the others. That pooled prior is then
+mixed with the reference class of comparable programmes on the plateau
+(:class:`GroupPrior`): a declared volume is a claim, and "never really ramps" keeps real
+probability. The paths draw each group's form and parameters from its exact posterior by
+adaptive importance sampling (:func:`importance_sample`), a start for each group not live
+yet (planned go-lives slip), a national throughput level that wanders and an uncertain
+national capacity ceiling (:mod:`wgsforecast.engines._realisation`), and finally counts.
 """
 
 from __future__ import annotations
