@@ -21,7 +21,11 @@ class Prior:
 
 @dataclass(frozen=True)
 class Series:
-    """One group's observations: counts, months since start, month of year, log cap."""
+    """One group's observations: counts, months since start, month of year, log scale.
+
+    ``log_cap`` is the log of the plateau's scale, ``target share x declared / 12`` (the
+    cap when the planned target share is the cap share, as in the bundled registry).
+    """
 
     y: FloatArray
     t: FloatArray

@@ -873,6 +873,8 @@ class AdoptionEngine(Engine):
             np.float32
         )
         stated = self.assumptions_.programme.capacity_wgs_per_year
+        # Drawn even without a stated capacity (and then unused), so that stating one
+        # changes no other draw: scenarios on capacity keep common random numbers.
         ceiling_draw = self.capacity.draw(
             stated if stated is not None else 1.0,
             self.achieved_genomes_per_year_,
