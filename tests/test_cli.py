@@ -337,3 +337,13 @@ def test_sheet_option_reads_the_named_worksheet(tmp_path: Path) -> None:
         tmp_path / "o",
     )
     assert report.returncode == 0, report.stderr
+
+
+@pytest.mark.parametrize("command", ["report", "scenarios"])
+def test_engine_option_lists_every_registered_engine(command: str) -> None:
+    from wgsforecast.engines import ENGINES
+
+    result = run_cli(command, "--help")
+    assert result.returncode == 0
+    listed = " ".join(result.stdout.split())
+    assert "one of " + ", ".join(sorted(ENGINES)) in listed

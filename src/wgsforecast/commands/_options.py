@@ -121,7 +121,14 @@ def add_simulation_options(
         Help of ``--paths``, before the default in brackets.
     """
     if engine_help is not None:
-        parser.add_argument("--engine", default=engine, help=engine_help)
+        from wgsforecast.engines import ENGINES
+
+        parser.add_argument(
+            "--engine",
+            default=engine,
+            metavar="ENGINE",
+            help=f"{engine_help}; one of {', '.join(sorted(ENGINES))}",
+        )
     parser.add_argument("--paths", type=int, default=paths, help=f"{paths_help} ({paths})")
     parser.add_argument("--seed", type=int, default=seed, help=f"random seed ({seed})")
 
