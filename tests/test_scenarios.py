@@ -625,3 +625,14 @@ def test_a_scenario_that_never_reaches_the_target_is_drawn_as_not_reached(
     other = next(p for p in ax.patches if p is not bar)
     assert other.get_hatch() is None and other.get_width() >= 0
     plt.close(ax.figure)
+
+
+def test_a_bar_counts_the_runs_when_asked(
+    bundled: wf.ProgrammeData, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenarios = read_scenarios(bundled_scenario_paths())
+    compare_scenarios(bundled, scenarios, "runrate", seed=1, run_progress=True)
+    err = capsys.readouterr().err
+    assert f"{len(scenarios) + 1}/{len(scenarios) + 1}" in err
+    compare_scenarios(bundled, scenarios, "runrate", seed=1, run_progress=False)
+    assert capsys.readouterr().err == ""

@@ -78,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
             price_per_ge=args.price_per_ge,
             workers=args.workers,
+            run_progress=None,
         )
     # Every refit repeats the engine's warnings; show each message once, without source lines.
     for message in dict.fromkeys(str(w.message) for w in caught):

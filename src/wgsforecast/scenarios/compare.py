@@ -6,7 +6,7 @@ import difflib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -218,6 +218,17 @@ def texts(lang: Lang) -> dict[str, str]:
     return labels_with_prefix("scenario_", lang)
 
 
+def _runs_bar(total: int, enabled: bool | None) -> Any:
+    """A progress bar over scenario runs (``None``: shown only on a terminal).
+
+    Counts only, no words: the command's language is not known here.
+    """
+    from tqdm import tqdm
+
+    disable = None if enabled is None else not enabled
+    return tqdm(total=total, bar_format="{n}/{total} |{bar}| {elapsed}", disable=disable)
+
+
 def compare_scenarios(
     base: ProgrammeData,
     scenarios: Sequence[Scenario],
@@ -228,6 +239,7 @@ def compare_scenarios(
     currency: str = "DKK",
     progress: bool | None = False,
     workers: int | None = 1,
+    run_progress: bool | None = False,
 ) -> ScenarioComparison:
     """Run the baseline and every scenario on the same random numbers and compare them.
 
@@ -254,6 +266,9 @@ def compare_scenarios(
         Processes to run scenarios in (``None``: one per CPU). Scenarios that leave the
         patient groups unchanged share the baseline's fit; the others are fitted anew, and
         those fits run in parallel. Results do not depend on the number of workers.
+    run_progress
+        Show one bar over the runs (baseline and scenarios) as they finish; ``None``: only
+        when standard error is a terminal.
 
     Returns
     -------
@@ -289,7 +304,7 @@ def compare_scenarios(
     n_workers = min(workers or os.cpu_count() or 1, len(groups_of_runs))
     if n_workers > 1:
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures import ProcessPoolExecutor, as_completed
 
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
         with ProcessPoolExecutor(n_workers, mp_context=context) as pool:
@@ -298,9 +313,16 @@ def compare_scenarios(
             futures = {
                 i: pool.submit(run_batch, base, groups_of_runs[i], *arguments) for i in order
             }
+            with _runs_bar(len(runs), run_progress) as bar:
+                for future in as_completed(futures.values()):
+                    bar.update(len(future.result()))
             done = [futures[i].result() for i in range(len(groups_of_runs))]
     else:
-        done = [run_batch(base, batch, *arguments) for batch in groups_of_runs]
+        done = []
+        with _runs_bar(len(runs), run_progress) as bar:
+            for batch in groups_of_runs:
+                done.append(run_batch(base, batch, *arguments))
+                bar.update(len(batch))
     by_name = {outcome.name: outcome for batch in done for outcome in batch}
     outcomes = [by_name[name] for _, name, _, _ in runs]
     known = base.actuals[base.actuals["month"] <= base.assumptions.as_of]
