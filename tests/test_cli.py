@@ -347,3 +347,16 @@ def test_engine_option_lists_every_registered_engine(command: str) -> None:
     assert result.returncode == 0
     listed = " ".join(result.stdout.split())
     assert "one of " + ", ".join(sorted(ENGINES)) in listed
+
+
+def test_the_vintage_store_may_be_named_before_or_after_the_action(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    saved = run_cli("vintages", "save", "kvartal-1", "--root", store, cwd=tmp_path)
+    assert saved.returncode == 0, saved.stderr
+    after = run_cli("vintages", "list", "--root", store, cwd=tmp_path)
+    before = run_cli("vintages", "--vintages", store, "list", cwd=tmp_path)
+    assert after.returncode == before.returncode == 0
+    assert "kvartal-1" in after.stdout and after.stdout == before.stdout
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert "kvartal-1" not in run_cli("vintages", "list", cwd=elsewhere).stdout

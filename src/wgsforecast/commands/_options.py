@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -75,11 +75,14 @@ def add_output_options(parser: argparse.ArgumentParser, *, out: str = "out") -> 
     parser.add_argument("--lang", choices=("da", "en"), default="da", help="language (da)")
 
 
-def add_vintages_option(parser: argparse.ArgumentParser, *flags: str, dest: str) -> None:
+def add_vintages_option(
+    parser: argparse.ArgumentParser, *flags: str, dest: str, default: Any = None
+) -> None:
     """Add the option naming the vintage store (``--vintages``; see :mod:`wgsforecast.vintages`)."""
     parser.add_argument(
         *(flags or ("--vintages",)),
         dest=dest,
+        default=default,
         type=Path,
         metavar="DIR",
         help="vintage store (default: $WGSFORECAST_VINTAGES, else ./vintages); the published "

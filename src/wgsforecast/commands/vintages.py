@@ -33,22 +33,49 @@ def add_parser(subparsers: Any) -> None:
     add_vintages_option(parser, "--vintages", "--root", dest="root")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
 
-    save = actions.add_parser("save", help="save a prognosis (refuses to overwrite)")
+    def action(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = actions.add_parser(
+            name, help=summary, description=description
+        )
+        # Also after the action ("vintages list --root X"); absent, it keeps the value
+        # given before the action.
+        add_vintages_option(sub, "--vintages", "--root", dest="root", default=argparse.SUPPRESS)
+        return sub
+
+    save = action(
+        "save",
+        "save a prognosis (refuses to overwrite)",
+        "Forecast with the given data and engine and store the result as an immutable "
+        "vintage under NAME. A name or content already in the store is refused.",
+    )
     save.add_argument("name", help="vintage name, e.g. 2023-06 (letters, digits, '.', '_', '-')")
     add_data_options(save)
     add_simulation_options(
         save, paths=2000, seed=2023, engine="runrate", engine_help="engine (runrate)"
     )
 
-    actions.add_parser("list", help="list the vintages")
+    action(
+        "list",
+        "list the vintages",
+        "List the vintages in the store (and the shipped March 2023 vintage) with their "
+        "as-of month, engine, target month and content hash. A changed, deleted or "
+        "renamed vintage is an error that names it.",
+    )
 
-    compare = actions.add_parser("compare", help="score vintages against actuals")
+    compare = action(
+        "compare",
+        "score vintages against actuals",
+        "Score every earlier vintage against the actuals that followed it, and draw every "
+        "vintage's curve over the actuals.",
+    )
     add_data_options(compare, assumptions=False)
     add_output_options(compare, out="out/vintage-scores")
 
-    actions.add_parser(
+    action(
         "reindex",
-        help="rebuild the store's ledger.json after checking every vintage folder in it",
+        "rebuild the store's ledger.json after checking every vintage folder in it",
+        "Rebuild the store's ledger.json (the list of vintages and their hashes) after "
+        "checking every vintage folder: for stores made before the ledger existed.",
     )
     parser.set_defaults(func=run)
 
