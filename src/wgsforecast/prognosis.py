@@ -11,7 +11,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -20,8 +20,21 @@ import pandas as pd
 from wgsforecast.models import Assumptions, GroupRegistry, Programme, TablePeriod
 from wgsforecast.periods import Lang, parse_month
 
+if TYPE_CHECKING:
+    import xarray
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
 FloatArray = npt.NDArray[np.float64]
 DEFAULT_QUANTILES: tuple[float, ...] = (0.1, 0.5, 0.9)
+
+Unit = Literal["ge", "genomes"]
+"""What a view counts: genome equivalents, or genomes (GE x each group's ASSUMED genomes per
+GE, :meth:`Prognosis.genomes_per_ge`)."""
+
+PlotKind = Literal["cumulative", "fan", "monthly", "target", "groups"]
+
+QUARTER_PREFIX = {"da": "K", "en": "Q"}
 
 ROW_PER_PERIOD = {"da": "Genomækvivalenter pr. år", "en": "Genome equivalents per year"}
 ROW_TOTAL = {"da": "Total antal genomækvivalenter", "en": "Total genome equivalents"}
@@ -177,6 +190,45 @@ class Prognosis:
         first = reached.argmax(axis=1)
         return np.where(reached.any(axis=1), first, -1).astype(np.int64)
 
+    # ---- genomes beside GE ------------------------------------------------------------
+    def genomes_per_ge(self) -> pd.Series:
+        """Each group's genomes per GE: an ASSUMPTION, not a measurement.
+
+        There is no public definition of a genome equivalent; the factor is the group's own
+        ``genomes_per_ge`` if its registry entry states one, else the default of its kind
+        (:data:`wgsforecast.models.GENOMES_PER_GE`: 1.44 germline, 2.0 cancer, ASSUMED).
+        Every ``unit="genomes"`` view multiplies each group's GE by this factor, path by
+        path, before summing; the national capacity ceiling uses the same factors.
+
+        Returns
+        -------
+        pandas.Series
+            Genomes per GE, indexed by group key, named ``genomes_per_ge``.
+        """
+        return pd.Series(
+            [group.genomes_per_genome_equivalent for group in self.groups],
+            index=pd.Index(self.groups.keys, name="group"),
+            name="genomes_per_ge",
+            dtype=np.float64,
+        )
+
+    def _factors(self, unit: Unit) -> FloatArray:
+        """Per group, what one GE counts as in ``unit`` (1 for GE)."""
+        if unit == "ge":
+            return np.ones(len(self.groups))
+        if unit == "genomes":
+            factors: FloatArray = self.genomes_per_ge().to_numpy(np.float64)
+            return factors
+        raise ValueError(f"unit must be 'ge' or 'genomes'; got {unit!r}")
+
+    @cached_property
+    def _national_genome_paths(self) -> FloatArray:
+        """National monthly genomes per path (ASSUMED genomes per GE), ``[path, month]``."""
+        paths: FloatArray = np.einsum(
+            "pgm,g->pm", self.ge.astype(np.float64, copy=False), self._factors("genomes")
+        )
+        return paths
+
     # ---- single-number views ----------------------------------------------------------
     def _central(self, values: FloatArray) -> float:
         """The central value over paths: the value itself for one path, else the median."""
@@ -278,45 +330,172 @@ class Prognosis:
                 records.append(record)
         return pd.DataFrame.from_records(records)
 
-    def monthly(self) -> pd.DataFrame:
-        """Monthly GE per group: one row per (group, month).
+    def monthly(self, unit: Unit = "ge") -> pd.DataFrame:
+        """Monthly GE per group: one row per (group, month), the median over paths.
 
-        Columns: ``group``, ``month``, ``kind`` (``actual``/``projected``), ``ge`` (mean over
-        paths), ``capped`` (clipped at the cap on more than half of the paths) and
-        ``capped_share`` (share of paths clipped).
+        The central value is the **median over paths** of the group's GE in the month, the
+        same central value as :meth:`cumulative`, :meth:`quarterly` and the tables (the
+        value itself for a one-path engine; actual months are identical on every path).
+        Medians do not add up: the groups' medians of a month need not sum to the national
+        median of :meth:`cumulative`, whose values are medians of the paths' sums. Use
+        :meth:`fan` (``mean`` column) where an additive value is wanted.
+
+        Parameters
+        ----------
+        unit
+            ``"ge"`` (default) or ``"genomes"``: GE x the group's genomes per GE, an
+            ASSUMPTION (:meth:`genomes_per_ge`). The value column is named after the unit.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``group``, ``month``, ``kind`` (``actual``/``projected``), ``ge`` (or
+            ``genomes``; median over paths), ``capped`` (clipped at the cap on more than
+            half of the paths) and ``capped_share`` (share of paths clipped).
         """
+        factors = self._factors(unit)
         n_groups, n_months = len(self.groups), len(self.months)
         capped_share = self.capped.mean(axis=0)
+        if self.n_paths == 1:
+            central = np.asarray(self.ge[0], dtype=np.float64)
+        else:
+            central = np.median(self.ge, axis=0).astype(np.float64)
         return pd.DataFrame(
             {
                 "group": np.repeat(np.array(self.groups.keys, dtype=object), n_months),
                 "month": pd.PeriodIndex(np.tile(self.months, n_groups)),
                 "kind": np.tile(np.where(self.is_projected, "projected", "actual"), n_groups),
-                "ge": self.ge.mean(axis=0, dtype=np.float64).reshape(-1),
+                unit: (central * factors[:, None]).reshape(-1),
                 "capped": (capped_share > 0.5).reshape(-1),
                 "capped_share": capped_share.reshape(-1),
             }
         )
 
-    def cumulative(self, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> pd.DataFrame:
+    def cumulative(
+        self, quantiles: Sequence[float] = DEFAULT_QUANTILES, unit: Unit = "ge"
+    ) -> pd.DataFrame:
         """National monthly and cumulative GE with quantiles over paths.
 
-        Columns: ``month``, ``kind``, ``ge`` and ``cumulative`` (central values), then
-        ``cumulative_p10`` ... for each quantile asked for.
+        The central values are **medians over paths of the paths' sums**: ``ge`` is the
+        median of the national monthly total (each path summed over groups first) and
+        ``cumulative`` the median of the running total, the same central value as
+        :meth:`monthly`. Medians do not add, so ``cumulative`` need not equal the running
+        sum of ``ge``.
+
+        Parameters
+        ----------
+        quantiles
+            Quantiles over paths of the running total, one column each.
+        unit
+            ``"ge"`` (default) or ``"genomes"`` (GE x each group's ASSUMED genomes per GE,
+            :meth:`genomes_per_ge`, summed on each path). The monthly column is named
+            after the unit.
+
+        Returns
+        -------
+        pandas.DataFrame
+            ``month``, ``kind``, ``ge`` (or ``genomes``) and ``cumulative`` (medians), then
+            ``cumulative_p10`` ... for each quantile asked for.
         """
+        national = self._paths_of(None, unit)
+        running = np.cumsum(national, axis=1)
         frame = pd.DataFrame(
             {
                 "month": self.months,
                 "kind": np.where(self.is_projected, "projected", "actual"),
-                "ge": np.median(self.national_paths, axis=0),
-                "cumulative": np.median(self.cumulative_paths, axis=0),
+                unit: np.median(national, axis=0),
+                "cumulative": np.median(running, axis=0),
             }
         )
         if quantiles:
-            qs = np.quantile(self.cumulative_paths, list(quantiles), axis=0)
+            qs = np.quantile(running, list(quantiles), axis=0)
             for q, row in zip(quantiles, qs, strict=True):
                 frame[f"cumulative_{quantile_label(q)}"] = row
         return frame
+
+    def quarterly(
+        self,
+        quantiles: Sequence[float] = DEFAULT_QUANTILES,
+        lang: Lang = "da",
+        unit: Unit = "ge",
+        group: str | None = None,
+    ) -> pd.DataFrame:
+        """GE per calendar quarter and cumulative at each quarter's end, over paths.
+
+        Each path's months are summed into quarters first and the quantiles taken after
+        (quantiles do not add). Quarters whose months are all actuals carry the actual
+        value in every quantile column; projected quarters carry the median and the 80%
+        interval with the default ``quantiles``. The quarter holding the as-of month, when
+        it also holds projected months, is marked ``partial``: its ``actual`` column holds
+        the GE of its actual months only and its quantile columns the whole quarter
+        (actual months plus projected ones). A last quarter cut short by the horizon is
+        left out; a first quarter cut short by the start of the data counts the months
+        there are.
+
+        Parameters
+        ----------
+        quantiles
+            Quantiles over paths; one ``ge_p10`` ... and one ``cumulative_p10`` ... column
+            each.
+        lang
+            Quarter labels: ``"da"`` (default, ``2023 K1``) or ``"en"`` (``2023 Q1``).
+        unit
+            ``"ge"`` (default) or ``"genomes"``: GE x each group's genomes per GE, an
+            ASSUMPTION (:meth:`genomes_per_ge`), applied path by path before summing.
+            The per-quarter columns are named after the unit (``genomes_p50`` ...).
+        group
+            A group key, or ``None`` (default) for the national total.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per quarter: ``quarter`` (label), ``period`` (``pandas.Period``,
+            quarterly), ``kind`` (``actual``, ``partial`` or ``projected``),
+            ``actual_months`` (how many of its months are actuals), ``actual`` (GE done in
+            its actual months; NaN for a projected quarter), ``ge_p10`` ... (GE in the
+            quarter) and ``cumulative_p10`` ... (cumulative GE at the quarter's end; the
+            national running total since the data start, or the group's).
+
+        Examples
+        --------
+        >>> table = prognosis.quarterly()  # doctest: +SKIP
+        >>> table.loc[table["kind"] != "actual"].head(8)  # doctest: +SKIP
+        """
+        if lang not in QUARTER_PREFIX:
+            raise ValueError(f"lang must be 'da' or 'en'; got {lang!r}")
+        paths = self._paths_of(group, unit)
+        running = np.cumsum(paths, axis=1)
+        quarter_of = self.months.asfreq("Q")
+        last_complete = quarter_of[-1] if self.months[-1].month % 3 == 0 else quarter_of[-1] - 1
+        qs = list(quantiles)
+        records: list[dict[str, object]] = []
+        for quarter in pd.unique(quarter_of):
+            if quarter > last_complete:
+                break
+            inside = np.asarray(quarter_of == quarter)
+            actual_inside = inside & ~self.is_projected
+            n_actual = int(actual_inside.sum())
+            n_projected = int((inside & self.is_projected).sum())
+            kind = "actual" if n_projected == 0 else "projected" if n_actual == 0 else "partial"
+            record: dict[str, object] = {
+                "quarter": f"{quarter.year} {QUARTER_PREFIX[lang]}{quarter.quarter}",
+                "period": quarter,
+                "kind": kind,
+                "actual_months": n_actual,
+                "actual": float(paths[0, actual_inside].sum()) if n_actual else np.nan,
+            }
+            totals = paths[:, inside].sum(axis=1)
+            end = running[:, int(np.flatnonzero(inside)[-1])]
+            if qs:
+                for q, value in zip(qs, np.quantile(totals, qs), strict=True):
+                    record[f"{unit}_{quantile_label(q)}"] = float(value)
+                for q, value in zip(qs, np.quantile(end, qs), strict=True):
+                    record[f"cumulative_{quantile_label(q)}"] = float(value)
+            records.append(record)
+        columns = ["quarter", "period", "kind", "actual_months", "actual"]
+        columns += [f"{unit}_{quantile_label(q)}" for q in qs]
+        columns += [f"cumulative_{quantile_label(q)}" for q in qs]
+        return pd.DataFrame.from_records(records, columns=columns)
 
     def run_rate(self) -> pd.Series:
         """Each group's mean GE over the run-rate window ending at the as-of month.
@@ -368,14 +547,15 @@ class Prognosis:
         return self._central(values)
 
     # ---- uncertainty views (all from the paths: sum first, then take quantiles) --------
-    def _paths_of(self, group: str | None) -> FloatArray:
-        """Monthly GE per path ``[path, month]``: national, or one group's."""
+    def _paths_of(self, group: str | None, unit: Unit = "ge") -> FloatArray:
+        """Monthly GE (or genomes) per path ``[path, month]``: national, or one group's."""
+        factors = self._factors(unit)
         if group is None:
-            return self.national_paths
+            return self.national_paths if unit == "ge" else self._national_genome_paths
         if group not in self.groups:
             raise KeyError(self.groups.unknown_name_message(group))
         index = self.groups.keys.index(group)
-        values: FloatArray = self.ge[:, index, :].astype(np.float64)
+        values: FloatArray = self.ge[:, index, :].astype(np.float64) * factors[index]
         return values
 
     def fan(
@@ -383,6 +563,7 @@ class Prognosis:
         what: Literal["cumulative", "monthly", "yearly"] = "cumulative",
         quantiles: Sequence[float] = DEFAULT_QUANTILES,
         group: str | None = None,
+        unit: Unit = "ge",
     ) -> pd.DataFrame:
         """Quantile fan over paths of monthly, cumulative or calendar-year GE.
 
@@ -395,6 +576,9 @@ class Prognosis:
             Quantiles over paths, each shown as a column labelled like ``p10``.
         group
             A group key, or ``None`` for the national total.
+        unit
+            ``"ge"`` (default) or ``"genomes"`` (GE x each group's ASSUMED genomes per GE,
+            :meth:`genomes_per_ge`, before summing on each path).
 
         Returns
         -------
@@ -409,7 +593,7 @@ class Prognosis:
         >>> list(fan.columns)  # doctest: +SKIP
         ['month', 'kind', 'mean', 'p10', 'p50', 'p90']
         """
-        paths = self._paths_of(group)
+        paths = self._paths_of(group, unit)
         if what == "monthly":
             values, labels, column = paths, pd.Index(self.months), "month"
             projected = self.is_projected
@@ -647,3 +831,138 @@ class Prognosis:
                 for q, row in zip(quantiles, qs, strict=True):
                     frame[f"share_{quantile_label(q)}"] = row
         return frame
+
+    # ---- showing itself -----------------------------------------------------------------
+    def __repr__(self) -> str:
+        """One line: engine, paths, months, as-of month and the median target month."""
+        from wgsforecast._prognosis_display import short_repr
+
+        return short_repr(self)
+
+    def to_html(self, lang: Lang = "da") -> str:
+        """A small HTML headline: engine, paths, target month, deadline odds, yearly table.
+
+        Parameters
+        ----------
+        lang
+            ``"da"`` (default) or ``"en"``.
+
+        Returns
+        -------
+        str
+            An HTML fragment of a few kilobytes: the engine and number of paths, the as-of
+            month, the median month the target is reached with its 80% interval (P10-P90
+            over paths), P(target by the end of the deadline month), the median GE by the
+            deadline, the yearly table (medians, and the totals' 80% interval) and the data
+            notes. Never the arrays.
+        """
+        from wgsforecast._prognosis_display import render_html
+
+        return render_html(self, lang)
+
+    def _repr_html_(self) -> str:
+        """The headline of :meth:`to_html` in Danish, for Jupyter."""
+        return self.to_html("da")
+
+    def plot(
+        self,
+        kind: PlotKind = "cumulative",
+        ax: Axes | None = None,
+        lang: Lang = "da",
+        **kwargs: Any,
+    ) -> Axes | Figure:
+        """Draw one of the report's figures of this prognosis.
+
+        Dispatches to :mod:`wgsforecast.plotting` (matplotlib is imported only here).
+
+        Parameters
+        ----------
+        kind
+            ``"cumulative"`` (:func:`~wgsforecast.plotting.plot_cumulative`, default),
+            ``"fan"`` (:func:`~wgsforecast.plotting.plot_fan`), ``"monthly"`` (monthly GE by
+            group, :func:`~wgsforecast.plotting.plot_monthly_by_group`), ``"target"`` (the
+            target month's distribution, :func:`~wgsforecast.plotting.plot_target_distribution`)
+            or ``"groups"`` (one panel per group, :func:`~wgsforecast.plotting.plot_group_ramps`;
+            it makes its own figure, so ``ax`` must be ``None``).
+        ax
+            Axes to draw on; ``None`` creates a figure.
+        lang
+            ``"da"`` (default) or ``"en"``.
+        **kwargs
+            Passed on to the plotting function (e.g. ``until="2027-12"``).
+
+        Returns
+        -------
+        matplotlib.axes.Axes or matplotlib.figure.Figure
+            The axes drawn on; the figure for ``kind="groups"``.
+        """
+        from wgsforecast import plotting
+
+        if kind == "groups":
+            if ax is not None:
+                raise ValueError("kind='groups' draws a figure of its own; leave ax=None")
+            figure: Figure = plotting.plot_group_ramps(self, lang=lang, **kwargs)
+            return figure
+        axes: Axes
+        if kind == "cumulative":
+            axes = plotting.plot_cumulative(self, ax=ax, lang=lang, **kwargs)
+        elif kind == "fan":
+            axes = plotting.plot_fan(self, ax=ax, lang=lang, **kwargs)
+        elif kind == "monthly":
+            axes = plotting.plot_monthly_by_group(self, ax=ax, lang=lang, **kwargs)
+        elif kind == "target":
+            axes = plotting.plot_target_distribution(self, ax=ax, lang=lang, **kwargs)
+        else:
+            choices = "'cumulative', 'fan', 'monthly', 'target', 'groups'"
+            raise ValueError(f"kind must be one of {choices}; got {kind!r}")
+        return axes
+
+    def to_xarray(self) -> xarray.DataArray:
+        """The monthly GE paths as a labelled ``xarray.DataArray``.
+
+        Needs the optional dependency: ``pip install 'wgsforecast[xarray]'``. With it,
+        quarterly resampling, sums and quantiles go by name, e.g.
+        ``da.sum("group").resample(month="QS").sum().quantile([0.1, 0.5, 0.9], "path")``
+        (sum first, quantiles after, as every view here does).
+
+        Returns
+        -------
+        xarray.DataArray
+            Named ``ge``, dims ``(path, group, month)``: ``path`` 0..n-1, ``group`` the
+            group keys, ``month`` each month's first day (``datetime64``, so ``resample``
+            works). Extra coordinates: ``group_name`` (Danish name) and ``genomes_per_ge``
+            (ASSUMED, :meth:`genomes_per_ge`) on ``group``, ``projected`` on ``month``;
+            ``attrs`` hold the engine, seed, as-of month, target and deadline.
+
+        Raises
+        ------
+        ImportError
+            If xarray is not installed.
+        """
+        try:
+            import xarray
+        except ImportError as error:
+            raise ImportError(
+                "Prognosis.to_xarray needs xarray: pip install 'wgsforecast[xarray]'"
+            ) from error
+        return xarray.DataArray(
+            np.asarray(self.ge),
+            dims=("path", "group", "month"),
+            coords={
+                "path": np.arange(self.n_paths),
+                "group": list(self.groups.keys),
+                "month": self.months.to_timestamp(how="start"),
+                "group_name": ("group", [group.name("da") for group in self.groups]),
+                "genomes_per_ge": ("group", self.genomes_per_ge().to_numpy()),
+                "projected": ("month", self.is_projected),
+            },
+            name="ge",
+            attrs={
+                "units": "genome equivalents (GE) per month",
+                "engine": self.engine,
+                "seed": "none" if self.seed is None else self.seed,
+                "as_of": str(self.as_of),
+                "target_ge": self.programme.target_ge,
+                "deadline": str(self.programme.deadline),
+            },
+        )
