@@ -56,7 +56,7 @@ def plot_monthly_by_group(
     Parameters
     ----------
     prognosis
-        The prognosis to draw (the mean over paths of each group's monthly GE).
+        The prognosis to draw (the median over paths of each group's monthly GE).
     ax
         Axes to draw on; ``None`` creates a 9 x 5 inch figure.
     lang
@@ -206,7 +206,7 @@ def plot_group_ramps(
             linewidth=1.5,
             linestyle="--",
             label=label("projected", lang)
-            + (" (" + label("plot_mean", lang).lower() + ")" if multi else ""),
+            + (" (" + label("plot_median", lang).lower() + ")" if multi else ""),
             gid=GID_PROJECTED,
         )
         cap = group.cap_per_month
