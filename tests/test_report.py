@@ -98,9 +98,9 @@ def test_html_is_self_contained_small_and_complete(danish: tuple[Path, str]) -> 
     for heading in (
         "Hovedtal",
         "Ændring siden forrige prognose",
-        "Publiceret metode (genberegnet)",
+        "Offentliggjort metode (genberegnet)",
         "Offentliggjort tabel 1",
-        "Evidensbaseret prognose (adoption",
+        "Evidensbaseret model (",
         "Patientgrupper",
         "Datakvalitet og antagelser",
         "Proveniens",
@@ -108,10 +108,52 @@ def test_html_is_self_contained_small_and_complete(danish: tuple[Path, str]) -> 
         assert heading in html, heading
     assert "rekonstrueret" in html
     assert "kun nationale totaler" in html  # the published vintage has no per-group data
-    assert "faldt tilbage på prior" in html  # the adoption engine's flag, in Danish
+    assert "bygger på fælles forudsætninger" in html  # the adoption engine's flag, in Danish
     assert "ingen data endnu" in html  # groups not live in February 2023
     for path in (bundled_actuals_path(), bundled_groups_path()):
         assert hashlib.sha256(path.read_bytes()).hexdigest() in html
+
+
+def test_headline_names_its_method_and_a_method_change_is_not_progress(
+    danish: tuple[Path, str],
+) -> None:
+    out, _ = danish
+    html = (out / "rapport.html").read_text(encoding="utf-8")
+    headline = html.split("<h2>Hovedtal</h2>", 1)[1].split("<h2>", 1)[0]
+    # The cards' method, with its paths and seed, and the published method's own card.
+    assert f"Kilde til hovedtallene: Evidensbaseret model, {PATHS} simulerede forløb" in headline
+    assert "startværdi (seed) 2023" in headline
+    assert 'Den offentliggjorte metode: målet nås</div><div class="v">juni 2025' in headline
+    assert "34.260 GE ved udgangen af juni 2024" in headline
+    # The published vintage has the same data (to February 2023): a change of method.
+    change = headline.split("Ændring siden forrige prognose", 1)[1]
+    assert "Metodeskift, ikke ny udvikling: samme data (til og med februar 2023)" in change
+    assert re.search(
+        r"Evidensbaseret model: målet nås \w+ \d{4}, \d+ måneder senere end "
+        r"«Offentliggjort prognose marts 2023 \(punkt 112/23\)» \(juni 2025\)",
+        change,
+    ), change
+    assert "Sammenlignet med" not in change
+    # The run details are a small table with Danish keys, not a JSON dump.
+    footer = html.split("<footer>", 1)[1]
+    for key in ("Månedstal", "Patientgrupper", "Antagelser", "Metoder", "Kørt den"):
+        assert f"<th>{key}</th>" in footer, key
+    assert "&quot;run_rate_window&quot;" not in footer
+    assert "startværdi (seed) 2023" in footer and "uden startværdi" in footer
+
+
+def test_the_published_method_against_its_published_vintage_is_no_method_change(
+    bundled: wf.ProgrammeData,
+) -> None:
+    from wgsforecast.report.build import _change
+
+    # The recomputed published method against the published prognosis of the same
+    # quarter: the same method on the same data, so a comparison, not a change of method.
+    published = wf.forecast(bundled.actuals, bundled.groups, bundled.assumptions, "runrate")
+    lines, _ = _change(published, None, "da", [])
+    assert lines[0].startswith("Sammenlignet med «Offentliggjort prognose marts 2023")
+    assert "(uændret)" in lines[0]
+    assert not any("Metodeskift" in line for line in lines)
 
 
 def test_workbook_is_formatted_for_a_memo(
@@ -234,10 +276,10 @@ def test_group_table_shows_last_three_months_and_flags(bundled: wf.ProgrammeData
     for month, column in (("2022-12", "dec 2022"), ("2023-02", "feb 2023")):
         expected = actuals[(actuals["group"] == group.key) & (actuals["month"] == month)]["ge"]
         assert table.loc[group.name_da, column] == float(expected.sum())
-    assert table.loc[bundled.groups["lever"].name_da, "Flag"].startswith("ingen data endnu")
+    assert table.loc[bundled.groups["lever"].name_da, "Bemærkning"].startswith("ingen data endnu")
     capped = content.published_method.group_table().set_index("group")["capped_months"]
     for key, months in capped.items():
-        flag = table.loc[bundled.groups[key].name_da, "Flag"]
+        flag = table.loc[bundled.groups[key].name_da, "Bemærkning"]
         assert ("ved loft" in flag) == (months > 0)
 
 
@@ -308,7 +350,7 @@ def test_group_table_headers_follow_the_window_and_the_cap_shares(
     start = columns.index("sep 2022")
     assert columns[start : start + 6] == months
     assert not any("75" in c or "3 mdr" in c for c in columns)
-    assert any("run rate over 6 mdr." in n and "loft 60 %" in n for n in content.quality)
+    assert any("løbende niveau over 6 mdr." in n and "loft 60 %" in n for n in content.quality)
 
     mixed = GroupRegistry(
         [g.model_copy(update={"cap_share": 0.5}) if g.key == "lever" else g for g in bundled.groups]
@@ -344,9 +386,12 @@ def test_data_after_the_as_of_month_does_not_leak_into_flags_and_notes(
     content = collect(data, engine="runrate", figures=False, log=_quiet)
     # Hæmatologisk cancer has data from January 2023 only: after the as-of month.
     name = bundled.groups["haematologisk-cancer"].name_da
-    flags = content.groups.set_index("Patientgruppe")["Flag"]
+    flags = content.groups.set_index("Patientgruppe")["Bemærkning"]
     assert flags[name].startswith("ingen data endnu")
-    assert f"{name}: ingen data endnu (ikke i drift)." in content.quality
+    # One note for a group not live yet: the engine's, which names its start month.
+    assert [n for n in content.quality if n.startswith(f"{name}:")] == [
+        f"{name}: ikke i drift endnu: starter januar 2023"
+    ]
     assert not [n for n in content.quality if "seneste data" in n]
     assert "feb 2023" not in content.groups.columns
     # A live group without a row for the as-of month is refused at the engine boundary
@@ -363,17 +408,17 @@ def test_engine_notes_are_translated_and_unknown_notes_kept() -> None:
     cases = {
         "not live yet: starts 2023-06": "ikke i drift endnu: starter juni 2023",
         "fell back to prior: 4 months of history (6 needed)": (
-            "faldt tilbage på prior: 4 mdr. historik (6 krævet)"
+            "bygger på fælles forudsætninger: 4 mdr. historik (6 krævet)"
         ),
         "fell back to prior: not live yet (starts 2023-04; go-live 2023-01 passed without "
-        "data); 0 months of history (6 needed)": "faldt tilbage på prior: ikke i drift endnu "
-        "(starter april 2023; go-live januar 2023 passeret uden data); 0 mdr. historik "
-        "(6 krævet)",
+        "data); 0 months of history (6 needed)": "bygger på fælles forudsætninger: ikke i drift "
+        "endnu (starter april 2023; planlagt opstart januar 2023 passeret uden data); 0 mdr. "
+        "historik (6 krævet)",
         "no data and no go-live month: projected at 0": (
-            "ingen data og ingen go-live-måned: fremskrevet med 0"
+            "ingen data og ingen planlagt opstartsmåned: fremskrevet med 0"
         ),
         "fell back to planned ramp: 2 months of history (12 needed for ETS)": (
-            "faldt tilbage på planlagt rampe: 2 mdr. historik (12 krævet til ETS)"
+            "bygger på den planlagte rampe: 2 mdr. historik (12 krævet til ETS)"
         ),
         "no data: projected at 0": "ingen data: fremskrevet med 0",
     }

@@ -153,7 +153,7 @@ def test_change_since_the_published_vintage_says_it_has_no_groups(
     assert change.same_as_of
     assert text.startswith("Compared with Published prognosis March 2023 (item 112/23)")
     assert "Since" not in text
-    assert change.describe("da")[0].startswith("Sammenlignet med Offentliggjort prognose")
+    assert change.describe("da")[0].startswith("Sammenlignet med «Offentliggjort prognose")
 
 
 def test_change_between_two_vintages_names_the_group_that_moved(tmp_path: Path) -> None:

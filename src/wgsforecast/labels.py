@@ -30,7 +30,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     "notes": {"da": "Bemærkninger", "en": "Notes"},
     "capped_months": {"da": "Måneder ved loft", "en": "Months at cap"},
     "live": {"da": "i drift", "en": "live"},
-    "onboarding": {"da": "under onboarding", "en": "onboarding"},
+    "onboarding": {"da": "under opstart", "en": "onboarding"},
     "planned": {"da": "planlagt", "en": "planned"},
     "target_month": {"da": "Målet nås", "en": "Target reached"},
     "not_reached": {"da": "ikke inden for horisonten", "en": "not within the horizon"},
@@ -97,7 +97,7 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "Probability the target has been reached",
     },
     "plot_p_month_axis": {"da": "Sandsynlighed pr. måned", "en": "Probability per month"},
-    "plot_p_cumulative_axis": {"da": "Samlet sandsynlighed", "en": "Cumulative probability"},
+    "plot_p_cumulative_axis": {"da": "Kumuleret sandsynlighed", "en": "Cumulative probability"},
     "plot_p_by_deadline": {"da": "Nået ved fristen", "en": "Reached by the deadline"},
     "plot_p_never": {
         "da": "Når ikke målet inden for horisonten",
@@ -154,7 +154,7 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "The target of {target} genome equivalents is reached in {month}.",
     },
     "report_p_deadline_line": {
-        "da": "Sandsynligheden for at nå målet inden fristen ({deadline}) er {p}.",
+        "da": "Sandsynligheden for at nå målet senest ved fristen (udgangen af {deadline}) er {p}.",
         "en": "The probability of reaching the target by the deadline ({deadline}) is {p}.",
     },
     "report_by_deadline_line": {
@@ -162,7 +162,7 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "By the deadline ({deadline}) {done} GE are done; {left} GE are left.",
     },
     "report_published_method_line": {
-        "da": "Den publicerede metode (run rate) giver {month} og {done} GE ved fristen.",
+        "da": "Den offentliggjorte metode (løbende niveau) giver {month} og {done} GE ved fristen.",
         "en": "The published method (run rate) gives {month} and {done} GE by the deadline.",
     },
     "report_methods": {"da": "Metoderne side om side", "en": "The methods side by side"},
@@ -247,10 +247,10 @@ LABELS: dict[str, dict[Lang, str]] = {
     "driver_never": {"da": "aldrig", "en": "never"},
     "report_card_target": {"da": "Målet på {target} GE nås", "en": "Target of {target} GE reached"},
     "report_card_p": {
-        "da": "Sandsynlighed for målet inden {deadline}",
+        "da": "Sandsynlighed senest ved udgangen af {deadline} (fristen)",
         "en": "Probability of the target by {deadline}",
     },
-    "report_card_done": {"da": "Gennemført ved {deadline}", "en": "Done by {deadline}"},
+    "report_card_done": {"da": "Gennemført ved udgangen af {deadline}", "en": "Done by {deadline}"},
     "report_card_left": {"da": "{left} GE udestår efter fristen", "en": "{left} GE left after it"},
     "report_change": {
         "da": "Ændring siden forrige prognose",
@@ -261,12 +261,12 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "Target-month shift per patient group (one group at a time)",
     },
     "report_no_previous": {
-        "da": "Ingen tidligere prognose (vintage) at sammenligne med.",
+        "da": "Ingen tidligere gemt prognose at sammenligne med.",
         "en": "No earlier prognosis (vintage) to compare with.",
     },
     "report_tables": {"da": "Tabel 1", "en": "Table 1"},
     "report_table1": {
-        "da": "Publiceret metode (genberegnet)",
+        "da": "Offentliggjort metode (genberegnet)",
         "en": "Published method (recomputed)",
     },
     "report_table1_published": {
@@ -274,11 +274,43 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "Published Table 1 (item 112/23, March 2023)",
     },
     "report_table1_evidence": {
-        "da": "Evidensbaseret prognose ({engine}, {paths} forløb): median og 80 %-interval",
-        "en": "Evidence-based prognosis ({engine}, {paths} paths): median and 80% interval",
+        "da": "{engine} ({paths} forløb): median og 80 %-interval",
+        "en": "{engine} ({paths} paths): median and 80% interval",
     },
     "report_groups": {"da": "Patientgrupper", "en": "Patient groups"},
-    "report_flags": {"da": "Flag", "en": "Flags"},
+    "report_row_low": {"da": "10 %-fraktil", "en": "10th percentile"},
+    "report_row_high": {"da": "90 %-fraktil", "en": "90th percentile"},
+    "report_method_line": {
+        "da": "Kilde til hovedtallene: {method}, {paths} simulerede forløb, startværdi (seed) "
+        "{seed}.",
+        "en": "Source of the headline numbers: {method}, {paths} simulated paths, seed {seed}.",
+    },
+    "report_method_line_single": {
+        "da": "Kilde til hovedtallene: {method}, ét forløb.",
+        "en": "Source of the headline numbers: {method}, one path.",
+    },
+    "report_card_published": {
+        "da": "Den offentliggjorte metode: målet nås",
+        "en": "The published method: target reached",
+    },
+    "report_card_published_sub": {
+        "da": "{done} GE ved udgangen af {deadline}; ét forløb uden interval",
+        "en": "{done} GE by the end of {deadline}; one path, no interval",
+    },
+    "report_method_change": {
+        "da": (
+            "Metodeskift, ikke ny udvikling: samme data (til og med {as_of}), to metoder. "
+            "{method}: målet nås {current}, {relation} «{name}» ({previous}); {deadline}."
+        ),
+        "en": (
+            "A change of method, not progress: the same data (up to {as_of}), two methods. "
+            "{method}: target reached {current}, {relation} “{name}” ({previous}); {deadline}."
+        ),
+    },
+    "report_than": {"da": "end", "en": "than"},
+    "report_same_month_as": {"da": "samme måned som", "en": "the same month as"},
+    "report_against": {"da": "mod", "en": "against"},
+    "report_flags": {"da": "Bemærkning", "en": "Notes"},
     "report_flag_capped": {"da": "ved loft ({n} mdr.)", "en": "capped ({n} months)"},
     "report_flag_no_data": {"da": "ingen data endnu", "en": "no data yet"},
     "report_figures": {"da": "Figurer", "en": "Figures"},
@@ -307,6 +339,20 @@ LABELS: dict[str, dict[Lang, str]] = {
     "report_funding": {"da": "Finansiering", "en": "Funding"},
     "report_quality": {"da": "Datakvalitet og antagelser", "en": "Data quality and assumptions"},
     "report_provenance": {"da": "Proveniens", "en": "Provenance"},
+    "prov_actuals": {"da": "Månedstal", "en": "Monthly counts"},
+    "prov_groups": {"da": "Patientgrupper", "en": "Patient groups"},
+    "prov_assumptions": {"da": "Antagelser", "en": "Assumptions"},
+    "prov_engine": {"da": "Metoder", "en": "Methods"},
+    "prov_wgsforecast": {"da": "wgsforecast-version", "en": "wgsforecast version"},
+    "prov_date": {"da": "Kørt den", "en": "Run on"},
+    "prov_ran": {
+        "da": "{method}: {paths} forløb, startværdi (seed) {seed}",
+        "en": "{method}: {paths} paths, seed {seed}",
+    },
+    "prov_ran_single": {
+        "da": "{method}: ét forløb, uden startværdi (deterministisk)",
+        "en": "{method}: one path, no seed (deterministic)",
+    },
     "report_note_no_data_live": {
         "da": "{group}: i drift fra {go_live}, men uden data.",
         "en": "{group}: live since {go_live}, but without data.",
@@ -325,7 +371,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "report_note_assumptions": {
         "da": (
-            "Antagelser: data til og med {as_of}; run rate over {window} mdr.; horisont "
+            "Antagelser: data til og med {as_of}; løbende niveau over {window} mdr.; horisont "
             "{horizon} mdr.; mål {target} GE; frist {deadline}; loft {cap} af indmeldt volumen."
         ),
         "en": (
@@ -336,7 +382,8 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "report_cap_varies": {"da": "pr. gruppe (se tabellen)", "en": "per group (see the table)"},
     "report_terminal_title": {
-        "da": "Tabel 1: vores genberegning med den publicerede metode og den offentliggjorte tabel",
+        "da": "Tabel 1: vores genberegning med den offentliggjorte metode og den offentliggjorte "
+        "tabel",
         "en": "Table 1: our recomputation with the published method and the published table",
     },
     "report_ours": {"da": "Genberegnet", "en": "Recomputed"},
@@ -364,41 +411,48 @@ LABELS: dict[str, dict[Lang, str]] = {
     "report_run_rate_window": {"da": "Gns. seneste {n} mdr.", "en": "Mean of last {n} months"},
     "report_run_rate_last_month": {"da": "Seneste måned", "en": "Last month"},
     # Engine group notes (wgsforecast.engines), translated for the report; "short" is the flag.
-    "report_engine_prior_short": {"da": "faldt tilbage på prior", "en": "fell back to prior"},
+    "report_engine_prior_short": {
+        "da": "bygger på fælles forudsætninger",
+        "en": "fell back to prior",
+    },
     "report_engine_prior": {
-        "da": "faldt tilbage på prior: {n} mdr. historik ({needed} krævet)",
+        "da": "bygger på fælles forudsætninger: {n} mdr. historik ({needed} krævet)",
         "en": "fell back to prior: {n} months of history ({needed} needed)",
     },
     "report_engine_prior_not_live": {
-        "da": "faldt tilbage på prior: ikke i drift endnu (starter {start}); {n} mdr. "
-        "historik ({needed} krævet)",
+        "da": "bygger på fælles forudsætninger: ikke i drift endnu (starter {start}); {n} "
+        "mdr. historik ({needed} krævet)",
         "en": "fell back to prior: not live yet (starts {start}); {n} months of history "
         "({needed} needed)",
     },
     "report_engine_prior_undated": {
-        "da": "faldt tilbage på prior: ingen go-live-måned, opstart trukket fra {start}; "
+        "da": "bygger på fælles forudsætninger: ingen planlagt opstartsmåned, opstart trukket "
+        "fra {start}; "
         "{n} mdr. historik ({needed} krævet)",
         "en": "fell back to prior: no go-live month, start drawn from {start}; {n} months of "
         "history ({needed} needed)",
     },
     "report_engine_prior_late": {
-        "da": "faldt tilbage på prior: ikke i drift endnu (starter {start}; go-live "
-        "{go_live} passeret uden data); {n} mdr. historik ({needed} krævet)",
+        "da": "bygger på fælles forudsætninger: ikke i drift endnu (starter {start}; planlagt "
+        "opstart {go_live} passeret uden data); {n} mdr. historik ({needed} krævet)",
         "en": "fell back to prior: not live yet (starts {start}; go-live {go_live} passed "
         "without data); {n} months of history ({needed} needed)",
     },
     "report_engine_planned_short": {
-        "da": "faldt tilbage på planlagt rampe",
+        "da": "bygger på den planlagte rampe",
         "en": "fell back to planned ramp",
     },
     "report_engine_planned": {
-        "da": "faldt tilbage på planlagt rampe: {n} mdr. historik ({needed} krævet til ETS)",
+        "da": "bygger på den planlagte rampe: {n} mdr. historik ({needed} krævet til ETS)",
         "en": "fell back to planned ramp: {n} months of history ({needed} needed for ETS)",
     },
     "report_engine_not_live_short": {"da": "ikke i drift endnu", "en": "not live yet"},
-    "report_engine_passed_short": {"da": "go-live passeret uden data", "en": "go-live passed"},
+    "report_engine_passed_short": {
+        "da": "planlagt opstart passeret uden data",
+        "en": "go-live passed",
+    },
     "report_engine_passed": {
-        "da": "go-live {go_live} passeret uden data: starter {start}",
+        "da": "planlagt opstart {go_live} passeret uden data: starter {start}",
         "en": "go-live {go_live} passed without data: starts {start}",
     },
     "report_engine_not_live": {
@@ -406,11 +460,11 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "not live yet: starts {start}",
     },
     "report_engine_no_go_live_short": {
-        "da": "ingen data og ingen go-live-måned",
+        "da": "ingen data og ingen planlagt opstartsmåned",
         "en": "no data and no go-live month",
     },
     "report_engine_no_go_live": {
-        "da": "ingen data og ingen go-live-måned: fremskrevet med 0",
+        "da": "ingen data og ingen planlagt opstartsmåned: fremskrevet med 0",
         "en": "no data and no go-live month: projected at 0",
     },
     "report_engine_no_data_short": {"da": "ingen data", "en": "no data"},
@@ -420,7 +474,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     # Scenarios, tornado, back-solving and funding (wgsforecast.scenarios, .backsolve, .funding)
     "tornado_go_live_shift_months": {
-        "da": "Forskudt onboarding (mdr.)",
+        "da": "Forskudt opstart (mdr.)",
         "en": "Onboarding shift (months)",
     },
     "tornado_declared_factor": {
@@ -468,11 +522,11 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "Baseline",
     },
     "scenario_target_p50": {
-        "da": "Målet nås (P50)",
+        "da": "Målet nås (median)",
         "en": "Target reached (P50)",
     },
     "scenario_target_interval": {
-        "da": "P10 - P90",
+        "da": "80 %-interval",
         "en": "P10 - P90",
     },
     "scenario_shift": {
@@ -480,7 +534,7 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "Shift (months)",
     },
     "scenario_p_deadline": {
-        "da": "P(mål ved fristen)",
+        "da": "Sandsynlighed for målet ved fristen",
         "en": "P(target by deadline)",
     },
     "scenario_pp": {
@@ -488,7 +542,7 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "pp",
     },
     "scenario_cost": {
-        "da": "Pris for GE efter fristen ({currency}, P50 [P10-P90])",
+        "da": "Pris for GE efter fristen ({currency}, median [80 %-interval])",
         "en": "Cost of GE after the deadline ({currency}, P50 [P10-P90])",
     },
     "scenario_na": {
@@ -501,8 +555,8 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "scenario_method": {
         "da": (
-            "Motor: {engine}; {paths} simulerede forløb; seed {seed}; alle scenarier bruger "
-            "de samme tilfældige tal."
+            "Model: {engine}; {paths} simulerede forløb; startværdi (seed) {seed}; alle "
+            "scenarier bruger de samme tilfældige tal."
         ),
         "en": (
             "Engine: {engine}; {paths} simulated paths; seed {seed}; every scenario uses the "
@@ -510,7 +564,7 @@ LABELS: dict[str, dict[Lang, str]] = {
         ),
     },
     "scenario_fans_title": {
-        "da": "Akkumulerede genomækvivalenter pr. scenarie (median og P10-P90)",
+        "da": "Akkumulerede genomækvivalenter pr. scenarie (median og 80 %-interval)",
         "en": "Cumulative genome equivalents per scenario (median and P10-P90)",
     },
     "scenario_shifts_title": {
@@ -611,7 +665,7 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "The prognosis is deterministic (one path): the quantiles agree.",
     },
     "scenario_method_deterministic": {
-        "da": "Motor: {engine} (deterministisk, ét forløb).",
+        "da": "Model: {engine} (deterministisk, ét forløb).",
         "en": "Engine: {engine} (deterministic, one path).",
     },
     "scenario_deadline_beyond": {
@@ -622,14 +676,14 @@ LABELS: dict[str, dict[Lang, str]] = {
     "scenario_not_reached_bar": {"da": "ikke nået", "en": "not reached"},
     "tornado_note": {"da": "Bemærkning", "en": "Note"},
     "tornado_note_no_effect": {
-        "da": "ingen virkning i denne motor (parameteren bruges ikke, eller værdien begrænses)",
+        "da": "ingen virkning i denne model (parameteren bruges ikke, eller værdien begrænses)",
         "en": "no effect in this engine (the parameter is not used, or the value is clipped)",
     },
     "tornado_note_unchanged_input": {
         "da": "værdien er den nuværende (begrænset), så intet er afprøvet",
         "en": "the value is the current one (clipped), so nothing was tried",
     },
-    "tornado_short_no_effect": {"da": "ingen virkning i motoren", "en": "no effect in engine"},
+    "tornado_short_no_effect": {"da": "ingen virkning i modellen", "en": "no effect in engine"},
     "tornado_short_unchanged_input": {
         "da": "værdien er uændret (begrænset)",
         "en": "value unchanged (clipped)",
@@ -644,7 +698,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     # Vintages (wgsforecast.vintages)
     "vintage_plot_title": {
-        "da": "Prognoser (vintages) mod faktiske tal",
+        "da": "Tidligere prognoser mod faktiske tal",
         "en": "Vintages against actuals",
     },
     "vintage_reconstructed_short": {"da": "rekonstrueret", "en": "reconstructed"},
@@ -657,9 +711,9 @@ LABELS: dict[str, dict[Lang, str]] = {
     "vintage_months": {"da": "måneder", "en": "months"},
     "vintage_later": {"da": "senere", "en": "later"},
     "vintage_earlier": {"da": "tidligere", "en": "earlier"},
-    "vintage_since": {"da": "Siden {name}", "en": "Since {name}"},
+    "vintage_since": {"da": "Siden «{name}»", "en": "Since {name}"},
     "vintage_compared_with": {
-        "da": "Sammenlignet med {name} (samme data, til og med {as_of})",
+        "da": "Sammenlignet med «{name}» (samme data, til og med {as_of})",
         "en": "Compared with {name} (the same data, up to {as_of})",
     },
     "vintage_change": {

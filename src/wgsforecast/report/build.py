@@ -39,12 +39,14 @@ from wgsforecast.report.methods import (
     BASELINE_ENGINES,
     driver_lines,
     later_odds,
+    method_name,
     methods_table,
 )
 from wgsforecast.report.notes import note_flag, note_text
 
 if TYPE_CHECKING:
     from wgsforecast.scenarios import ScenarioComparison
+    from wgsforecast.vintages import Change
 
 PUBLISHED_ENGINE = "runrate"
 EVIDENCE_ENGINE = "adoption"
@@ -352,15 +354,24 @@ def _published_table(prognosis: Prognosis, lang: Lang) -> pd.DataFrame | None:
 
 
 def evidence_table(prognosis: Prognosis, lang: Lang) -> pd.DataFrame:
-    """Table 1's shape with each cell as median and 80 % interval (p10, p50, p90 rows)."""
+    """Table 1's shape with each cell as median and 80 % interval (p10, p50, p90 rows).
+
+    The p10 and p90 rows are named with the measure and :func:`interval_suffixes`.
+    """
     intervals = prognosis.yearly_intervals((0.1, 0.5, 0.9), lang)
     rows = []
     names = prognosis.yearly_table(lang).index
+    low, high = interval_suffixes(lang)
     for measure, name in zip(("per_period", "total"), names, strict=True):
         part = intervals[intervals["measure"] == measure].set_index("period")
-        for column, suffix in (("p50", ""), ("p10", " (p10)"), ("p90", " (p90)")):
+        for column, suffix in (("p50", ""), ("p10", low), ("p90", high)):
             rows.append(part[column].rename(f"{name}{suffix}"))
     return pd.DataFrame(rows).round().astype("Float64")
+
+
+def interval_suffixes(lang: Lang) -> tuple[str, str]:
+    """The row-name endings of the 10 % and 90 % quantile rows, e.g. ``" (10 %-fraktil)"``."""
+    return f" ({label('report_row_low', lang)})", f" ({label('report_row_high', lang)})"
 
 
 def headline(main: Prognosis, published: Prognosis, lang: Lang) -> dict[str, Any]:
@@ -370,6 +381,7 @@ def headline(main: Prognosis, published: Prognosis, lang: Lang) -> dict[str, Any
     return {
         "engine": main.engine,
         "n_paths": main.n_paths,
+        "seed": main.seed,
         "as_of": main.as_of,
         "target_ge": programme.target_ge,
         "deadline": programme.deadline,
@@ -521,7 +533,64 @@ def _change(
     if previous is None:
         return [label("report_no_previous", lang)], None
     change = change_since(main, previous, lang)
-    return change.describe(lang), change.groups
+    lines = change.describe(lang)
+    if change.same_as_of and _method(str(previous.metadata.get("engine"))) != _method(main.engine):
+        lines[0] = method_change_line(change, main.engine, lang)
+    return lines, change.groups
+
+
+def _method(engine: str) -> str:
+    """The method an engine name stands for: a published vintage is the published method."""
+    return PUBLISHED_ENGINE if engine == "published" else engine
+
+
+def method_change_line(change: Change, engine: str, lang: Lang) -> str:
+    """Word a comparison on the same data by another method as a change of method.
+
+    Parameters
+    ----------
+    change
+        The comparison with a vintage of the same as-of month made by another method.
+    engine
+        Engine of the new prognosis.
+    lang
+        Language of the sentence.
+
+    Returns
+    -------
+    str
+        One sentence naming the method and the vintage, never calling the shift progress.
+    """
+    previous = change.previous
+    name = (previous.metadata.get("label_en") if lang == "en" else None) or previous.label
+    shift = change.shift_months
+    if shift is None:
+        relation = label("report_against", lang)
+    elif shift == 0:
+        relation = label("report_same_month_as", lang)
+    else:
+        unit = label("vintage_month" if abs(shift) == 1 else "vintage_months", lang)
+        way = label("vintage_later" if shift > 0 else "vintage_earlier", lang)
+        relation = f"{abs(shift)} {unit} {way} {label('report_than', lang)}"
+    now, before = change.current_by_deadline, change.previous_by_deadline
+    if now is None or before is None:
+        deadline = label("vintage_deadline_unknown", lang)
+    else:
+        diff = now - before
+        deadline = label("vintage_deadline", lang).format(
+            current=format_number(now, lang),
+            previous=format_number(before, lang),
+            diff=("+" if diff >= 0 else "-") + format_number(abs(diff), lang),
+        )
+    return label("report_method_change", lang).format(
+        as_of=format_month(previous.as_of, lang),
+        method=method_name(engine, lang),
+        current=month_text(change.current_target, lang),
+        previous=month_text(change.previous_target, lang),
+        name=name,
+        relation=relation,
+        deadline=deadline,
+    )
 
 
 def _scenarios(
@@ -573,7 +642,9 @@ def quality_notes(content: ReportContent) -> list[str]:
                         group=name, go_live=format_month(group.go_live, lang)
                     )
                 )
-            else:
+            elif not main.group_notes.get(group.key):
+                # A group not live yet gets one note: the engine's, when it has one, says
+                # so already (with its start month).
                 notes.append(label("report_note_no_data", lang).format(group=name))
             continue
         first = rows["month"].min()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 from html import escape
 from importlib import resources
 from string import Template
@@ -10,10 +11,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from wgsforecast.labels import label, month_text
+from wgsforecast.labels import LABELS, label, month_text
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
 
 if TYPE_CHECKING:
+    from wgsforecast.prognosis import Prognosis
     from wgsforecast.report.build import ReportContent
 
 
@@ -34,7 +36,27 @@ def _cell(value: object, lang: Lang) -> str:
 
 
 def table_html(frame: pd.DataFrame, lang: Lang, index: bool = True, cls: str = "") -> str:
-    """Render a frame as an HTML table with Danish/English number formatting."""
+    """Render a frame as an HTML table with Danish/English number formatting.
+
+    Parameters
+    ----------
+    frame
+        The table; its index becomes the first column when ``index`` is true.
+    lang
+        Language of the number format.
+    index
+        Whether to show the index.
+    cls
+        CSS class of the table.
+
+    Returns
+    -------
+    str
+        The table inside a box that scrolls sideways on a narrow screen (never the page).
+    """
+    from wgsforecast.report.build import interval_suffixes
+
+    quantile_rows = interval_suffixes(lang)
     head = "<th></th>" if index else ""
     for column in frame.columns:
         numeric = pd.api.types.is_numeric_dtype(frame[column])
@@ -42,7 +64,7 @@ def table_html(frame: pd.DataFrame, lang: Lang, index: bool = True, cls: str = "
     rows = []
     for key, row in frame.iterrows():
         name = str(key)
-        klass = ' class="sub"' if name.endswith(("(p10)", "(p90)")) else ""
+        klass = ' class="sub"' if name.endswith(quantile_rows) else ""
         cells = f"<th>{escape(name)}</th>" if index else ""
         cells += "".join(_cell(v, lang) for v in row.tolist())
         rows.append(f"<tr{klass}>{cells}</tr>")
@@ -98,12 +120,105 @@ def _headline(content: ReportContent) -> str:
             ),
         )
     )
+    if content.evidence is not None:
+        cards.append(
+            _card(
+                label("report_card_published", lang),
+                month_text(h["published_method_target"], lang),
+                label("report_card_published_sub", lang).format(
+                    done=format_number(h["published_method_by_deadline"], lang),
+                    deadline=deadline,
+                ),
+            )
+        )
     change = "".join(f"<li>{escape(line)}</li>" for line in content.change)
     drivers = "".join(f"<p>{escape(line)}</p>" for line in content.drivers)
     return (
-        f'<div class="headline">{"".join(cards)}</div>{drivers}'
+        f'<div class="headline">{"".join(cards)}</div>'
+        f'<p class="method">{escape(method_line(content))}</p>{drivers}'
         f"<h3>{escape(label('report_change', lang))}</h3><ul>{change}</ul>"
     )
+
+
+def method_line(content: ReportContent) -> str:
+    """The line under the headline cards naming the method of their numbers.
+
+    Parameters
+    ----------
+    content
+        The report.
+
+    Returns
+    -------
+    str
+        E.g. "Kilde til hovedtallene: Evidensbaseret model, 2.000 simulerede forløb, startværdi
+        (seed) 2023." (the last card, when present, names the published method itself).
+    """
+    from wgsforecast.report.methods import method_name
+
+    main, lang = content.main, content.lang
+    method = method_name(main.engine, lang)
+    if main.n_paths == 1 or main.seed is None:
+        return label("report_method_line_single", lang).format(method=method)
+    return label("report_method_line", lang).format(
+        method=method, paths=format_number(main.n_paths, lang), seed=main.seed
+    )
+
+
+def _ran(prognosis: Prognosis, lang: Lang) -> str:
+    """A prognosis's method with its paths and seed, for the run details."""
+    from wgsforecast.report.methods import method_name
+
+    name = method_name(prognosis.engine, lang)
+    if prognosis.n_paths == 1 or prognosis.seed is None:
+        return label("prov_ran_single", lang).format(method=name)
+    return label("prov_ran", lang).format(
+        method=name, paths=format_number(prognosis.n_paths, lang), seed=prognosis.seed
+    )
+
+
+def provenance_rows(content: ReportContent) -> list[tuple[str, str]]:
+    """The run details as (name, value) rows in the report's language.
+
+    Parameters
+    ----------
+    content
+        The report; its ``provenance`` gives the input files' hashes, version and date.
+
+    Returns
+    -------
+    list of tuple of str
+        Input files with their SHA-256, the assumptions (name and the SHA-256 of all their
+        values; ``summary.md`` lists the values), the methods with paths and seed, the
+        version and the date.
+    """
+    lang, main = content.lang, content.main
+    known = {"engine", "assumptions", "wgsforecast", "date"}
+    rows = [
+        (label(f"prov_{role}", lang) if f"prov_{role}" in LABELS else role, value)
+        for role, value in content.provenance.items()
+        if role not in known
+    ]
+    dump = main.assumptions.model_dump_json()
+    digest = hashlib.sha256(dump.encode("utf-8")).hexdigest()
+    rows.append((label("prov_assumptions", lang), f"{main.assumptions.label} · sha256:{digest}"))
+    ran = [content.published_method]
+    if content.evidence is not None:
+        ran.append(content.evidence)
+    rows.append((label("prov_engine", lang), "; ".join(_ran(p, lang) for p in ran)))
+    for key in ("wgsforecast", "date"):
+        if key in content.provenance:
+            rows.append((label(f"prov_{key}", lang), content.provenance[key]))
+    return rows
+
+
+def _provenance(content: ReportContent) -> str:
+    rows = "".join(
+        f"<tr><th>{escape(key)}</th><td><code>{escape(value)}</code></td></tr>"
+        for key, value in provenance_rows(content)
+    )
+    title = escape(label("report_provenance", content.lang))
+    return f'<footer><h3>{title}</h3><table class="prov"><tbody>{rows}</tbody></table></footer>'
 
 
 def _figure(content: ReportContent, key: str) -> str:
@@ -121,6 +236,7 @@ def _figure(content: ReportContent, key: str) -> str:
 def render_html(content: ReportContent) -> str:
     """Return the whole report as one HTML document (figures inline, no external links)."""
     from wgsforecast import __version__
+    from wgsforecast.report.methods import method_name
 
     lang, main = content.lang, content.main
     parts: list[str] = []
@@ -151,7 +267,8 @@ def render_html(content: ReportContent) -> str:
     parts.append("</div>")
     if content.table1_evidence is not None and content.evidence is not None:
         caption = label("report_table1_evidence", lang).format(
-            engine=content.evidence.engine, paths=format_number(content.evidence.n_paths, lang)
+            engine=method_name(content.evidence.engine, lang),
+            paths=format_number(content.evidence.n_paths, lang),
         )
         parts.append(
             f"<div><h3>{escape(caption)}</h3>{table_html(content.table1_evidence, lang)}</div>"
@@ -181,13 +298,7 @@ def render_html(content: ReportContent) -> str:
     parts.extend(f"<li>{escape(note)}</li>" for note in content.quality)
     parts.append("</ul>")
 
-    footer = "".join(
-        f"<div><b>{escape(key)}</b>: <code>{escape(value)}</code></div>"
-        for key, value in content.provenance.items()
-    )
-    parts.append(
-        f"<footer><div><b>{escape(label('report_provenance', lang))}</b></div>{footer}</footer>"
-    )
+    parts.append(_provenance(content))
     return _template().substitute(
         lang=lang, title=escape(title), version=escape(__version__), body="\n".join(parts)
     )

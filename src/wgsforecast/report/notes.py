@@ -134,7 +134,7 @@ def note_flag(note: str, lang: Lang) -> str:
     Examples
     --------
     >>> note_flag("fell back to prior: 2 months of history (6 needed)", "da")
-    'faldt tilbage på prior'
+    'bygger på fælles forudsætninger'
     >>> note_flag("something new: details", "da")
     'something new'
     """
