@@ -165,5 +165,7 @@ def test_go_live_passed_without_data_is_said_so_in_both_languages() -> None:
     prognosis = wf.forecast(actuals, groups, wf.Assumptions(as_of="2023-02", horizon_months=3))
     (note,) = prognosis.group_notes["b"]
     assert note == "go-live 2022-06 passed without data: starts 2023-03"
-    assert note_text(note, "da") == "go-live juni 2022 passeret uden data: starter marts 2023"
+    assert (
+        note_text(note, "da") == "planlagt opstart juni 2022 passeret uden data: starter marts 2023"
+    )
     np.testing.assert_allclose(prognosis.ge[0, 1, prognosis.is_projected], [18.75, 37.5, 56.25])
