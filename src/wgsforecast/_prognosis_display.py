@@ -13,37 +13,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from wgsforecast.labels import label
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
 
 if TYPE_CHECKING:
     from wgsforecast.prognosis import Prognosis
 
-TEXTS: dict[str, dict[Lang, str]] = {
-    "title": {"da": "Prognose", "en": "Prognosis"},
-    "engine": {"da": "Metode", "en": "Engine"},
-    "paths": {"da": "stier", "en": "paths"},
-    "path": {"da": "sti", "en": "path"},
-    "as_of": {"da": "Data til og med", "en": "Actuals up to"},
-    "target_month": {"da": "{target} GE nås", "en": "{target} GE reached"},
-    "interval": {"da": "80 %-interval", "en": "80% interval"},
-    "p_deadline": {
-        "da": "Sandsynlighed for {target} GE senest ved udgangen af {deadline}",
-        "en": "Chance of {target} GE by the end of {deadline}",
-    },
-    "ge_deadline": {
-        "da": "GE ved udgangen af {deadline} (median)",
-        "en": "GE by the end of {deadline} (median)",
-    },
-    "beyond": {"da": "efter horisonten", "en": "beyond the horizon"},
-    "not_judged": {"da": "ikke vurderet (efter horisonten)", "en": "not judged (past horizon)"},
-    "per_period": {"da": "GE i perioden (median)", "en": "GE in the period (median)"},
-    "total": {"da": "GE i alt (median)", "en": "Total GE (median)"},
-    "total_interval": {"da": "GE i alt, 80 %-interval", "en": "Total GE, 80% interval"},
-}
-
 
 def _text(key: str, lang: Lang) -> str:
-    return TEXTS[key][lang]
+    return label(f"repr_{key}", lang)
 
 
 def _month(month: pd.Period | None, lang: Lang) -> str:

@@ -165,6 +165,30 @@ LABELS: dict[str, dict[Lang, str]] = {
         "da": "Den offentliggjorte metode (løbende niveau) giver {month} og {done} GE ved fristen.",
         "en": "The published method (run rate) gives {month} and {done} GE by the deadline.",
     },
+    # How a Prognosis shows itself in a notebook (_prognosis_display).
+    "repr_title": {"da": "Prognose", "en": "Prognosis"},
+    "repr_engine": {"da": "Metode", "en": "Engine"},
+    "repr_paths": {"da": "stier", "en": "paths"},
+    "repr_path": {"da": "sti", "en": "path"},
+    "repr_as_of": {"da": "Data til og med", "en": "Actuals up to"},
+    "repr_target_month": {"da": "{target} GE nås", "en": "{target} GE reached"},
+    "repr_interval": {"da": "80 %-interval", "en": "80% interval"},
+    "repr_p_deadline": {
+        "da": "Sandsynlighed for {target} GE senest ved udgangen af {deadline}",
+        "en": "Chance of {target} GE by the end of {deadline}",
+    },
+    "repr_ge_deadline": {
+        "da": "GE ved udgangen af {deadline} (median)",
+        "en": "GE by the end of {deadline} (median)",
+    },
+    "repr_beyond": {"da": "efter horisonten", "en": "beyond the horizon"},
+    "repr_not_judged": {
+        "da": "ikke vurderet (efter horisonten)",
+        "en": "not judged (past horizon)",
+    },
+    "repr_per_period": {"da": "GE i perioden (median)", "en": "GE in the period (median)"},
+    "repr_total": {"da": "GE i alt (median)", "en": "Total GE (median)"},
+    "repr_total_interval": {"da": "GE i alt, 80 %-interval", "en": "Total GE, 80% interval"},
     "report_methods": {"da": "Metoderne side om side", "en": "The methods side by side"},
     "report_methods_note": {
         "da": (
