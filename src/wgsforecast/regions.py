@@ -19,10 +19,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from wgsforecast.exceptions import InputError, MissingFileError, Problem
+from wgsforecast.models import NATIONAL_WGS_PER_YEAR
 from wgsforecast.periods import Lang, format_number, format_percent
-
-NATIONAL_WGS_PER_YEAR = 20_000
-"""Item 111/23: the expected national need after the handover, WGS per year."""
 
 REGIONS_FILE = "regions_2023.csv"
 

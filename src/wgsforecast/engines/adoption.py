@@ -108,11 +108,6 @@ class GroupPosterior:
     weights: FloatArray
 
     @property
-    def best(self) -> GroupFit:
-        """The fit of the most probable form."""
-        return self.fits[int(np.argmax(self.weights))]
-
-    @property
     def mean(self) -> FloatArray:
         """Posterior mean of the parameters, mixed over the forms."""
         result: FloatArray = np.einsum("f,fp->p", self.weights, self._modes())
@@ -657,7 +652,6 @@ class AdoptionEngine(Engine):
         posteriors, pooled, season, se = fit_programme(series, self.iterations, self.season_sd)
         n_groups, n_forms = len(groups), len(FORMS)
         self.modes_ = np.tile(pooled.mean, (n_groups, n_forms, 1))
-        self.covs_ = np.tile(np.diag(pooled.sd**2), (n_groups, n_forms, 1, 1))
         # A group without data takes the ramp forms in the proportions the others do.
         pooled_weights = (
             np.mean([p.weights for p in posteriors], axis=0)
@@ -668,7 +662,6 @@ class AdoptionEngine(Engine):
         months = np.zeros(n_groups, dtype=np.int64)
         for index, one, posterior in zip(fitted, series, posteriors, strict=True):
             self.modes_[index] = [f.mode for f in posterior.fits]
-            self.covs_[index] = [f.cov for f in posterior.fits]
             self.form_weights_[index] = posterior.weights
             months[index] = one.y.size
             if one.y.size < self.min_months:
@@ -679,7 +672,6 @@ class AdoptionEngine(Engine):
                 self._warn(groups.keys[index], int(one.y.size))
         best = np.argmax(self.form_weights_, axis=1)
         self.mode_ = self.modes_[np.arange(n_groups), best]
-        self.cov_ = self.covs_[np.arange(n_groups), best]
         reference = ShareLogNormal.from_reference()
         self.group_priors_ = [
             GroupPrior(
