@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 import wgsforecast as wf
+from wgsforecast.engines import ENGINES
 from wgsforecast.engines.base import history_from_actuals
 from wgsforecast.exceptions import ConfigError, InputError
 from wgsforecast.models import PatientGroup
@@ -184,3 +185,13 @@ def test_report_options_carry_the_plausible_factor_and_column_names(tmp_path: Pa
         assert data.actuals["ge"].tolist() == [5000, 7]
     with pytest.raises(SystemExit):
         build_parser().parse_args([*base, "--plausible-factor", "0"])
+
+
+@pytest.mark.parametrize("engine", sorted(ENGINES))
+def test_every_engine_refuses_string_months_with_the_same_message(
+    data: wf.ProgrammeData, engine: str
+) -> None:
+    frame = data.actuals.copy()
+    frame["month"] = frame["month"].astype(str)
+    with pytest.raises(InputError, match="column 'month'"):
+        ENGINES[engine]().fit(frame, data.groups, data.assumptions)

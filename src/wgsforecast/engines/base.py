@@ -140,6 +140,7 @@ class Engine(ABC):
     stochastic: ClassVar[bool] = True
 
     history_: History
+    known_: pd.DataFrame
     data_notes_: tuple[str, ...]
     groups_: GroupRegistry
     assumptions_: Assumptions
@@ -170,6 +171,9 @@ class Engine(ABC):
             groups, a group-month twice, a skipped month), naming the rows and the fix.
         """
         check_actuals_frame(actuals, groups, assumptions.as_of)
+        # What was known at the as-of month, as a frame: engines that refit on it (the
+        # ensemble's backtests) must never see later months.
+        self.known_ = actuals[actuals["month"] <= assumptions.as_of]
         self.history_ = history_from_actuals(actuals, groups, assumptions.as_of)
         self.data_notes_ = tuple(actuals.attrs.get("notes", ()))
         self.groups_ = groups

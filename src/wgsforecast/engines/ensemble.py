@@ -46,7 +46,6 @@ from __future__ import annotations
 import copy
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Self
 
 import numpy as np
 import numpy.typing as npt
@@ -54,7 +53,6 @@ import pandas as pd
 
 from wgsforecast.engines.base import Engine, Forecast
 from wgsforecast.exceptions import PriorFallbackWarning
-from wgsforecast.models import Assumptions, GroupRegistry
 
 DEFAULT_MEMBERS: tuple[str, ...] = ("adoption", "ets", "flat", "trend")
 DEFAULT_LEADS: tuple[int, ...] = (3, 6, 12)
@@ -182,32 +180,11 @@ class EnsembleEngine(Engine):
             labels.append(member.name if count == 1 else f"{member.name}#{count}")
         return tuple(labels)
 
-    def fit(self, actuals: pd.DataFrame, groups: GroupRegistry, assumptions: Assumptions) -> Self:
-        """Score the members at recent origins, set the weights, and fit every member.
-
-        Parameters
-        ----------
-        actuals
-            Long frame (``group``, ``month``, ``ge``); months after the as-of month are
-            ignored, for the weights as well as the fits.
-        groups
-            The patient groups.
-        assumptions
-            As-of month, run-rate window, horizon and programme.
-
-        Returns
-        -------
-        EnsembleEngine
-            ``self``, fitted.
-        """
-        self._known = actuals[actuals["month"] <= assumptions.as_of]
-        return super().fit(actuals, groups, assumptions)
-
     def _fit(self) -> None:
         from wgsforecast.backtesting import default_origins
 
         labels = self.labels
-        known = self._known
+        known = self.known_
         origins = default_origins(known, self.min_history, min(self.leads))
         origins = origins[len(origins) - self.max_origins :] if self.max_origins else []
         tasks: list[tuple[int, pd.Period | None]] = [
@@ -243,12 +220,12 @@ class EnsembleEngine(Engine):
         with warnings.catch_warnings():
             # Early origins have short groups; their fallbacks are what is being scored.
             warnings.simplefilter("ignore", PriorFallbackWarning)
-            prognosis = member.fit(self._known, self.groups_, settings).forecast(
+            prognosis = member.fit(self.known_, self.groups_, settings).forecast(
                 n_paths=self.backtest_paths, seed=seed, progress=False
             )
         scores: dict[int, dict[str, float]] = {}
         for lead, metric, value in score_prognosis(
-            prognosis, national_truth(self._known), self.leads
+            prognosis, national_truth(self.known_), self.leads
         ):
             if lead is not None and metric in ("crps", "crps_pct"):
                 scores.setdefault(lead, {})[metric] = value
