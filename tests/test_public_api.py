@@ -27,3 +27,10 @@ def test_import_does_not_pull_in_matplotlib_or_statsmodels() -> None:
 
 def test_package_ships_py_typed() -> None:
     assert (Path(wf.__file__).parent / "py.typed").exists()
+
+
+def test_the_engines_do_not_pull_in_the_excel_reader() -> None:
+    code = "import sys, wgsforecast.engines; print('openpyxl' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"

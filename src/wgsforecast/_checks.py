@@ -16,9 +16,14 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from wgsforecast._tabular import LISTED, MAX_COUNT
 from wgsforecast.exceptions import InputError, Problem
 from wgsforecast.models import GroupRegistry
+
+MAX_COUNT = 10**12
+"""The largest count any cell may hold. A million files of such counts still sum inside
+int64 (and every count is exact as a float), so nothing downstream can wrap or overflow."""
+LISTED = 10
+"""How many names a message lists before it says how many more there are."""
 
 FRAME_SOURCE = "the actuals frame"
 """How an error names a frame without ``attrs["source"]`` (one built in code)."""
@@ -107,7 +112,7 @@ def check_actuals_frame(actuals: pd.DataFrame, groups: GroupRegistry, as_of: pd.
     """Refuse a long frame the readers would have refused, naming the rows and the fix.
 
     Checks the columns, that months are monthly :class:`pandas.Period` values, that every
-    count is a whole number from 0 to :data:`~wgsforecast._tabular.MAX_COUNT` (no NaN), that
+    count is a whole number from 0 to :data:`~wgsforecast._checks.MAX_COUNT` (no NaN), that
     every group is a registry key, that no group has a month twice, and that no group
     skips a month between its first row and the as-of month. Rows after ``as_of`` are
     checked for their values only (a backtest fits on an earlier as-of month).

@@ -24,6 +24,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
+from wgsforecast._checks import LISTED, MAX_COUNT
 from wgsforecast.exceptions import InputError, Problem
 from wgsforecast.models import GroupRegistry
 from wgsforecast.periods import (
@@ -65,11 +66,6 @@ _TOTALS = {
 _TOTAL_PREFIXES = ("hovedtotal", "grandtotal", "subtotal", "total", "sumaf", "sumof", "ialt")
 _TOTAL_SUFFIXES = ("ialt", "total", "totalt")
 _EXCEL_ERRORS = {"#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DIV/0!", "#SPILL!"}
-MAX_COUNT = 10**12
-"""The largest count any cell may hold. A million files of such counts still sum inside
-int64 (and every count is exact as a float), so nothing downstream can wrap or overflow."""
-LISTED = 10
-"""How many names a message lists before it says how many more there are."""
 
 
 @dataclass(frozen=True)

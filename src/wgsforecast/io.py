@@ -28,11 +28,11 @@ from pydantic import ValidationError
 
 from wgsforecast._checks import (
     DEFAULT_PLAUSIBLE_FACTOR,
+    LISTED,
     not_live_rows,
     not_live_spans,
 )
 from wgsforecast._tabular import (
-    LISTED,
     Cell,
     NumberText,
     Observation,
@@ -444,7 +444,7 @@ def read_actuals(
     plausible_factor
         Refuse a month holding more than this many times the group's declared monthly
         volume (``declared_per_year / 12``), as a typo; ``None`` turns the check off. Counts
-        above :data:`~wgsforecast._tabular.MAX_COUNT` are refused regardless.
+        above :data:`~wgsforecast._checks.MAX_COUNT` are refused regardless.
 
     Returns
     -------
