@@ -44,6 +44,7 @@ def load_data(
     groups: str | PathLike[str] | None = None,
     assumptions: str | PathLike[str] | None = None,
     as_of: Any = None,
+    groups_sheet: str | int | None = None,
     **read_options: Any,
 ) -> ProgrammeData:
     """Read the programme data from files, using the bundled file for each one not given.
@@ -60,6 +61,8 @@ def load_data(
     as_of
         Last complete month (e.g. ``"2023-02"``), replacing the assumptions' as-of month;
         all actuals are still read (later months are ignored by the engines).
+    groups_sheet
+        Worksheet of a groups workbook (name or 0-based position; default: the first).
     **read_options
         Passed to :func:`wgsforecast.read_actuals` (``sheet``, ``group_col``,
         ``month_col``, ``ge_col``, ``plausible_factor``).
@@ -79,7 +82,7 @@ def load_data(
     from wgsforecast.io import read_actuals, read_assumptions, read_groups
 
     files = input_paths(actuals, groups, assumptions)
-    registry = read_groups(files["groups"])
+    registry = read_groups(files["groups"], sheet=groups_sheet)
     settings = read_assumptions(files["assumptions"])
     # Notes the bundled file as reconstructed.
     frame = read_actuals(files["actuals"], registry, **read_options)

@@ -210,16 +210,16 @@ def load_data(args: argparse.Namespace) -> ProgrammeData:
     Options a subcommand does not have count as not given; ``--sheet`` and
     ``--groups-sheet`` pick the worksheets of workbooks, ``--group-col``,
     ``--month-col``, ``--ge-col`` and ``--plausible-factor`` say how to read the actuals.
-    Reads as :func:`wgsforecast.api.load_data` does.
+    A thin caller of :func:`wgsforecast.api.load_data`.
     """
-    from wgsforecast.api import ProgrammeData, input_paths
-    from wgsforecast.io import read_actuals, read_assumptions, read_groups
+    from wgsforecast.api import load_data as load
 
-    files = input_paths(args.actuals, args.groups, getattr(args, "assumptions", None))
-    registry = read_groups(files["groups"], sheet=args.groups_sheet)
-    settings = read_assumptions(files["assumptions"])
-    frame = read_actuals(files["actuals"], registry, sheet=args.sheet, **reading_options(args))
-    as_of = getattr(args, "as_of", None)
-    if as_of is not None:
-        settings = settings.with_as_of(as_of)
-    return ProgrammeData(frame, registry, settings)
+    return load(
+        args.actuals,
+        args.groups,
+        getattr(args, "assumptions", None),
+        as_of=getattr(args, "as_of", None),
+        groups_sheet=args.groups_sheet,
+        sheet=args.sheet,
+        **reading_options(args),
+    )
