@@ -285,7 +285,7 @@ def simulate_programme(
     if deadline_offset is None:
         deadline = as_of + max(horizon // 2, 1)
     else:
-        deadline = _deadline_around_target(
+        deadline = deadline_around_target(
             counts, months, target_ge, deadline_offset, as_of, horizon
         )
     programme = Programme(
@@ -311,7 +311,7 @@ def simulate_programme(
     )
 
 
-def _deadline_around_target(
+def deadline_around_target(
     counts: npt.NDArray[np.int64],
     months: pd.PeriodIndex,
     target_ge: int,

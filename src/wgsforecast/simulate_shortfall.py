@@ -53,7 +53,11 @@ from wgsforecast.models import (
     Status,
 )
 from wgsforecast.periods import month_range, parse_month
-from wgsforecast.simulate import SimulatedProgramme, check_simulation_arguments
+from wgsforecast.simulate import (
+    SimulatedProgramme,
+    check_simulation_arguments,
+    deadline_around_target,
+)
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -400,16 +404,12 @@ def simulate_shortfall_programme(
         expected_end = float(means.sum())
         wanted = observed + fraction * max(expected_end - observed, 0.0)
         target_ge = max(int(round(wanted, -2)), int(observed) + 100)
-    cumulative = counts.sum(axis=0).cumsum()
     if deadline_offset is None:
         deadline = as_of + max(horizon // 2, 1)
     else:
-        reached = np.flatnonzero(cumulative >= target_ge)
-        last = as_of + horizon
-        if reached.size == 0:
-            deadline = last
-        else:
-            deadline = min(max(months[int(reached[0])] + int(deadline_offset), as_of + 1), last)
+        deadline = deadline_around_target(
+            counts, months, target_ge, deadline_offset, as_of, horizon
+        )
     assumptions = Assumptions(
         as_of=as_of,
         horizon_months=horizon,
