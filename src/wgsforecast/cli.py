@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from wgsforecast import __version__
-from wgsforecast.exceptions import WgsForecastError
+from wgsforecast.exceptions import EXIT_USER_ERROR, WgsForecastError
 
 COMMAND_MODULES = (
     "wgsforecast.commands.report",
@@ -38,7 +38,6 @@ COMMAND_MODULES = (
     "wgsforecast.commands.scenarios",
     "wgsforecast.commands.vintages",
 )
-EXIT_USER_ERROR = 2
 EXIT_BUG = 1
 _PACKAGE = Path(__file__).resolve().parent
 _ENVIRONMENT_ERRNOS = {

@@ -86,3 +86,7 @@ class OutputFolderError(WgsForecastError, ValueError):
 
 class BusyError(WgsForecastError, RuntimeError):
     """Another wgsforecast run is writing into the same folder; try again when it is done."""
+
+
+EXIT_USER_ERROR = 2
+"""Exit code for a problem with the input, the options or the folders named."""

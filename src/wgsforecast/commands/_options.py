@@ -16,8 +16,6 @@ from wgsforecast.periods import parse_month
 if TYPE_CHECKING:
     from wgsforecast.api import ProgrammeData
 
-EXIT_USER_ERROR = 2
-"""Exit code for a problem with the input, the options or the folders named."""
 BYTES_PER_CELL = 16
 """Memory one sample path needs per group and month in one prognosis, with headroom: the
 adoption engine peaks at about 10 bytes per cell (1,439 MB for 100,000 paths of 17 groups
@@ -134,11 +132,6 @@ def add_simulation_options(
         )
     parser.add_argument("--paths", type=int, default=paths, help=f"{paths_help} ({paths})")
     parser.add_argument("--seed", type=int, default=seed, help=f"random seed ({seed})")
-
-
-def check_paths(args: argparse.Namespace) -> None:
-    """Refuse ``--paths`` below 1 and ``--seed`` below 0 with a message naming the option."""
-    check_simulation_options(args)
 
 
 def check_simulation_options(args: argparse.Namespace) -> None:

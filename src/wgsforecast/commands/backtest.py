@@ -11,7 +11,7 @@ from wgsforecast.commands._options import (
     add_output_options,
     add_simulation_options,
     check_out_is_folder,
-    check_paths,
+    check_simulation_options,
     load_data,
 )
 
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
     from wgsforecast.backtesting import DEFAULT_ENGINES, backtest
     from wgsforecast.engines import ENGINES
 
-    check_paths(args)
+    check_simulation_options(args)
     check_out_is_folder(args.out)
     engines = args.engines or [name for name in DEFAULT_ENGINES if name in ENGINES]
     data = load_data(args)

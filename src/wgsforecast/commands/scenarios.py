@@ -14,7 +14,7 @@ from wgsforecast.commands._options import (
     add_simulation_options,
     check_memory,
     check_out_is_folder,
-    check_paths,
+    check_simulation_options,
     load_data,
 )
 from wgsforecast.exceptions import UsageError
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from wgsforecast.plotting import pyplot, save_figure
     from wgsforecast.scenarios import compare_scenarios, read_scenarios
 
-    check_paths(args)
+    check_simulation_options(args)
     check_out_is_folder(args.out)
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1; got {args.workers}")

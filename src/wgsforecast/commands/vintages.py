@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from wgsforecast.commands._options import (
-    EXIT_USER_ERROR,
     add_data_options,
     add_output_options,
     add_simulation_options,
@@ -18,6 +17,7 @@ from wgsforecast.commands._options import (
     check_simulation_options,
     load_data,
 )
+from wgsforecast.exceptions import EXIT_USER_ERROR
 from wgsforecast.labels import label
 from wgsforecast.periods import format_number
 

@@ -124,18 +124,6 @@ def read_ownership(folder: Path) -> Ownership:
     return ownership
 
 
-def read_manifest(folder: Path) -> dict[str, str]:
-    """The files (relative path -> SHA-256) the last complete report wrote into ``folder``."""
-    path = folder / MANIFEST
-    if not _is_plain_file(path):
-        return {}
-    try:
-        files = _read_json_files(path)
-    except (OSError, ValueError, KeyError):
-        return {}
-    return {k: str(v) for k, v in files.items() if _safe(k)}
-
-
 def _is_staging(name: str) -> bool:
     return name.startswith(STAGING_PREFIX) and name.endswith(STAGING_SUFFIX)
 
