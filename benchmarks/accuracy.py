@@ -139,7 +139,9 @@ def without_planned_go_lives(
     history = history_from_actuals(actuals, groups, as_of)
     return wf.GroupRegistry(
         [
-            group.model_copy(update={"go_live": None}) if started < 0 else group
+            group.model_copy(update={"go_live": None, "planned_go_live": None})
+            if started < 0
+            else group
             for group, started in zip(groups, history.started, strict=True)
         ]
     )

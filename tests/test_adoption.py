@@ -504,3 +504,54 @@ def test_reference_class_prior_has_a_heavy_low_tail() -> None:
     assert 0.1 < prior.median < 0.4
     # At least a quarter of comparable programmes' realisations below 10% of declared.
     assert stats.norm.cdf((math.log(0.1) - prior.log_median) / prior.sd_log) > 0.2
+
+
+def test_slip_prior_learns_from_the_programmes_own_go_lives() -> None:
+    prior = SlipPrior()
+    assert prior.learned([], [], 4.0) == prior
+    on_time = prior.learned([0.0] * 8, [], 4.0)
+    late = prior.learned([9.0] * 8, [], 4.0)
+    still_waiting = prior.learned([], [6.0] * 3, 4.0)
+    assert on_time.median_months < 1.5 < prior.median_months
+    assert late.median_months > 6
+    # A group six months past its plan without data is at least six months late.
+    assert still_waiting.median_months > 6
+    assert (late.sd_log, late.p_never) == (prior.sd_log, prior.p_never)
+
+
+def test_go_lives_that_came_late_delay_the_groups_not_live_yet(bundled: wf.ProgrammeData) -> None:
+    key = "psykiatri-boern-unge"  # not live yet in the bundled data
+    index = bundled.groups.keys.index(key)
+    first_months = []
+    for months_late in (0, 9):
+        groups = bundled.groups.replace(
+            [
+                g.model_copy(update={"planned_go_live": g.go_live - months_late})
+                for g in bundled.groups
+                if g.status == "live" and g.go_live is not None
+            ]
+        )
+        engine = _quietly_fit(wf.ProgrammeData(bundled.actuals, groups, bundled.assumptions))
+        prognosis = engine.forecast(n_paths=1000, seed=5)
+        started = prognosis.ge[:, index, :] > 0
+        first_months.append(np.median(started.argmax(axis=1)[started.any(axis=1)]))
+        if months_late == 0:
+            assert engine.slip_.median_months < SlipPrior().median_months
+        else:
+            assert engine.slip_.median_months > SlipPrior().median_months
+    assert first_months[1] > first_months[0]
+
+
+def test_reference_weight_is_learned_from_groups_with_history(
+    fitted: tuple[AdoptionEngine, SimulatedProgramme],
+) -> None:
+    engine, sim = fitted
+    # This world's running groups reach their declared volumes: less weight on shortfall.
+    assert 0 < engine.reference_weight_ < engine.reference_weight
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PriorFallbackWarning)
+        for fixed in (0.0, 1.0):
+            refit = AdoptionEngine(reference_weight=fixed).fit(
+                sim.actuals, sim.groups, sim.assumptions
+            )
+            assert refit.reference_weight_ == fixed

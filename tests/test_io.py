@@ -441,6 +441,20 @@ def test_bundled_registry_has_17_groups() -> None:
     assert registry["nyresvigt"].source_of("go_live") == "assumed"
 
 
+def test_groups_read_the_planned_go_live_of_a_live_group(tmp_path: Path) -> None:
+    lines = [
+        "key,name_da,name_en,kind,declared_per_year,go_live,status,planned_go_live",
+        "a,A,A,germline,300,2022-09,live,sep 2021",
+        "b,B,B,germline,300,2022-09,live,",
+        "c,C,C,germline,300,2022-09,live,soon",
+    ]
+    with pytest.raises(InputError, match=r"row 4, column 'planned_go_live'.*not a month"):
+        read_groups(_write(tmp_path / "bad.csv", lines))
+    registry = read_groups(_write(tmp_path / "g.csv", lines[:3]))
+    assert registry["a"].planned_go_live == pd.Period("2021-09", "M")
+    assert registry["b"].planned_go_live is None
+
+
 def test_groups_blank_cells_take_defaults_and_danish_numbers(tmp_path: Path) -> None:
     lines = [
         "key;name_da;name_en;kind;declared_per_year;status;cap_share;ramp_months;provenance",

@@ -87,8 +87,11 @@ GROUP_COLUMNS = (
     "ramp_months",
     "ramp_start",
     "provenance",
+    "planned_go_live",
 )
-"""The columns of a group registry file, in the order of ``data/patient_groups.csv``."""
+"""The columns of a group registry file, in the order of ``data/patient_groups.csv``; the
+last, ``planned_go_live`` (when a live group had been planned to start), is optional and not
+known for the bundled groups."""
 
 _REQUIRED_GROUP_COLUMNS = ("key", "name_da", "name_en", "kind", "declared_per_year", "status")
 _RAMP_COLUMNS = {
@@ -96,7 +99,7 @@ _RAMP_COLUMNS = {
     "ramp_months": "months",
     "ramp_start": "start",
 }
-_MONTH_COLUMNS = ("go_live", "ramp_start")
+_MONTH_COLUMNS = ("go_live", "planned_go_live", "ramp_start")
 _GROUP_FIXES = {
     "key": "use lower-case letters, digits and hyphens, e.g. 'nyresvigt'",
     "name_da": "write the group's Danish name",
@@ -104,6 +107,9 @@ _GROUP_FIXES = {
     "kind": "write germline or cancer",
     "declared_per_year": "write the declared GE per year, a number above 0",
     "go_live": "write the month as 2023-02, or leave the cell blank if not known yet",
+    "planned_go_live": (
+        "write the month the group was planned to go live as 2021-09, or leave it blank"
+    ),
     "status": "write live, onboarding or planned",
     "cap_share": "write a share above 0 and at most 1, e.g. 0.75",
     "ramp_target_share": "write a share above 0 and at most 1, e.g. 0.75 (blank: 0.75)",

@@ -67,6 +67,11 @@ class Ramp(_Frozen):
 class PatientGroup(_Frozen):
     """One of the programme's patient groups.
 
+    ``go_live`` is the month the group went live, or, for a group not live yet, the month it
+    is planned to. ``planned_go_live`` is the month a group that is live now had been planned
+    to start (blank if not known): with the month its data start, it says how late this
+    programme's go-lives come, which the adoption engine learns from.
+
     ``provenance`` says, field by field, where a value comes from: ``published`` (a public
     source), ``assumed`` (our assumption) or ``reconstructed``. Fields it does not name are
     assumptions.
@@ -78,6 +83,7 @@ class PatientGroup(_Frozen):
     kind: Kind
     declared_per_year: float = Field(gt=0)
     go_live: Month | None = None
+    planned_go_live: Month | None = None
     status: Status
     cap_share: float = Field(PROGRAMME_CAP_SHARE, gt=0, le=1)
     ramp: Ramp = Ramp()

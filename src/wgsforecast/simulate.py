@@ -251,6 +251,7 @@ def simulate_programme(
                 kind="germline" if index % 3 else "cancer",
                 declared_per_year=float(truth["declared_per_year"].iloc[index]),
                 go_live=go_live,
+                planned_go_live=go_live,  # this world's go-lives come as planned
                 status="live" if go_live <= as_of else "onboarding",
             )
             for index, (key, go_live) in enumerate(zip(keys, go_lives, strict=True))

@@ -344,6 +344,7 @@ def simulate_shortfall_programme(
                 kind="cancer" if truth["kind"].iloc[i] == "cancer" else "germline",
                 declared_per_year=float(truth["declared_per_year"].iloc[i]),
                 go_live=planned[i],
+                planned_go_live=planned[i],
                 status=status[i],
             )
             for i, key in enumerate(keys)

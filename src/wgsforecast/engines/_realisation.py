@@ -24,6 +24,11 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 
+_ON_TIME_SLIP = 0.5
+"""The slip, in months, a go-live in its planned month counts as (monthly data cannot say
+less), so on-time groups can enter a lognormal."""
+_ROOT_TWO_PI = math.sqrt(2 * math.pi)
+
 
 @dataclass(frozen=True)
 class Realisation:
@@ -125,6 +130,32 @@ class SlipPrior:
             raise ValueError(f"sd_log must be above 0; got {self.sd_log}")
         if not 0 <= self.p_never < 1:
             raise ValueError(f"p_never must be in [0, 1); got {self.p_never}")
+
+    def learned(
+        self, slips: Sequence[float], waiting: Sequence[float], pseudo_groups: float
+    ) -> SlipPrior:
+        """This prior with its median moved toward the programme's own go-lives.
+
+        The log median becomes the average of the prior's, counted as ``pseudo_groups``
+        groups, and one value per group of the programme: ``log(slip)`` for a group that
+        went live ``slip`` months after its plan (on time counts as half a month, the
+        resolution of monthly data), and, for a group still ``waiting`` months past its
+        planned go-live without data, the expected log slip given that it exceeds that
+        (a censored observation). The spread and the chance of never are kept.
+        """
+        from scipy.special import ndtr
+
+        if not slips and not waiting:
+            return self
+        log_median, sd = math.log(self.median_months), self.sd_log
+        values = [math.log(max(slip, _ON_TIME_SLIP)) for slip in slips]
+        for months in waiting:
+            # E[log s | s > months] for the prior's lognormal: the inverse Mills ratio.
+            z = (math.log(max(months, _ON_TIME_SLIP)) - log_median) / sd
+            tail = max(float(ndtr(-z)), 1e-12)
+            values.append(log_median + sd * math.exp(-0.5 * z * z) / _ROOT_TWO_PI / tail)
+        learned = (pseudo_groups * log_median + sum(values)) / (pseudo_groups + len(values))
+        return SlipPrior(median_months=math.exp(learned), sd_log=sd, p_never=self.p_never)
 
     def draw(self, months_passed: int, n_paths: int, rng: np.random.Generator) -> FloatArray:
         """Months from the planned go-live to the start, per path (``inf``: never).

@@ -333,6 +333,20 @@ class GroupPrior:
         )
         return result
 
+    def reference_share(self, phis: FloatArray) -> FloatArray:
+        """Per draw, the probability that it came from the reference-class component."""
+        if self.reference_weight <= 0 or self.reference_weight >= 1:
+            return np.full(phis.shape[0], float(self.reference_weight))
+        normal = _log_normal_density(phis, self.pooled.mean, self.pooled.sd)
+        pooled = math.log1p(-self.reference_weight) + normal.sum(axis=1)
+        reference = (
+            math.log(self.reference_weight)
+            + self._reference_log_share_density(phis[:, 0])
+            + normal[:, 1:].sum(axis=1)
+        )
+        result: FloatArray = np.exp(reference - np.logaddexp(pooled, reference))
+        return result
+
     def draw(self, n_draws: int, rng: np.random.Generator) -> FloatArray:
         """Parameter vectors ``[draw, 4]`` from the prior."""
         from scipy.special import ndtr, ndtri
@@ -507,6 +521,25 @@ the groups with history are two honest but different answers to "how far will th
 get"; 0.5 says we do not know which one this group follows, and lets the group's own data
 decide as it accrues. Not tuned on any simulator."""
 
+SLIP_PSEUDO_GROUPS = 4.0
+"""How many groups' worth of evidence the slip prior's median counts as when the
+programme's own go-lives are known (:meth:`SlipPrior.learned`): a live group with a
+``planned_go_live`` says how late it came, a group waiting past its planned go-live without
+data says it is at least that late. Why four: a judgement, the same weight the reference
+class gets (:data:`REFERENCE_PSEUDO_GROUPS`); a handful of the programme's own go-lives then
+outweigh the prior. Not tuned."""
+
+REFERENCE_PSEUDO_GROUPS = 4.0
+"""How many groups' worth of evidence the prior :data:`REFERENCE_WEIGHT` counts as.
+
+The weight is learned: each group with enough history says, through its posterior, how
+likely it is to be one that realises its declared volume as the reference class did
+(its responsibility for the reference component), and the prior weight is averaged with
+those responsibilities as if it were this many groups. Why four: the reference class itself
+is four programmes (:data:`~wgsforecast.engines._realisation.REFERENCE_CLASS`). So a
+programme whose running groups reach their declared volumes leans less on the reference
+class for its new groups, and one whose groups fall short leans more. Not tuned."""
+
 THROUGHPUT_SD_SCALE = 3.0
 """Multiplier on the national throughput variation estimated from the data (the random
 walk's step sd and the one-month shock sd; see
@@ -673,35 +706,76 @@ class AdoptionEngine(Engine):
         best = np.argmax(self.form_weights_, axis=1)
         self.mode_ = self.modes_[np.arange(n_groups), best]
         reference = ShareLogNormal.from_reference()
-        self.group_priors_ = [
-            GroupPrior(
-                pooled=self._planned(pooled, group, origin),
-                reference=reference,
-                target_share=group.ramp.target_share,
-                reference_weight=self.reference_weight,
-            )
-            for group, origin in zip(groups, origins, strict=True)
-        ]
         rng = np.random.default_rng(self.proposal_seed)
-        self.samples_ = [
-            prior_sample(prior, pooled_weights, _PRIOR_DRAWS, rng) for prior in self.group_priors_
-        ]
-        for index, one, posterior in zip(fitted, series, posteriors, strict=True):
-            self.samples_[index] = importance_sample(
-                one, season, self.group_priors_[index], posterior, rng, self.min_effective_draws
-            )
+        weight = self.reference_weight
+        # Two rounds: sample under the prior weight, learn the weight from the groups with
+        # enough history (REFERENCE_PSEUDO_GROUPS), then sample every group under it.
+        for _ in range(2 if 0 < weight < 1 else 1):
+            self.group_priors_ = [
+                GroupPrior(
+                    pooled=self._planned(pooled, group, origin),
+                    reference=reference,
+                    target_share=group.ramp.target_share,
+                    reference_weight=weight,
+                )
+                for group, origin in zip(groups, origins, strict=True)
+            ]
+            self.samples_ = [
+                prior_sample(prior, pooled_weights, _PRIOR_DRAWS, rng)
+                for prior in self.group_priors_
+            ]
+            for index, one, posterior in zip(fitted, series, posteriors, strict=True):
+                self.samples_[index] = importance_sample(
+                    one, season, self.group_priors_[index], posterior, rng, self.min_effective_draws
+                )
+            self.reference_weight_ = weight
+            weight = self._learned_reference_weight(months)
         self.prior_ = pooled
         self.season_ = season
         self.season_se_ = se
         self.origins_ = origins
         self.months_of_history_ = months
         self.notes_ = notes
+        self.slip_ = self.slip.learned(*self._go_live_evidence(), SLIP_PSEUDO_GROUPS)
         residuals, count_variance = self._national_residuals(fitted, series)
         throughput = throughput_variation(residuals, count_variance)
         self.throughput_sd_ = throughput.step_sd
         self.month_shock_sd_ = throughput.month_sd
         self.achieved_genomes_per_year_ = 12 * float(
             (history.ge * self.genomes_per_ge()[:, None]).sum(axis=0).max()
+        )
+
+    def _go_live_evidence(self) -> tuple[list[float], list[float]]:
+        """How late this programme's go-lives came: months from plan to first data for live
+        groups with a ``planned_go_live``, and months waited so far past a planned go-live
+        without data. Groups with their own ``slip_by_group`` are left out."""
+        history, first = self.history_, self.assumptions_.as_of + 1
+        slips: list[float] = []
+        waiting: list[float] = []
+        for index, group in enumerate(self.groups_):
+            begin = int(history.started[index])
+            if group.key in self.slip_by_group:
+                continue
+            if begin >= 0 and group.planned_go_live is not None:
+                slips.append(float((history.months[begin] - group.planned_go_live).n))
+            elif begin < 0 and group.go_live is not None and group.go_live < first:
+                waiting.append(float((first - group.go_live).n))
+        return slips, waiting
+
+    def _learned_reference_weight(self, months: npt.NDArray[np.int64]) -> float:
+        """The prior reference weight updated by the groups with enough history.
+
+        Each such group's posterior responsibility for the reference component is averaged
+        with the prior weight, which counts as :data:`REFERENCE_PSEUDO_GROUPS` groups.
+        """
+        responsibilities = [
+            float(sample.weights @ prior.reference_share(sample.params))
+            for sample, prior, n in zip(self.samples_, self.group_priors_, months, strict=True)
+            if n >= self.min_months
+        ]
+        prior_mass = REFERENCE_PSEUDO_GROUPS * self.reference_weight
+        return (prior_mass + sum(responsibilities)) / (
+            REFERENCE_PSEUDO_GROUPS + len(responsibilities)
         )
 
     def _planned(self, pooled: Prior, group: PatientGroup, origin: pd.Period | None) -> Prior:
@@ -836,7 +910,7 @@ class AdoptionEngine(Engine):
         for index, group in enumerate(self.groups_):
             origin = self.origins_[index]
             undated = group.go_live is None and self.history_.started[index] < 0
-            slip_prior = self.slip_by_group.get(group.key, UNDATED_START if undated else self.slip)
+            slip_prior = self.slip_by_group.get(group.key, UNDATED_START if undated else self.slip_)
             passed = (first - origin).n if origin is not None else 0
             slip = slip_prior.draw(passed, n_paths, rng)
             if origin is None:
