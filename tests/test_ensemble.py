@@ -19,6 +19,7 @@ from wgsforecast.engines import (
     register_engine,
 )
 from wgsforecast.engines.ensemble import DEFAULT_MEMBERS, largest_remainder
+from wgsforecast.notes import GroupNote, NoteCode
 
 
 def _programme(counts: list[int], start: str = "2020-01", horizon: int = 24) -> wf.ProgrammeData:
@@ -120,7 +121,7 @@ class _Constant(Engine):
 
     def _expected(self, n_paths: int, rng: np.random.Generator, progress: bool | None) -> Forecast:
         shape = (1, len(self.groups_), self.assumptions_.horizon_months)
-        return Forecast(ge=np.full(shape, 5.0), group_notes={"a": ("constant note",)})
+        return Forecast(ge=np.full(shape, 5.0), group_notes={"a": (GroupNote(NoteCode.NO_DATA),)})
 
 
 class _Marked(Engine):
@@ -149,7 +150,8 @@ def test_each_member_gets_its_own_noise_on_its_own_rows() -> None:
     future = prognosis.ge[:, 0, prognosis.is_projected]
     np.testing.assert_array_equal(future[:5], 5.0)
     np.testing.assert_array_equal(future[5:], 1001.0)
-    assert prognosis.group_notes["a"] == ("constant note (in constant, weight 0.50)",)
+    (note,) = prognosis.group_notes["a"]
+    assert str(note) == "no data: projected at 0 (in constant, weight 0.50)"
 
 
 def test_an_adjustment_never_raises_a_month_under_the_same_seed() -> None:

@@ -12,6 +12,7 @@ import pytest
 
 from wgsforecast.engines import ENGINES, ETSEngine
 from wgsforecast.exceptions import PriorFallbackWarning
+from wgsforecast.notes import NoteCode
 from wgsforecast.simulate import SimulatedProgramme, simulate_programme
 
 
@@ -68,7 +69,7 @@ def test_short_series_fall_back_with_a_flag_and_a_warning() -> None:
     live = [g.key for g in sim.groups if g.go_live is not None and g.go_live <= as_of - 3]
     assert live, "the simulated programme should have groups live before the cut"
     for key in live:
-        assert "fell back to planned ramp" in prognosis.group_notes[key][0]
+        assert prognosis.group_notes[key][0].code is NoteCode.PLANNED_RAMP
     assert np.all(prognosis.ge >= 0)
 
 

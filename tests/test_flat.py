@@ -8,6 +8,7 @@ import pytest
 
 import wgsforecast as wf
 from wgsforecast.engines import ENGINES, FlatEngine
+from wgsforecast.notes import GroupNote, NoteCode
 
 
 def test_flat_is_registered_and_deterministic(bundled: wf.ProgrammeData) -> None:
@@ -43,7 +44,8 @@ def test_history_is_kept_and_groups_without_data_stay_at_zero(
     silent = [i for i, g in enumerate(bundled.groups) if g.key not in set(bundled.actuals["group"])]
     assert silent, "the bundled data has groups not live yet"
     assert prognosis.ge[0][silent][:, prognosis.is_projected].sum() == 0
-    assert all("no data" in prognosis.group_notes[bundled.groups.keys[i]][0] for i in silent)
+    notes = prognosis.group_notes
+    assert all(notes[bundled.groups.keys[i]] == (GroupNote(NoteCode.NO_DATA),) for i in silent)
 
 
 def test_flat_level_is_clipped_at_the_cap() -> None:

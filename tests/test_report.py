@@ -402,34 +402,6 @@ def test_data_after_the_as_of_month_does_not_leak_into_flags_and_notes(
         collect(stale, engine="runrate", figures=False, log=_quiet)
 
 
-def test_engine_notes_are_translated_and_unknown_notes_kept() -> None:
-    from wgsforecast.report.notes import note_flag, note_text
-
-    cases = {
-        "not live yet: starts 2023-06": "ikke i drift endnu: starter juni 2023",
-        "fell back to prior: 4 months of history (6 needed)": (
-            "bygger på fælles forudsætninger: 4 mdr. historik (6 krævet)"
-        ),
-        "fell back to prior: not live yet (starts 2023-04; go-live 2023-01 passed without "
-        "data); 0 months of history (6 needed)": "bygger på fælles forudsætninger: ikke i drift "
-        "endnu (starter april 2023; planlagt opstart januar 2023 passeret uden data); 0 mdr. "
-        "historik (6 krævet)",
-        "no data and no go-live month: projected at 0": (
-            "ingen data og ingen planlagt opstartsmåned: fremskrevet med 0"
-        ),
-        "fell back to planned ramp: 2 months of history (12 needed for ETS)": (
-            "bygger på den planlagte rampe: 2 mdr. historik (12 krævet til ETS)"
-        ),
-        "no data: projected at 0": "ingen data: fremskrevet med 0",
-    }
-    for note, danish in cases.items():
-        assert note_text(note, "da") == danish
-        assert danish.startswith(note_flag(note, "da"))
-        assert note_text(note, "en").split(":")[0] == note.split(":")[0]
-    assert note_text("a brand-new note: details", "da") == "a brand-new note: details"
-    assert note_flag("a brand-new note: details", "da") == "a brand-new note"
-
-
 @pytest.mark.parametrize("engine", ["runrate", "flat", "adoption"])
 def test_every_engine_note_of_the_bundled_data_is_danish(
     bundled: wf.ProgrammeData, engine: str

@@ -10,6 +10,7 @@ import pytest
 
 import wgsforecast as wf
 from wgsforecast.engines import ENGINES, TrendEngine
+from wgsforecast.notes import GroupNote, NoteCode
 from wgsforecast.scoring import interval
 
 
@@ -123,8 +124,9 @@ def test_groups_without_recent_ge_get_nothing_and_a_note() -> None:
     future = prognosis.ge[:, :, prognosis.is_projected]
     assert future[:, 1:].sum() == 0
     assert future[:, 0].sum() > 0
-    assert prognosis.group_notes["quiet"] == ("no GE in the last 3 months: projected at 0",)
-    assert prognosis.group_notes["new"] == ("no data: projected at 0",)
+    assert prognosis.group_notes["quiet"] == (GroupNote(NoteCode.NO_RECENT_GE, window=3),)
+    assert str(prognosis.group_notes["quiet"][0]) == "no GE in the last 3 months: projected at 0"
+    assert prognosis.group_notes["new"] == (GroupNote(NoteCode.NO_DATA),)
     assert "a" not in prognosis.group_notes
 
 

@@ -18,6 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from wgsforecast.models import Assumptions, GroupRegistry, Programme, TablePeriod
+from wgsforecast.notes import GroupNote
 from wgsforecast.periods import Lang, parse_month
 
 if TYPE_CHECKING:
@@ -96,7 +97,9 @@ class Prognosis:
     seed
         Seed of the random draws (``None`` for deterministic engines).
     group_notes
-        Per-group flags shown in tables, e.g. ``{"lever": ("fell back to prior",)}``.
+        Per-group engine notes (:class:`~wgsforecast.notes.GroupNote`), e.g. that a group
+        fell back to the prior; ``str(note)`` is the English sentence, ``note.text("da")``
+        and ``note.flag("da")`` the report's words.
     data_notes
         Notes about the input data shown in every output (e.g. that it is reconstructed).
     started
@@ -118,7 +121,7 @@ class Prognosis:
     assumptions: Assumptions
     engine: str
     seed: int | None = None
-    group_notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    group_notes: Mapping[str, tuple[GroupNote, ...]] = field(default_factory=dict)
     data_notes: tuple[str, ...] = ()
     started: npt.NDArray[np.int64] | None = None
     national_ceiling: npt.NDArray[np.float64] | None = None
@@ -135,6 +138,14 @@ class Prognosis:
             raise ValueError(
                 f"capped must match ge's shape {self.ge.shape}; got {self.capped.shape}"
             )
+        for key, notes in self.group_notes.items():
+            for note in notes:
+                if not isinstance(note, GroupNote):
+                    raise TypeError(
+                        f"group_notes[{key!r}] holds a {type(note).__name__}; engines record "
+                        "wgsforecast.notes.GroupNote objects (their texts are in "
+                        "wgsforecast.note_texts)"
+                    )
 
     # ---- basic facts -------------------------------------------------------------------
     @property
@@ -530,7 +541,7 @@ class Prognosis:
                 "cap_per_year": group.cap_share * group.declared_per_year,
                 "run_rate_per_month": run_rate[group.key],
                 "capped_months": int((self.capped[:, index, :].mean(axis=0) > 0.5).sum()),
-                "notes": "; ".join(self.group_notes.get(group.key, ())),
+                "notes": "; ".join(map(str, self.group_notes.get(group.key, ()))),
             }
             for period in spans:
                 row[period.label(lang)] = self._group_span(index, period)

@@ -337,7 +337,7 @@ def _prognosis_files(prognosis: Prognosis, label: str | None = None) -> dict[str
         "ge_by_deadline": ge_by_deadline,
         "p_target_by_deadline": p_by_deadline,
         "data_notes": notes,
-        "group_notes": {k: list(v) for k, v in sorted(prognosis.group_notes.items())},
+        "group_notes": {k: [str(n) for n in v] for k, v in sorted(prognosis.group_notes.items())},
     }
     return {
         "metadata.json": _json_bytes(metadata),

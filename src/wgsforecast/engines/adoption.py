@@ -54,6 +54,7 @@ from wgsforecast.engines._realisation import (
 from wgsforecast.engines.base import Engine, Forecast, apply_national_ceiling
 from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.models import PatientGroup
+from wgsforecast.notes import GroupNote, NoteCode
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -645,7 +646,7 @@ class AdoptionEngine(Engine):
         series: list[Series] = []
         fitted: list[int] = []
         origins: list[pd.Period | None] = []
-        notes: dict[str, tuple[str, ...]] = {}
+        notes: dict[str, tuple[GroupNote, ...]] = {}
         for index, group in enumerate(groups):
             begin = int(history.started[index])
             if begin >= 0:
@@ -664,22 +665,24 @@ class AdoptionEngine(Engine):
                 # (UNDATED_START), rather than surely never.
                 origins.append(as_of + 1)
                 notes[group.key] = (
-                    f"fell back to prior: no go-live month, start drawn from {as_of + 1}; "
-                    f"0 months of history ({self.min_months} needed)",
+                    GroupNote(
+                        NoteCode.PRIOR_UNDATED, start=as_of + 1, months=0, needed=self.min_months
+                    ),
                 )
                 self._warn(group.key, 0)
             else:
                 # The planned go-live; the paths draw how late the real start comes.
                 origins.append(group.go_live)
                 origin = max(group.go_live, as_of + 1)
-                late = (
-                    f"; go-live {group.go_live} passed without data"
-                    if origin != group.go_live
-                    else ""
-                )
+                late = origin != group.go_live
                 notes[group.key] = (
-                    f"fell back to prior: not live yet (starts {origin}{late}); "
-                    f"0 months of history ({self.min_months} needed)",
+                    GroupNote(
+                        NoteCode.PRIOR_LATE if late else NoteCode.PRIOR_NOT_LIVE,
+                        start=origin,
+                        go_live=group.go_live if late else None,
+                        months=0,
+                        needed=self.min_months,
+                    ),
                 )
                 self._warn(group.key, 0)
         posteriors, pooled, season, se = fit_programme(series, self.iterations, self.season_sd)
@@ -699,8 +702,7 @@ class AdoptionEngine(Engine):
             months[index] = one.y.size
             if one.y.size < self.min_months:
                 notes[groups.keys[index]] = (
-                    f"fell back to prior: {one.y.size} months of history "
-                    f"({self.min_months} needed)",
+                    GroupNote(NoteCode.PRIOR, months=int(one.y.size), needed=self.min_months),
                 )
                 self._warn(groups.keys[index], int(one.y.size))
         best = np.argmax(self.form_weights_, axis=1)
@@ -866,7 +868,7 @@ class AdoptionEngine(Engine):
                     "width": math.exp(log_width),
                     "dispersion": math.exp(log_size),
                     "effective_draws": sample.effective_size,
-                    "notes": "; ".join(self.notes_.get(group.key, ())),
+                    "notes": "; ".join(map(str, self.notes_.get(group.key, ()))),
                 }
             )
         return pd.DataFrame.from_records(rows)

@@ -19,6 +19,7 @@ import pandas as pd
 from wgsforecast._checks import check_actuals_frame, not_live_rows
 from wgsforecast.exceptions import NotFittedError, WgsForecastError
 from wgsforecast.models import Assumptions, GroupRegistry
+from wgsforecast.notes import GroupNote
 from wgsforecast.periods import month_range
 from wgsforecast.prognosis import Prognosis
 
@@ -106,7 +107,7 @@ class Forecast:
     """
 
     ge: npt.NDArray[np.floating]
-    group_notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    group_notes: dict[str, tuple[GroupNote, ...]] = field(default_factory=dict)
     national_ceiling: npt.NDArray[np.float64] | None = None
     drivers: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict)
 

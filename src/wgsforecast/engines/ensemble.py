@@ -53,6 +53,7 @@ import pandas as pd
 
 from wgsforecast.engines.base import Engine, Forecast
 from wgsforecast.exceptions import PriorFallbackWarning
+from wgsforecast.notes import GroupNote
 
 DEFAULT_MEMBERS: tuple[str, ...] = ("adoption", "ets", "flat", "trend")
 DEFAULT_LEADS: tuple[int, ...] = (3, 6, 12)
@@ -264,19 +265,19 @@ class EnsembleEngine(Engine):
         self.origins_ = tuple(origins)
         self.weights_ = pd.Series(weights, index=pd.Index(labels, name="member"), name="weight")
 
-    def _notes(self) -> dict[str, tuple[str, ...]]:
-        notes: dict[str, list[str]] = {}
+    def _notes(self) -> dict[str, tuple[GroupNote, ...]]:
+        notes: dict[str, list[GroupNote]] = {}
         for label, member, weight in zip(self.labels, self.members_, self.weights_, strict=True):
             if weight <= 0:
                 continue
             # Deterministic members' notes do not depend on the stream; stochastic members
             # take their notes from fitting, so one path is enough to read them.
             member_notes = member._expected(1, np.random.default_rng(0), False).group_notes
-            for key, texts in member_notes.items():
+            for key, said in member_notes.items():
                 notes.setdefault(key, []).extend(
-                    f"{text} (in {label}, weight {weight:.2f})" for text in texts
+                    note.in_member(label, float(weight)) for note in said
                 )
-        return {key: tuple(texts) for key, texts in notes.items()}
+        return {key: tuple(said) for key, said in notes.items()}
 
     def parameters(self) -> pd.DataFrame:
         """The members, their weights and the scores behind them.

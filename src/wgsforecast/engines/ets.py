@@ -21,6 +21,7 @@ from wgsforecast.engines._counts import negative_binomial_counts
 from wgsforecast.engines.base import Engine, Forecast
 from wgsforecast.engines.runrate import RunRateEngine
 from wgsforecast.exceptions import PriorFallbackWarning
+from wgsforecast.notes import GroupNote, NoteCode
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -66,14 +67,13 @@ class ETSEngine(Engine):
         planned = planner._expected(1, np.random.default_rng(0), False)
         self.point_ = planned.ge[0].astype(np.float64)
         self.results_: dict[int, object] = {}
-        notes: dict[str, tuple[str, ...]] = dict(planned.group_notes)
+        notes: dict[str, tuple[GroupNote, ...]] = dict(planned.group_notes)
         for index, group in enumerate(groups):
             begin = int(history.started[index])
             months = 0 if begin < 0 else history.ge.shape[1] - begin
             if months < self.min_months:
                 notes[group.key] = (
-                    f"fell back to planned ramp: {months} months of history "
-                    f"({self.min_months} needed for ETS)",
+                    GroupNote(NoteCode.PLANNED_RAMP, months=months, needed=self.min_months),
                 )
                 warnings.warn(
                     f"group {group.key!r} has {months} months of history; ETS needs "

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from wgsforecast.engines.base import Engine, Forecast
+from wgsforecast.notes import GroupNote, NoteCode
 from wgsforecast.prognosis import run_rate_levels
 
 
@@ -46,8 +47,8 @@ class FlatEngine(Engine):
     def _expected(self, n_paths: int, rng: np.random.Generator, progress: bool | None) -> Forecast:
         horizon = self.assumptions_.horizon_months
         levels = np.repeat(self.level_[None, :, None], horizon, axis=2)
-        notes: dict[str, tuple[str, ...]] = {
-            g.key: ("no data: projected at 0",)
+        notes: dict[str, tuple[GroupNote, ...]] = {
+            g.key: (GroupNote(NoteCode.NO_DATA),)
             for g, started in zip(self.groups_, self.history_.started, strict=True)
             if started < 0
         }

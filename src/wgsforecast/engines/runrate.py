@@ -14,6 +14,7 @@ import pandas as pd
 
 from wgsforecast.engines.base import Engine, Forecast
 from wgsforecast.models import GroupRegistry
+from wgsforecast.notes import GroupNote, NoteCode
 from wgsforecast.prognosis import run_rate_levels
 
 
@@ -83,16 +84,16 @@ class RunRateEngine(Engine):
 
 def _ramp_offsets(
     groups: GroupRegistry, live: npt.NDArray[np.bool_], as_of_ordinal: int
-) -> tuple[npt.NDArray[np.int64], dict[str, tuple[str, ...]]]:
+) -> tuple[npt.NDArray[np.int64], dict[str, tuple[GroupNote, ...]]]:
     """Months after the as-of month at which each group's ramp begins (1 = next month)."""
     offsets = np.ones(len(groups), dtype=np.int64)
-    notes: dict[str, tuple[str, ...]] = {}
+    notes: dict[str, tuple[GroupNote, ...]] = {}
     for index, group in enumerate(groups):
         begin = group.ramp.start
         offset = max(begin.ordinal - as_of_ordinal, 1) if begin is not None else 1
         if not live[index]:
             if group.go_live is None:
-                notes[group.key] = ("no data and no go-live month: projected at 0",)
+                notes[group.key] = (GroupNote(NoteCode.NO_GO_LIVE),)
                 offsets[index] = np.iinfo(np.int64).max // 2
                 continue
             if begin is None or begin < group.go_live:
@@ -100,8 +101,10 @@ def _ramp_offsets(
             offset = max(begin.ordinal - as_of_ordinal, 1)
             if group.go_live.ordinal <= as_of_ordinal:
                 start = pd.Period(ordinal=as_of_ordinal + offset, freq="M")
-                notes[group.key] = (f"go-live {group.go_live} passed without data: starts {start}",)
+                notes[group.key] = (
+                    GroupNote(NoteCode.GO_LIVE_PASSED, go_live=group.go_live, start=start),
+                )
             else:
-                notes[group.key] = (f"not live yet: starts {begin}",)
+                notes[group.key] = (GroupNote(NoteCode.NOT_LIVE, start=begin),)
         offsets[index] = offset
     return offsets, notes

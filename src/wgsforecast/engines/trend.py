@@ -37,6 +37,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from wgsforecast.engines.base import Engine, Forecast
+from wgsforecast.notes import GroupNote, NoteCode
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -91,12 +92,12 @@ class TrendEngine(Engine):
         recent = history.ge[:, -window:].sum(axis=1)
         total = recent.sum()
         self.shares_: FloatArray = recent / total if total > 0 else np.zeros_like(recent)
-        notes: dict[str, tuple[str, ...]] = {}
+        notes: dict[str, tuple[GroupNote, ...]] = {}
         for group, started, share in zip(self.groups_, history.started, self.shares_, strict=True):
             if started < 0:
-                notes[group.key] = ("no data: projected at 0",)
+                notes[group.key] = (GroupNote(NoteCode.NO_DATA),)
             elif share == 0:
-                notes[group.key] = (f"no GE in the last {window} months: projected at 0",)
+                notes[group.key] = (GroupNote(NoteCode.NO_RECENT_GE, window=window),)
         self.notes_ = notes
 
     @property
@@ -129,7 +130,7 @@ class TrendEngine(Engine):
                 "slope": slope,
                 "level_as_of": level,
                 "residual_sd": spread,
-                "notes": ["; ".join(self.notes_.get(k, ())) for k in self.groups_.keys],
+                "notes": ["; ".join(map(str, self.notes_.get(k, ()))) for k in self.groups_.keys],
             }
         )
 
