@@ -42,7 +42,7 @@ def observed_genomes_per_ge(
     groups
         The registry with each group's assumed genomes per GE.
     national
-        National genomes as :func:`~wgsforecast.read_national_genomes` returns them. With
+        National genomes as :func:`~wgsforecast.io.read_national_genomes` returns them. With
         ``genomes_to_date`` the national row compares the latest total at or before the
         last month of ``actuals`` with all GE of ``actuals`` up to that month (so the
         actuals should start where the database does); with ``genomes`` it compares the
