@@ -855,32 +855,11 @@ def read_wide(
         )
     used = [0, *(i for i, _ in group_columns)]
     problems.extend(stray_cells(table, used, "delete it or head the column with a group name"))
-    month_name = table.column_name(0)
     danish, style_problems = count_style(table, [i for i, _ in group_columns])
     problems.extend(style_problems)
-    months: list[tuple[pd.Period, int]] = []
-    rows_of_month: dict[pd.Period, list[int]] = defaultdict(list)
-    for row in table.rows:
-        cell = row.cells[0]
-        if cell is None:
-            problems.append(Problem("month is blank; write it as 2023-02", row.number, month_name))
-            continue
-        try:
-            month = parse_month_cell(cell, table.date1904)
-        except ValueError as exc:
-            problems.append(Problem(str(exc), row.number, month_name))
-            continue
-        months.append((month, row.number))
-        rows_of_month[month].append(row.number)
-    for month, rows in rows_of_month.items():
-        if len(rows) > 1:
-            problems.append(
-                Problem(
-                    f"month {month} is on rows {rows_text(rows)}; keep one row per month",
-                    rows[1],
-                    month_name,
-                )
-            )
+    rows_of_month, month_problems = month_rows(table, 0)
+    problems.extend(month_problems)
+    months = [(month, row) for month, rows in rows_of_month.items() for row in rows]
     cells = {row.number: row.cells for row in table.rows}
     first_rows = sorted((month, rows[0]) for month, rows in rows_of_month.items())
     obs: list[Observation] = []
@@ -918,6 +897,39 @@ def read_wide(
                 except ValueError as exc:
                     problems.append(Problem(str(exc), row.number, table.column_name(index)))
     return obs, problems, months
+
+
+def month_rows(table: RawTable, index: int) -> tuple[dict[pd.Period, list[int]], list[Problem]]:
+    """Read a column of months, one month per row (the wide and the national layouts).
+
+    Returns
+    -------
+    tuple
+        The row numbers of each month (file order), and the problems: blank or unreadable
+        months, and a month on more than one row.
+    """
+    name = table.column_name(index)
+    rows_of_month: dict[pd.Period, list[int]] = defaultdict(list)
+    problems: list[Problem] = []
+    for row in table.rows:
+        cell = row.cells[index]
+        if cell is None:
+            problems.append(Problem("month is blank; write it as 2023-02", row.number, name))
+            continue
+        try:
+            rows_of_month[parse_month_cell(cell, table.date1904)].append(row.number)
+        except ValueError as exc:
+            problems.append(Problem(str(exc), row.number, name))
+    for month, rows in rows_of_month.items():
+        if len(rows) > 1:
+            problems.append(
+                Problem(
+                    f"month {month} is on rows {rows_text(rows)}; keep one row per month",
+                    rows[1],
+                    name,
+                )
+            )
+    return dict(rows_of_month), problems
 
 
 def _unknown_group(registry: GroupRegistry, name: str, also: str, fix: str) -> str:

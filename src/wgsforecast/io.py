@@ -44,6 +44,7 @@ from wgsforecast._tabular import (
     count_or_problem,
     count_style,
     decide_convention,
+    month_rows,
     names_text,
     parse_decimal,
     parse_month_cell,
@@ -630,30 +631,34 @@ def _genomes_beside(
     fewer: list[tuple[Observation, Observation]] = []
     for position, o in enumerate(obs):
         cell = by_month.pop((o.key, o.month), None)
-        if cell is None or cell.ge is None or o.ge is None:
+        ge = int(o.ge or 0)  # unreadable cells were refused above: no count is None here
+        if cell is None:
             if not waiting[position]:
                 problems.append(
                     Problem(
-                        f"no genomes for group {o.key!r} in {o.month}, which has {o.ge:,} GE"
+                        f"no genomes for group {o.key!r} in {o.month}, which has {ge:,} GE"
                         f" ({file}, row {o.row}); add the month's genomes (0 if no genome was"
                         " added that month)"
                     )
                 )
             continue
-        counts[position] = cell.ge
-        if waiting[position] and cell.ge > 0:
+        genome_count = int(cell.ge or 0)
+        counts[position] = genome_count
+        if waiting[position] and genome_count > 0:
             go_live = registry[o.key].go_live
-            before = f"before its go-live {go_live}" if go_live else "before its first GE"
+            before = (
+                f"before its go-live {go_live}" if go_live is not None else "before its first GE"
+            )
             problems.append(
                 Problem(
-                    f"{cell.ge:,} genomes in {o.month}, where group {o.key!r} has 0 GE"
+                    f"{genome_count:,} genomes in {o.month}, where group {o.key!r} has 0 GE"
                     f" {before}, a month read as not live yet and left out; correct go_live"
                     " in the group registry, or the count of genomes or of GE",
                     cell.row,
                     cell.column,
                 )
             )
-        elif cell.ge < o.ge:
+        elif genome_count < ge:
             fewer.append((cell, o))
     for cell in by_month.values():
         if cell.ge:
@@ -874,40 +879,26 @@ def read_national_genomes(
     problems.extend(style_problems)
     if not table.rows:
         problems.append(Problem("the file has a header but no data rows; add the months"))
-    rows_of_month: dict[pd.Period, list[int]] = defaultdict(list)
+    rows_of_month, month_problems = month_rows(table, mi)
+    problems.extend(month_problems)
+    month_of = {row: month for month, rows in rows_of_month.items() for row in rows}
     values: dict[pd.Period, int] = {}
     for row in table.rows:
         count = count_or_problem(row.cells[ci], danish, "genomes", row.number, count_name, problems)
-        cell = row.cells[mi]
-        if cell is None:
-            problems.append(Problem("month is blank; write it as 2023-02", row.number, month_name))
-            continue
-        try:
-            month = parse_month_cell(cell, table.date1904)
-        except ValueError as exc:
-            problems.append(Problem(str(exc), row.number, month_name))
-            continue
-        rows_of_month[month].append(row.number)
-        if cutoff is not None and month > cutoff:
-            problems.append(
-                Problem(
-                    f"month {month} is after the as-of month {cutoff}; delete the row or use a"
-                    " later as-of month",
-                    row.number,
-                    month_name,
-                )
-            )
-        if count is not None:
+        month = month_of.get(row.number)
+        if month is not None and count is not None:
             values[month] = count
-    for month, rows in rows_of_month.items():
-        if len(rows) > 1:
-            problems.append(
-                Problem(
-                    f"month {month} is on rows {rows_text(rows)}; keep one row per month",
-                    rows[1],
-                    month_name,
-                )
+    if cutoff is not None:
+        problems.extend(
+            Problem(
+                f"month {month} is after the as-of month {cutoff}; delete the row or use a"
+                " later as-of month",
+                rows[0],
+                month_name,
             )
+            for month, rows in rows_of_month.items()
+            if month > cutoff
+        )
     if problems:
         raise InputError(source, _sorted(problems))
     months = sorted(values)
