@@ -810,6 +810,17 @@ def test_genomes_given_twice_or_national_genomes_by_group_are_refused(tmp_path: 
         read_actuals(wide, genomes=tmp_path / "absent.csv")
 
 
+def test_a_wide_file_with_genome_columns_is_told_where_genomes_go(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "blok.csv",
+        ["måned;Nyresvigt;Nyresvigt genomer", "2023-01;3;6", "2023-02;4;8"],
+    )
+    error = _problems(path)
+    message = str(error)
+    assert "'Nyresvigt genomer' look like genomes" in message
+    assert "another sheet (genomes_sheet=, --genomes-sheet)" in message
+
+
 def test_groups_file_states_genomes_per_ge_or_takes_the_default(tmp_path: Path) -> None:
     from wgsforecast.models import GENOMES_PER_GE
 

@@ -22,6 +22,7 @@ NATIONAL = "national"
 """The row of :func:`observed_genomes_per_ge` for all groups together."""
 
 COLUMNS = ("first", "last", "ge", "genomes", "observed", "assumed")
+"""The columns of :func:`observed_genomes_per_ge`."""
 
 
 class GenomesWarning(WgsForecastWarning):

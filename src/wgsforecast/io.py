@@ -533,6 +533,7 @@ def read_actuals(
         wide = False
     else:
         obs, problems, months = read_wide(table, registry, names)
+        problems.extend(_genomes_in_wide(table, registry))
         wide = True
     month_index = next((i for i, h in enumerate(table.header) if _fold(h) == _fold(month_col)), 0)
     month_name = table.column_name(0 if wide else month_index)
@@ -676,6 +677,22 @@ def _genomes_beside(
     if fewer:
         _warn_fewer_genomes(source, fewer)
     return source, counts
+
+
+def _genomes_in_wide(table: RawTable, registry: GroupRegistry) -> list[Problem]:
+    """Say where a wide file's genomes go when its columns look like genomes."""
+    headers = [h for h in table.header[1:] if "genom" in _fold(h) and registry.match(h) is None]
+    if not headers:
+        return []
+    return [
+        Problem(
+            f"{names_text(headers)} look like genomes, but the columns of a wide file are"
+            " patient groups; put the genomes in a second table laid out like the GE (months"
+            " down, one column per group) on another sheet (genomes_sheet=, --genomes-sheet)"
+            " or in another file (genomes=, --genomes)",
+            1,
+        )
+    ]
 
 
 def _genome_cells(
