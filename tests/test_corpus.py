@@ -13,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
+import warnings
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -22,6 +23,7 @@ import pandas as pd
 import pytest
 
 from wgsforecast.exceptions import InputError, WgsForecastError
+from wgsforecast.genomes import GenomesWarning
 from wgsforecast.io import read_actuals, read_groups
 
 
@@ -87,7 +89,12 @@ def test_each_file_reads_exactly_or_is_refused_clearly(
     case = cases[name]
     before = _digests(folder)
     if case.refusal is None:
-        result = _read(folder, case)
+        with warnings.catch_warnings(record=True) as caught_warnings:
+            warnings.simplefilter("always", GenomesWarning)
+            result = _read(folder, case)
+        said = [str(w.message) for w in caught_warnings if w.category is GenomesWarning]
+        assert len(said) == (1 if case.warns else 0), (case.why, said)
+        assert all(word in said[0] for word in case.warns), (case.why, said)
         if case.reader == "groups":
             assert {g.key: g.declared_per_year for g in result} == case.declared
             names = [g.name_da for g in result]
@@ -102,7 +109,11 @@ def test_each_file_reads_exactly_or_is_refused_clearly(
 
 
 def _assert_frame(frame: pd.DataFrame, case: Any) -> None:
-    assert list(frame.columns) == ["group", "month", "ge"]
+    extra = [] if case.genomes is None else ["genomes"]
+    assert list(frame.columns) == ["group", "month", "ge", *extra]
+    if case.genomes is not None:
+        assert frame["genomes"].dtype == np.int64
+        assert tuple(frame.pop("genomes")) == case.genomes, case.why
     assert frame["month"].dtype == pd.PeriodDtype("M")
     assert frame["ge"].dtype == np.int64
     got = [(g, str(m), int(v)) for g, m, v in frame.itertuples(index=False)]

@@ -7,6 +7,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import openpyxl
@@ -662,3 +663,282 @@ def test_bundled_actuals_are_marked_reconstructed_however_they_are_named() -> No
 def test_other_actuals_carry_no_reconstructed_note(tmp_path: Path) -> None:
     path = _write(tmp_path / "egne.csv", ["group,month,ge", "nyresvigt,2023-01,5"])
     assert "notes" not in read_actuals(path).attrs
+
+
+# --------------------------------------------------------------------------- genomes beside GE
+
+# Genomes per record: twice the GE plus one, so never fewer than GE (no warning) and never
+# equal to a GE by accident.
+GENOMES = {key: {m: 2 * v + 1 for m, v in months.items()} for key, months in DATA.items()}
+
+
+def _expected_with_genomes() -> pd.DataFrame:
+    frame = _expected()
+    frame["genomes"] = np.array(
+        [GENOMES[k][str(m)] for k, m in zip(frame["group"], frame["month"], strict=True)],
+        dtype=np.int64,
+    )
+    return frame
+
+
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame without attrs, to compare values and dtypes only."""
+    copy = frame.copy()
+    copy.attrs = {}
+    return copy
+
+
+def test_a_genomes_column_is_read_beside_ge_in_both_number_conventions(tmp_path: Path) -> None:
+    english = [f"{k},{m},{v},{GENOMES[k][m]}" for k, m, v in _records()]
+    comma = _write(tmp_path / "en.csv", ["group,month,ge,genomes", *english])
+    danish = [
+        f"{DANISH[k]};{SPELLED[m]};{DANISH_NUMBER[v]};" + f"{GENOMES[k][m]:,}".replace(",", ".")
+        for k, m, v in _records()
+    ]
+    semicolon = _write(tmp_path / "da.csv", ["Gruppe;Måned;GE;Genomer", *danish], "cp1252")
+    expected = _expected_with_genomes()
+    frame = read_actuals(comma)
+    pd.testing.assert_frame_equal(_plain(frame), expected)
+    assert frame.attrs["genomes_source"] == str(comma)
+    read = read_actuals(semicolon, group_col="gruppe", month_col="måned", genomes_col="genomer")
+    pd.testing.assert_frame_equal(_plain(read), expected)
+
+
+def _wide_genome_rows() -> list[list[object]]:
+    keys = list(DATA)
+    rows: list[list[object]] = [["måned", *(DANISH[k] for k in keys)]]
+    for m in MONTHS:
+        rows.append([m, *(GENOMES[k].get(m) for k in keys)])
+    return rows
+
+
+def test_wide_genomes_come_from_a_second_sheet_or_file(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "GE"
+    for row in _wide_rows(lambda m: m, lambda v: v):
+        sheet.append(row)
+    genomes_sheet = book.create_sheet("Genomer")
+    for row in _wide_genome_rows():
+        genomes_sheet.append(row)
+    workbook = tmp_path / "pivot.xlsx"
+    book.save(workbook)
+    lines = [";".join("" if c is None else str(c) for c in row) for row in _wide_genome_rows()]
+    separate = _write(tmp_path / "genomer.csv", lines)
+    expected = _expected_with_genomes()
+    from_sheet = read_actuals(workbook, genomes_sheet="Genomer")
+    pd.testing.assert_frame_equal(_plain(from_sheet), expected)
+    assert from_sheet.attrs["genomes_source"] == f"{workbook} (sheet 'Genomer')"
+    from_file = read_actuals(workbook, genomes=separate)
+    pd.testing.assert_frame_equal(_plain(from_file), expected)
+    assert from_file.attrs["genomes_source"] == str(separate)
+
+
+GENOMES_HEADER = "group;month;ge;genomes"
+
+
+@pytest.mark.parametrize(
+    ("bad", "words"),
+    [
+        ("mange", "'mange' is not a number"),
+        ("-4", "negative"),
+        ("", "count of genomes is blank; write 0"),
+        ("12,5", "not a whole number; genomes counts are whole numbers"),
+        ("#REF!", "Excel error"),
+    ],
+)
+def test_each_bad_genomes_cell_is_located(tmp_path: Path, bad: str, words: str) -> None:
+    lines = [GENOMES_HEADER, "nyresvigt;2023-01;1;2", f"nyresvigt;2023-02;2;{bad}"]
+    path = _write(tmp_path / "bad.csv", lines)
+    error = _problems(path)
+    _assert_located(error, path, 3, "genomes")
+    assert words in str(error)
+
+
+def test_fewer_genomes_than_ge_is_read_with_one_warning_naming_the_cells(tmp_path: Path) -> None:
+    from wgsforecast.genomes import GenomesWarning
+
+    lines = [
+        GENOMES_HEADER,
+        "nyresvigt;2023-01;10;4",
+        "nyresvigt;2023-02;2;4",
+        "nyresvigt;2023-03;8;7",
+    ]
+    path = _write(tmp_path / "few.csv", lines)
+    with pytest.warns(GenomesWarning) as caught:
+        frame = read_actuals(path)
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    assert message.startswith(f"{path}: 2 months with fewer genomes than GE")
+    assert "row 2 column 'genomes': 4 genomes for 10 GE (nyresvigt 2023-01)" in message
+    assert "row 4 column 'genomes': 7 genomes for 8 GE" in message
+    assert frame["genomes"].tolist() == [4, 4, 7]
+
+
+def test_genomes_without_ge_or_in_a_month_not_live_are_refused(tmp_path: Path) -> None:
+    # Endokrinologi goes live 2022-03 in the bundled registry: 2022-01 and 2022-02 are not
+    # live yet and left out, so genomes there would be lost.
+    early = [
+        GENOMES_HEADER,
+        "endokrinologi;2022-01;0;2",
+        "endokrinologi;2022-02;0;0",
+        "endokrinologi;2022-03;5;10",
+    ]
+    path = _write(tmp_path / "early.csv", early)
+    error = _problems(path)
+    _assert_located(error, path, 2, "genomes")
+    assert "2 genomes in 2022-01" in str(error)
+    assert "before its go-live 2022-03" in str(error)
+    assert len(error.problems) == 1
+
+    ge = _write(tmp_path / "ge.csv", ["month;Nyresvigt", "2023-01;3", "2023-02;4"])
+    extra = _write(tmp_path / "g.csv", ["month;Nyresvigt;Lever", "2023-01;6;", "2023-02;8;5"])
+    error = _problems_with(ge, genomes=extra)
+    _assert_located(error, extra, 3, "Lever")
+    assert "5 genomes for group 'lever' in 2023-02, but the GE" in str(error)
+    short = _write(tmp_path / "short.csv", ["month;Nyresvigt", "2023-01;6"])
+    error = _problems_with(ge, genomes=short)
+    assert "short.csv" in str(error)
+    assert "no genomes for group 'nyresvigt' in 2023-02, which has 4 GE" in str(error)
+
+
+def _problems_with(path: Path, **options: Any) -> InputError:
+    with pytest.raises(InputError) as caught:
+        read_actuals(path, **options)
+    return caught.value
+
+
+def test_genomes_given_twice_or_national_genomes_by_group_are_refused(tmp_path: Path) -> None:
+    long = _write(tmp_path / "long.csv", [GENOMES_HEADER, "nyresvigt;2023-01;1;2"])
+    other = _write(tmp_path / "other.csv", ["month;Nyresvigt", "2023-01;2"])
+    error = _problems_with(long, genomes=other)
+    _assert_located(error, long, 1, "genomes")
+    assert "keep one of them" in str(error)
+    wide = _write(tmp_path / "wide.csv", ["month;Nyresvigt", "2023-01;1"])
+    national = _write(tmp_path / "national.csv", ["month;genomes_to_date", "2023-01;2"])
+    error = _problems_with(wide, genomes=national)
+    assert "national genomes, which cannot be split by group" in str(error)
+    assert "read_national_genomes" in str(error)
+    with pytest.raises(MissingFileError):
+        read_actuals(wide, genomes=tmp_path / "absent.csv")
+
+
+def test_a_wide_file_with_genome_columns_is_told_where_genomes_go(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "blok.csv",
+        ["måned;Nyresvigt;Nyresvigt genomer", "2023-01;3;6", "2023-02;4;8"],
+    )
+    error = _problems(path)
+    message = str(error)
+    assert "'Nyresvigt genomer' look like genomes" in message
+    assert "another sheet (genomes_sheet=, --genomes-sheet)" in message
+
+
+def test_groups_file_states_genomes_per_ge_or_takes_the_default(tmp_path: Path) -> None:
+    from wgsforecast.models import GENOMES_PER_GE
+
+    header = "key;name_da;name_en;kind;declared_per_year;status;genomes_per_ge;provenance"
+    lines = [
+        header,
+        "a;A;A;cancer;1.000;live;2,5;genomes_per_ge=derived",
+        "b;B;B;germline;1.000;live;;",
+    ]
+    registry = read_groups(_write(tmp_path / "g.csv", lines))
+    assert registry["a"].genomes_per_genome_equivalent == 2.5
+    assert registry["a"].source_of("genomes_per_ge") == "derived"
+    assert registry["b"].genomes_per_genome_equivalent == GENOMES_PER_GE["germline"]
+    bad = [header, "a;A;A;cancer;1000;live;0;", "b;B;B;cancer;1000;live;mange;"]
+    with pytest.raises(InputError) as caught:
+        read_groups(_write(tmp_path / "bad.csv", bad))
+    located = {(p.row, p.column) for p in caught.value.problems}
+    assert located == {(2, "genomes_per_ge"), (3, "genomes_per_ge")}
+    assert "write genomes per GE, a number above 0" in str(caught.value)
+
+
+# The minutes (item 114/23): 11.516 genomes in the National Genome Database on 28 Feb 2023.
+MINUTES_GENOMES = 11_516
+
+
+def test_the_bundled_national_genomes_are_the_minutes_figure() -> None:
+    from wgsforecast.io import bundled_national_genomes_path, read_national_genomes
+
+    frame = read_national_genomes(bundled_national_genomes_path())
+    assert list(frame.columns) == ["month", "genomes_to_date"]
+    assert frame["month"].tolist() == [pd.Period("2023-02", "M")]
+    assert frame["genomes_to_date"].tolist() == [MINUTES_GENOMES]
+    assert frame["genomes_to_date"].dtype == np.int64
+
+
+def test_load_bundled_is_unchanged_and_load_data_carries_national_genomes() -> None:
+    import wgsforecast as wf
+    from wgsforecast.io import bundled_national_genomes_path
+
+    data = wf.load_bundled()
+    assert list(data.actuals.columns) == ["group", "month", "ge"]
+    assert data.national_genomes is None
+    given = wf.load_data(national_genomes=bundled_national_genomes_path())
+    assert given.national_genomes is not None
+    assert given.national_genomes["genomes_to_date"].tolist() == [MINUTES_GENOMES]
+
+
+def test_national_genomes_read_monthly_counts_in_danish(tmp_path: Path) -> None:
+    from wgsforecast.io import read_national_genomes
+
+    path = _write(
+        tmp_path / "n.csv",
+        ["Måned;Genomes;Kilde", "feb 2023;1.020;ngc.dk", "jan 2023;980;ngc.dk"],
+    )
+    frame = read_national_genomes(path, month_col="måned")
+    assert frame["month"].tolist() == [pd.Period("2023-01", "M"), pd.Period("2023-02", "M")]
+    assert frame["genomes"].tolist() == [980, 1020]
+
+
+@pytest.mark.parametrize(
+    ("lines", "row", "column", "words"),
+    [
+        (["month;genomes;genomes_to_date", "2023-01;1;1"], 1, None, "both columns"),
+        (["month;antal", "2023-01;1"], 1, None, "no column genomes and genomes_to_date"),
+        (["maaned;genomes", "2023-01;1"], 1, "month", "missing column 'month'"),
+        (["month;genomes", "2023-01;1", "jan 2023;2"], 3, "month", "rows 2 and 3"),
+        (["month;genomes", "2023-01;-1"], 2, "genomes", "negative"),
+        (["month;genomes", "2023-01;"], 2, "genomes", "count of genomes is blank"),
+        (["month;genomes", "2023-04;1"], 2, "month", "after the as-of month 2023-03"),
+        (["month;genomes", "2023-01;1;9"], 2, "C", "column without a header"),
+    ],
+)
+def test_national_genomes_problems_are_located(
+    tmp_path: Path, lines: list[str], row: int, column: str | None, words: str
+) -> None:
+    from wgsforecast.io import read_national_genomes
+
+    path = _write(tmp_path / "n.csv", lines)
+    with pytest.raises(InputError) as caught:
+        read_national_genomes(path, as_of="2023-03")
+    _assert_located(caught.value, path, row, column)
+    assert words in str(caught.value)
+
+
+def test_a_falling_national_total_warns(tmp_path: Path) -> None:
+    from wgsforecast.genomes import GenomesWarning
+    from wgsforecast.io import read_national_genomes
+
+    path = _write(tmp_path / "n.csv", ["month,genomes_to_date", "2023-01,11000", "2023-02,10900"])
+    with pytest.warns(GenomesWarning, match=r"fall from 2023-01 to 2023-02 \(11,000 to 10,900\)"):
+        frame = read_national_genomes(path)
+    assert frame["genomes_to_date"].tolist() == [11000, 10900]
+
+
+def test_cli_reading_options_pass_the_genomes_to_the_reader(tmp_path: Path) -> None:
+    import argparse
+
+    from wgsforecast.commands._reading import add_reading_options, reading_options
+
+    parser = argparse.ArgumentParser()
+    add_reading_options(parser)
+    ge = _write(tmp_path / "ge.csv", ["month;Nyresvigt", "2023-01;3"])
+    genomes = _write(tmp_path / "g.csv", ["month;Nyresvigt", "2023-01;6"])
+    args = parser.parse_args(["--genomes", str(genomes)])
+    frame = read_actuals(ge, **reading_options(args))
+    assert frame["genomes"].tolist() == [6]
+    assert reading_options(parser.parse_args([]))["genomes"] is None

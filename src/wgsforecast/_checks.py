@@ -112,7 +112,8 @@ def check_actuals_frame(actuals: pd.DataFrame, groups: GroupRegistry, as_of: pd.
     """Refuse a long frame the readers would have refused, naming the rows and the fix.
 
     Checks the columns, that months are monthly :class:`pandas.Period` values, that every
-    count is a whole number from 0 to :data:`~wgsforecast._checks.MAX_COUNT` (no NaN), that
+    count is a whole number from 0 to :data:`~wgsforecast._checks.MAX_COUNT` (no NaN; the
+    same for the optional ``genomes`` column, which the engines ignore), that
     every group is a registry key, that no group has a month twice, and that no group
     skips a month between its first row and the as-of month. Rows after ``as_of`` are
     checked for their values only (a backtest fits on an earlier as-of month).
@@ -142,6 +143,8 @@ def check_actuals_frame(actuals: pd.DataFrame, groups: GroupRegistry, as_of: pd.
     index = actuals.index
     month_ok = _check_months(actuals["month"], index, problems)
     ge_ok = _check_counts(actuals["ge"], index, problems)
+    if "genomes" in actuals.columns:
+        _check_counts(actuals["genomes"], index, problems, "genomes")
     groups_col = actuals["group"].astype(str)
     unknown = ~groups_col.isin(groups.keys).to_numpy()
     for name in pd.unique(groups_col[unknown])[:LISTED]:
@@ -207,24 +210,27 @@ def _check_months(months: pd.Series, index: pd.Index, problems: list[Problem]) -
     return True
 
 
-def _check_counts(ge: pd.Series, index: pd.Index, problems: list[Problem]) -> bool:
+def _check_counts(
+    ge: pd.Series, index: pd.Index, problems: list[Problem], column: str = "ge"
+) -> bool:
     if pd.api.types.is_bool_dtype(ge.dtype) or not pd.api.types.is_numeric_dtype(ge.dtype):
         problems.append(
             Problem(
                 f"counts must be numbers, but the column has dtype {ge.dtype}; convert it with"
-                " pd.to_numeric(frame['ge']), or read the file with read_actuals",
+                f" pd.to_numeric(frame[{column!r}]), or read the file with read_actuals",
                 None,
-                "ge",
+                column,
             )
         )
         return False
     values = ge.to_numpy(dtype=np.float64)
+    unit = "GE" if column == "ge" else column
     checks = [
         (np.isnan(values), "count is blank (NaN); write 0 if nothing was sequenced"),
         (values < 0, "count is negative; a count cannot be below 0, so correct the value"),
         (
             np.isfinite(values) & (values != np.round(values)),
-            "count is not a whole number; GE counts are whole numbers, so correct or round it",
+            f"count is not a whole number; {unit} counts are whole numbers, so correct or round it",
         ),
         (
             values > MAX_COUNT,
@@ -236,7 +242,7 @@ def _check_counts(ge: pd.Series, index: pd.Index, problems: list[Problem]) -> bo
     for bad, message in checks:
         if bad.any():
             head, _, fix = message.partition(";")
-            problems.append(Problem(f"{head} ({_labels(index, bad)});{fix}", None, "ge"))
+            problems.append(Problem(f"{head} ({_labels(index, bad)});{fix}", None, column))
             ok = False
     return ok
 

@@ -545,8 +545,14 @@ def parse_month_cell(value: Cell, date1904: bool = False) -> pd.Period:
     )
 
 
-def parse_count(value: Cell, danish: bool) -> int:
-    """Parse a count of genome equivalents: a whole number, zero or more.
+UNIT_NOUNS = {"GE": "genome equivalents", "genomes": "genomes"}
+"""How messages name the unit of a count column."""
+
+
+def parse_count(value: Cell, danish: bool, unit: str = "GE") -> int:
+    """Parse a count of genome equivalents (or of genomes): a whole number, zero or more.
+
+    ``unit`` (``GE`` or ``genomes``) only changes the wording of the messages.
 
     Raises
     ------
@@ -567,7 +573,7 @@ def parse_count(value: Cell, danish: bool) -> int:
         try:
             number = parse_decimal(value, danish)
         except ValueError as exc:
-            raise ValueError(f"{exc}; write a whole number of genome equivalents") from exc
+            raise ValueError(f"{exc}; write a whole number of {UNIT_NOUNS[unit]}") from exc
     else:
         raise ValueError(f"{value!r} is a date, not a count; write a whole number such as 12")
     if not number.is_finite() or number != number.to_integral_value():
@@ -575,8 +581,8 @@ def parse_count(value: Cell, danish: bool) -> int:
         if isinstance(value, str) and not danish and re.fullmatch(r"\d{1,3}(\.\d{3})+", value):
             hint = f" (if you mean {value.replace('.', '')}, leave out the thousands dot)"
         raise ValueError(
-            f"{value!r} is not a whole number{hint}; GE counts are whole numbers, so correct"
-            " or round the value"
+            f"{value!r} is not a whole number{hint}; {unit} counts are whole numbers, so"
+            " correct or round the value"
         )
     if number < 0:
         raise ValueError(
@@ -596,16 +602,23 @@ def parse_count(value: Cell, danish: bool) -> int:
 
 @dataclass(frozen=True)
 class Observation:
-    """One count as read: group key, month, count (``None`` if unreadable), where it sits."""
+    """One count as read: group key, month, count (``None`` if unreadable), where it sits.
+
+    ``ge`` holds the count of the file's count column (genomes, for a file of genomes);
+    ``genomes`` the optional genomes count beside it on the same row of a long file
+    (``None`` when there is no such column or the cell is unreadable).
+    """
 
     key: str
     month: pd.Period
     ge: int | None
     row: int
     column: str = ""
+    genomes: int | None = None
+    genomes_column: str = ""
 
 
-def _count_style(table: RawTable, indices: Sequence[int]) -> tuple[bool, list[Problem]]:
+def count_style(table: RawTable, indices: Sequence[int]) -> tuple[bool, list[Problem]]:
     """The number convention of the count cells (see :func:`decide_convention`)."""
     cells = [
         NumberText(cell, row.number, table.column_name(index))
@@ -622,7 +635,7 @@ def names_text(names: Sequence[str], limit: int = LISTED) -> str:
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
 
 
-def _stray_cells(table: RawTable, used: Sequence[int], fix: str) -> list[Problem]:
+def stray_cells(table: RawTable, used: Sequence[int], fix: str) -> list[Problem]:
     problems = []
     for index, header in enumerate(table.header):
         if header or index in used:
@@ -641,10 +654,43 @@ def _stray_cells(table: RawTable, used: Sequence[int], fix: str) -> list[Problem
     return problems
 
 
+_BLANK_COUNT = {
+    "GE": "count is blank; write 0 if nothing was sequenced",
+    "genomes": "count of genomes is blank; write 0 if no genome was added that month",
+}
+
+
+def count_or_problem(
+    cell: Cell, danish: bool, unit: str, row: int, column: str, problems: list[Problem]
+) -> int | None:
+    """The count in ``cell``, or ``None`` with the problem added to ``problems``."""
+    if cell is None:
+        problems.append(Problem(_BLANK_COUNT[unit], row, column))
+        return None
+    try:
+        return parse_count(cell, danish, unit)
+    except ValueError as exc:
+        problems.append(Problem(str(exc), row, column))
+        return None
+
+
 def read_long(
-    table: RawTable, registry: GroupRegistry, names: tuple[str, str, str]
+    table: RawTable,
+    registry: GroupRegistry,
+    names: tuple[str, str, str],
+    *,
+    genomes_col: str | None = None,
+    unit: str = "GE",
 ) -> tuple[list[Observation], list[Problem], list[tuple[pd.Period, int]]]:
+    """Read a long table: one row per group and month, columns ``names`` (group, month, count).
+
+    ``genomes_col`` names an optional column of genomes beside the count, read with the same
+    rules (blank, negative or unreadable cells are problems) into
+    :attr:`Observation.genomes`. ``unit`` (``GE`` or ``genomes``) is what the count column
+    holds, for the messages.
+    """
     folded = [_fold(h) for h in table.header]
+    option = "ge_col" if unit == "GE" else "genomes_col"
     problems: list[Problem] = []
     index: dict[str, int] = {}
     for name in names:
@@ -654,8 +700,8 @@ def read_long(
                 Problem(
                     f"missing column {name!r}; the file has columns"
                     f" {names_text(table.header)} but a long file needs"
-                    f" {', '.join(names)} (pass group_col=, month_col=, ge_col= if yours are"
-                    " named differently), or use the wide layout: months in the first column,"
+                    f" {', '.join(names)} (pass group_col=, month_col=, {option}= if yours"
+                    " are named differently), or use the wide layout: months in the first column,"
                     f" one column per group{_transposed_hint(table)}",
                     1,
                     name,
@@ -669,8 +715,20 @@ def read_long(
         return [], problems, []
     gi, mi, vi = (index[n] for n in names)
     group_name, month_name, ge_name = (table.column_name(i) for i in (gi, mi, vi))
-    problems.extend(_stray_cells(table, (gi, mi, vi), "delete it or give the column a header"))
-    danish, style_problems = _count_style(table, [vi])
+    genomes_hits = (
+        []
+        if genomes_col is None
+        else [i for i, h in enumerate(folded) if h == _fold(genomes_col) and i != vi]
+    )
+    if len(genomes_hits) > 1:
+        problems.append(
+            Problem(f"column {genomes_col!r} appears twice; delete one", 1, genomes_col)
+        )
+    oi = genomes_hits[0] if len(genomes_hits) == 1 else None
+    counted = [vi] if oi is None else [vi, oi]
+    problems.extend(stray_cells(table, (gi, mi, *counted), "delete it or give the column a header"))
+    # GE and genomes are written the same way in one file: one convention for both.
+    danish, style_problems = count_style(table, counted)
     problems.extend(style_problems)
     obs: list[Observation] = []
     months: list[tuple[pd.Period, int]] = []
@@ -696,17 +754,24 @@ def read_long(
                 months.append((month, row.number))
             except ValueError as exc:
                 problems.append(Problem(str(exc), row.number, month_name))
-        if cell_ge is None:
-            problems.append(
-                Problem("count is blank; write 0 if nothing was sequenced", row.number, ge_name)
+        ge = count_or_problem(cell_ge, danish, unit, row.number, ge_name, problems)
+        genomes: int | None = None
+        if oi is not None:
+            genomes = count_or_problem(
+                row.cells[oi], danish, "genomes", row.number, table.column_name(oi), problems
             )
-        else:
-            try:
-                ge = parse_count(cell_ge, danish)
-            except ValueError as exc:
-                problems.append(Problem(str(exc), row.number, ge_name))
         if key is not None and month is not None:
-            obs.append(Observation(key, month, ge, row.number, ge_name))
+            obs.append(
+                Observation(
+                    key,
+                    month,
+                    ge,
+                    row.number,
+                    ge_name,
+                    genomes,
+                    "" if oi is None else table.column_name(oi),
+                )
+            )
     for name, rows in unknown.items():
         also = f" (rows {rows_text(rows)})" if len(rows) > 1 else ""
         problems.append(
@@ -734,8 +799,12 @@ def read_long(
 
 
 def read_wide(
-    table: RawTable, registry: GroupRegistry, names: tuple[str, str, str]
+    table: RawTable, registry: GroupRegistry, names: tuple[str, str, str], *, unit: str = "GE"
 ) -> tuple[list[Observation], list[Problem], list[tuple[pd.Period, int]]]:
+    """Read a wide table: months down the first column, one column per group.
+
+    ``unit`` (``GE`` or ``genomes``) is what the cells count, for the messages.
+    """
     problems: list[Problem] = []
     group_columns: list[tuple[int, str]] = []
     column_of: dict[str, str] = {}
@@ -785,33 +854,12 @@ def read_wide(
             )
         )
     used = [0, *(i for i, _ in group_columns)]
-    problems.extend(_stray_cells(table, used, "delete it or head the column with a group name"))
-    month_name = table.column_name(0)
-    danish, style_problems = _count_style(table, [i for i, _ in group_columns])
+    problems.extend(stray_cells(table, used, "delete it or head the column with a group name"))
+    danish, style_problems = count_style(table, [i for i, _ in group_columns])
     problems.extend(style_problems)
-    months: list[tuple[pd.Period, int]] = []
-    rows_of_month: dict[pd.Period, list[int]] = defaultdict(list)
-    for row in table.rows:
-        cell = row.cells[0]
-        if cell is None:
-            problems.append(Problem("month is blank; write it as 2023-02", row.number, month_name))
-            continue
-        try:
-            month = parse_month_cell(cell, table.date1904)
-        except ValueError as exc:
-            problems.append(Problem(str(exc), row.number, month_name))
-            continue
-        months.append((month, row.number))
-        rows_of_month[month].append(row.number)
-    for month, rows in rows_of_month.items():
-        if len(rows) > 1:
-            problems.append(
-                Problem(
-                    f"month {month} is on rows {rows_text(rows)}; keep one row per month",
-                    rows[1],
-                    month_name,
-                )
-            )
+    rows_of_month, month_problems = month_rows(table, 0)
+    problems.extend(month_problems)
+    months = [(month, row) for month, rows in rows_of_month.items() for row in rows]
     cells = {row.number: row.cells for row in table.rows}
     first_rows = sorted((month, rows[0]) for month, rows in rows_of_month.items())
     obs: list[Observation] = []
@@ -833,7 +881,8 @@ def read_wide(
                 continue
             started = True
             try:
-                obs.append(Observation(key, month, parse_count(value, danish), number, header))
+                count = parse_count(value, danish, unit)
+                obs.append(Observation(key, month, count, number, header))
             except ValueError as exc:
                 problems.append(Problem(str(exc), number, header))
                 obs.append(Observation(key, month, None, number, header))
@@ -844,10 +893,43 @@ def read_wide(
             value = row.cells[index]
             if value is not None:
                 try:
-                    parse_count(value, danish)
+                    parse_count(value, danish, unit)
                 except ValueError as exc:
                     problems.append(Problem(str(exc), row.number, table.column_name(index)))
     return obs, problems, months
+
+
+def month_rows(table: RawTable, index: int) -> tuple[dict[pd.Period, list[int]], list[Problem]]:
+    """Read a column of months, one month per row (the wide and the national layouts).
+
+    Returns
+    -------
+    tuple
+        The row numbers of each month (file order), and the problems: blank or unreadable
+        months, and a month on more than one row.
+    """
+    name = table.column_name(index)
+    rows_of_month: dict[pd.Period, list[int]] = defaultdict(list)
+    problems: list[Problem] = []
+    for row in table.rows:
+        cell = row.cells[index]
+        if cell is None:
+            problems.append(Problem("month is blank; write it as 2023-02", row.number, name))
+            continue
+        try:
+            rows_of_month[parse_month_cell(cell, table.date1904)].append(row.number)
+        except ValueError as exc:
+            problems.append(Problem(str(exc), row.number, name))
+    for month, rows in rows_of_month.items():
+        if len(rows) > 1:
+            problems.append(
+                Problem(
+                    f"month {month} is on rows {rows_text(rows)}; keep one row per month",
+                    rows[1],
+                    name,
+                )
+            )
+    return dict(rows_of_month), problems
 
 
 def _unknown_group(registry: GroupRegistry, name: str, also: str, fix: str) -> str:

@@ -16,11 +16,17 @@ from wgsforecast.prognosis import Prognosis
 
 @dataclass(frozen=True)
 class ProgrammeData:
-    """Actuals, patient groups and assumptions: everything one prognosis needs."""
+    """Actuals, patient groups and assumptions: everything one prognosis needs.
+
+    ``national_genomes`` are the national genome counts when given
+    (:func:`wgsforecast.io.read_national_genomes`); genomes per group and month are the
+    actuals' optional ``genomes`` column.
+    """
 
     actuals: pd.DataFrame
     groups: GroupRegistry
     assumptions: Assumptions
+    national_genomes: pd.DataFrame | None = None
 
 
 def load_bundled() -> ProgrammeData:
@@ -45,6 +51,7 @@ def load_data(
     assumptions: str | PathLike[str] | None = None,
     as_of: Any = None,
     groups_sheet: str | int | None = None,
+    national_genomes: str | PathLike[str] | None = None,
     **read_options: Any,
 ) -> ProgrammeData:
     """Read the programme data from files, using the bundled file for each one not given.
@@ -63,9 +70,14 @@ def load_data(
         all actuals are still read (later months are ignored by the engines).
     groups_sheet
         Worksheet of a groups workbook (name or 0-based position; default: the first).
+    national_genomes
+        A file of national genome counts (:func:`wgsforecast.io.read_national_genomes`);
+        default: none (the bundled published figure is
+        :func:`wgsforecast.io.bundled_national_genomes_path`).
     **read_options
         Passed to :func:`wgsforecast.read_actuals` (``sheet``, ``group_col``,
-        ``month_col``, ``ge_col``, ``plausible_factor``).
+        ``month_col``, ``ge_col``, ``plausible_factor``, ``genomes_col``, ``genomes``,
+        ``genomes_sheet``).
 
     Returns
     -------
@@ -79,7 +91,7 @@ def load_data(
     >>> str(data.assumptions.as_of), data.actuals.attrs["notes"]
     ('2022-12', ('reconstructed',))
     """
-    from wgsforecast.io import read_actuals, read_assumptions, read_groups
+    from wgsforecast.io import read_actuals, read_assumptions, read_groups, read_national_genomes
 
     files = input_paths(actuals, groups, assumptions)
     registry = read_groups(files["groups"], sheet=groups_sheet)
@@ -88,7 +100,8 @@ def load_data(
     frame = read_actuals(files["actuals"], registry, **read_options)
     if as_of is not None:
         settings = settings.with_as_of(as_of)
-    return ProgrammeData(frame, registry, settings)
+    genomes = read_national_genomes(national_genomes) if national_genomes is not None else None
+    return ProgrammeData(frame, registry, settings, genomes)
 
 
 def input_paths(

@@ -15,14 +15,17 @@ import importlib.resources
 import os
 import tempfile
 import tomllib
+import warnings
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pydantic import ValidationError
 
@@ -38,7 +41,10 @@ from wgsforecast._tabular import (
     Observation,
     RawTable,
     check_months,
+    count_or_problem,
+    count_style,
     decide_convention,
+    month_rows,
     names_text,
     parse_decimal,
     parse_month_cell,
@@ -46,6 +52,7 @@ from wgsforecast._tabular import (
     read_table,
     read_wide,
     rows_text,
+    stray_cells,
 )
 from wgsforecast.exceptions import (
     ConfigError,
@@ -53,6 +60,7 @@ from wgsforecast.exceptions import (
     MissingFileError,
     Problem,
 )
+from wgsforecast.genomes import GenomesWarning
 from wgsforecast.models import Assumptions, GroupRegistry, PatientGroup
 from wgsforecast.periods import _fold, parse_month
 
@@ -66,9 +74,11 @@ __all__ = [
     "bundled_assumptions_path",
     "bundled_data_dir",
     "bundled_groups_path",
+    "bundled_national_genomes_path",
     "read_actuals",
     "read_assumptions",
     "read_groups",
+    "read_national_genomes",
 ]
 
 PathLike = str | os.PathLike[str]
@@ -87,11 +97,14 @@ GROUP_COLUMNS = (
     "ramp_months",
     "ramp_start",
     "provenance",
+    "genomes_per_ge",
     "planned_go_live",
 )
-"""The columns of a group registry file, in the order of ``data/patient_groups.csv``; the
-last, ``planned_go_live`` (when a live group had been planned to start), is optional and not
-known for the bundled groups."""
+"""The columns of a group registry file, in the order of ``data/patient_groups.csv``, which
+leaves out the two optional last ones: ``genomes_per_ge`` (blank or absent, a group takes the
+ASSUMED default of its kind, :data:`~wgsforecast.models.GENOMES_PER_GE`) and
+``planned_go_live`` (the month a live group had been planned to start; not known for the
+bundled groups)."""
 
 _REQUIRED_GROUP_COLUMNS = ("key", "name_da", "name_en", "kind", "declared_per_year", "status")
 _RAMP_COLUMNS = {
@@ -118,6 +131,10 @@ _GROUP_FIXES = {
     "provenance": (
         "write field=source pairs separated by ';', with source published, assumed,"
         " reconstructed or derived"
+    ),
+    "genomes_per_ge": (
+        "write genomes per GE, a number above 0 and at most 10, e.g. 2 (blank: the default"
+        " of the group's kind)"
     ),
 }
 _ASSUMPTION_KEYS = {
@@ -174,6 +191,15 @@ def bundled_groups_path() -> Path:
 def bundled_actuals_path() -> Path:
     """Return the path of the bundled monthly actuals (RECONSTRUCTED, not official)."""
     return bundled_data_dir() / "actuals_monthly_reconstructed.csv"
+
+
+def bundled_national_genomes_path() -> Path:
+    """Return the path of the bundled national genome count (published, item 114/23).
+
+    One figure: 11,516 genomes in the national genome database on 28 February 2023, read
+    with :func:`read_national_genomes`. :func:`~wgsforecast.load_bundled` does not read it.
+    """
+    return bundled_data_dir() / "genomes_national.csv"
 
 
 def bundled_assumptions_path() -> Path:
@@ -282,7 +308,13 @@ def read_groups(path: PathLike, *, sheet: str | int | None = None) -> GroupRegis
     return GroupRegistry(groups)
 
 
-_NUMERIC_GROUP_COLUMNS = ("declared_per_year", "cap_share", "ramp_target_share", "ramp_months")
+_NUMERIC_GROUP_COLUMNS = (
+    "declared_per_year",
+    "cap_share",
+    "ramp_target_share",
+    "ramp_months",
+    "genomes_per_ge",
+)
 _WHOLE_GROUP_COLUMNS = ("declared_per_year", "ramp_months")
 
 
@@ -354,7 +386,7 @@ def _group_fields(
         try:
             if name in _MONTH_COLUMNS:
                 value = parse_month_cell(cell, date1904)
-            elif name in ("declared_per_year", "cap_share", "ramp_target_share", "ramp_months"):
+            elif name in _NUMERIC_GROUP_COLUMNS:
                 if isinstance(cell, str):
                     number = parse_decimal(cell, danish)
                     value = int(number) if number == int(number) else float(number)
@@ -422,8 +454,11 @@ def read_actuals(
     ge_col: str = "ge",
     sheet: str | int | None = None,
     plausible_factor: float | None = DEFAULT_PLAUSIBLE_FACTOR,
+    genomes_col: str = "genomes",
+    genomes: PathLike | None = None,
+    genomes_sheet: str | int | None = None,
 ) -> pd.DataFrame:
-    """Read monthly genome equivalents (GE) per patient group, long or wide.
+    """Read monthly genome equivalents (GE) per patient group, long or wide, and genomes.
 
     Parameters
     ----------
@@ -451,13 +486,32 @@ def read_actuals(
         Refuse a month holding more than this many times the group's declared monthly
         volume (``declared_per_year / 12``), as a typo; ``None`` turns the check off. Counts
         above :data:`~wgsforecast._checks.MAX_COUNT` are refused regardless.
+    genomes_col
+        The optional column of a long file with the genomes of each group and month (the
+        count added to the national genome database), read with the same rules as GE.
+    genomes, genomes_sheet
+        Where the genomes of a wide file are: a second file (``genomes``) and/or a sheet
+        (``genomes_sheet``; of the actuals workbook when ``genomes`` is not given) laid out
+        like the GE, months down the first column and one column per group (or long:
+        ``group_col``, ``month_col``, ``genomes_col``). Every month with GE then needs its
+        genomes. A file of national genomes only is read with :func:`read_national_genomes`.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``group`` (registry key), ``month`` (``period[M]``) and ``ge`` (int64),
-        sorted by registry order then month; ``attrs["source"]`` is the file path and
-        ``attrs["not_live"]`` the leading zero months left out (see ``path``).
+        and ``genomes`` (int64) when genomes were given, sorted by registry order then
+        month; ``attrs["source"]`` is the file path, ``attrs["genomes_source"]`` the file
+        of the genomes (when given) and ``attrs["not_live"]`` the leading zero months left
+        out (see ``path``). A month of genomes at a not-live month is refused.
+
+    Warns
+    -----
+    GenomesWarning
+        When a month has fewer genomes than GE (listing the cells): unusual, since a GE
+        counts whole-genome equivalents and a cancer case is two genomes, but not refused,
+        as the GE weights are not published and a genome may reach the database in a later
+        month than its GE.
 
     Raises
     ------
@@ -481,10 +535,11 @@ def read_actuals(
     names = (group_col, month_col, ge_col)
     found = {_fold(name) for name in names} & {_fold(h) for h in table.header if h}
     if _fold(group_col) in found or _fold(ge_col) in found:
-        obs, problems, months = read_long(table, registry, names)
+        obs, problems, months = read_long(table, registry, names, genomes_col=genomes_col)
         wide = False
     else:
         obs, problems, months = read_wide(table, registry, names)
+        problems.extend(_genomes_in_wide(table, registry))
         wide = True
     month_index = next((i for i, h in enumerate(table.header) if _fold(h) == _fold(month_col)), 0)
     month_name = table.column_name(0 if wide else month_index)
@@ -508,6 +563,11 @@ def read_actuals(
         }
     )
     waiting = not_live_rows(list(frame["group"]), list(frame["month"]), frame["ge"], registry)
+    counted = _genomes_beside(
+        file, obs, registry, names, genomes_col, genomes, genomes_sheet, waiting
+    )
+    if counted is not None:
+        frame["genomes"] = counted[1]
     spans = not_live_spans(frame, waiting, registry)
     frame = frame[~waiting].reset_index(drop=True)
     if frame.empty:
@@ -521,10 +581,173 @@ def read_actuals(
             ],
         )
     frame.attrs["source"] = source
+    if counted is not None:
+        frame.attrs["genomes_source"] = counted[0]
     frame.attrs["not_live"] = spans
     if _is_bundled_actuals(file):
         frame.attrs["notes"] = (RECONSTRUCTED,)
     return frame
+
+
+def _genomes_beside(
+    file: Path,
+    obs: Sequence[Observation],
+    registry: GroupRegistry,
+    names: tuple[str, str, str],
+    genomes_col: str,
+    genomes: PathLike | None,
+    genomes_sheet: str | int | None,
+    waiting: npt.NDArray[np.bool_],
+) -> tuple[str, npt.NDArray[np.int64]] | None:
+    """The genomes of each GE observation (same order), and the file they come from.
+
+    ``None`` when no genomes were given. Refuses a kept GE month without genomes, genomes
+    without GE, and genomes in a month read as not live yet (it would be left out with its
+    zero GE); warns about months with fewer genomes than GE.
+    """
+    in_file = bool(obs) and bool(obs[0].genomes_column)
+    separate = genomes is not None or genomes_sheet is not None
+    if not (in_file or separate):
+        return None
+    if in_file and separate:
+        raise InputError(
+            str(file),
+            [
+                Problem(
+                    "the file has a genomes column and genomes= (--genomes, --genomes-sheet)"
+                    " names other genomes as well; keep one of them",
+                    1,
+                    obs[0].genomes_column,
+                )
+            ],
+        )
+    if in_file:
+        source = str(file)
+        cells = [Observation(o.key, o.month, o.genomes, o.row, o.genomes_column) for o in obs]
+    else:
+        genomes_file = _existing_file(genomes) if genomes is not None else file
+        source = str(genomes_file)
+        if genomes_sheet is not None:
+            source = f"{source} (sheet {genomes_sheet!r})"
+        cells, problems = _genome_cells(genomes_file, genomes_sheet, registry, names, genomes_col)
+        if problems:
+            raise InputError(source, _sorted(problems))
+    by_month = {(c.key, c.month): c for c in cells}
+    counts = np.zeros(len(obs), dtype=np.int64)
+    problems = []
+    fewer: list[tuple[Observation, Observation]] = []
+    for position, o in enumerate(obs):
+        cell = by_month.pop((o.key, o.month), None)
+        ge = int(o.ge or 0)  # unreadable cells were refused above: no count is None here
+        if cell is None:
+            if not waiting[position]:
+                problems.append(
+                    Problem(
+                        f"no genomes for group {o.key!r} in {o.month}, which has {ge:,} GE"
+                        f" ({file}, row {o.row}); add the month's genomes (0 if no genome was"
+                        " added that month)"
+                    )
+                )
+            continue
+        genome_count = int(cell.ge or 0)
+        counts[position] = genome_count
+        if waiting[position] and genome_count > 0:
+            go_live = registry[o.key].go_live
+            before = (
+                f"before its go-live {go_live}" if go_live is not None else "before its first GE"
+            )
+            problems.append(
+                Problem(
+                    f"{genome_count:,} genomes in {o.month}, where group {o.key!r} has 0 GE"
+                    f" {before}, a month read as not live yet and left out; correct go_live"
+                    " in the group registry, or the count of genomes or of GE",
+                    cell.row,
+                    cell.column,
+                )
+            )
+        elif genome_count < ge:
+            fewer.append((cell, o))
+    for cell in by_month.values():
+        if cell.ge:
+            problems.append(
+                Problem(
+                    f"{cell.ge:,} genomes for group {cell.key!r} in {cell.month}, but the GE"
+                    f" ({file}) have no row for that group and month; add the GE, or delete"
+                    " the genomes",
+                    cell.row,
+                    cell.column,
+                )
+            )
+    if problems:
+        raise InputError(source, _sorted(problems))
+    if fewer:
+        _warn_fewer_genomes(source, fewer)
+    return source, counts
+
+
+def _genomes_in_wide(table: RawTable, registry: GroupRegistry) -> list[Problem]:
+    """Say where a wide file's genomes go when its columns look like genomes."""
+    headers = [h for h in table.header[1:] if "genom" in _fold(h) and registry.match(h) is None]
+    if not headers:
+        return []
+    return [
+        Problem(
+            f"{names_text(headers)} look like genomes, but the columns of a wide file are"
+            " patient groups; put the genomes in a second table laid out like the GE (months"
+            " down, one column per group) on another sheet (genomes_sheet=, --genomes-sheet)"
+            " or in another file (genomes=, --genomes)",
+            1,
+        )
+    ]
+
+
+def _genome_cells(
+    file: Path,
+    sheet: str | int | None,
+    registry: GroupRegistry,
+    names: tuple[str, str, str],
+    genomes_col: str,
+) -> tuple[list[Observation], list[Problem]]:
+    """The genomes of a separate table, laid out like the GE (wide, or long by group)."""
+    table = read_table(file, sheet)
+    group_col, month_col, _ = names
+    layout = (group_col, month_col, genomes_col)
+    headers = {_fold(h) for h in table.header if h}
+    if _fold(group_col) in headers:
+        obs, problems, _ = read_long(table, registry, layout, unit="genomes")
+    elif headers & {_fold(genomes_col), *NATIONAL_GENOMES_COLUMNS}:
+        return [], [
+            Problem(
+                f"the table has a genomes column but no {group_col!r} column, so it holds"
+                " national genomes, which cannot be split by group; read it with"
+                " read_national_genomes (load_data(national_genomes=...)), or lay it out like"
+                " the GE: months down the first column, one column per group",
+                1,
+            )
+        ]
+    else:
+        obs, problems, _ = read_wide(table, registry, layout, unit="genomes")
+    if not table.rows and not problems:
+        problems.append(Problem("the table has a header but no data rows; add the months"))
+    return obs, problems
+
+
+def _warn_fewer_genomes(source: str, fewer: Sequence[tuple[Observation, Observation]]) -> None:
+    listed = "; ".join(
+        f"row {cell.row} column {cell.column!r}: {cell.ge:,} genomes for {o.ge:,} GE"
+        f" ({o.key} {o.month})"
+        for cell, o in fewer[:LISTED]
+    )
+    more = f" and {len(fewer) - LISTED} more" if len(fewer) > LISTED else ""
+    warnings.warn(
+        f"{source}: {len(fewer)} month{'s' if len(fewer) != 1 else ''} with fewer genomes"
+        f" than GE ({listed}{more}). A GE counts whole-genome equivalents and a cancer case"
+        " is two genomes (tumour and normal), so this is unusual: check that the genomes and"
+        " GE columns are not swapped, and whether genomes reach the database a month after"
+        " their GE",
+        GenomesWarning,
+        stacklevel=4,
+    )
 
 
 def _is_bundled_actuals(file: Path) -> bool:
@@ -581,6 +804,149 @@ def _did_you_mean(name: str, valid: Sequence[str]) -> str:
     close = difflib.get_close_matches(name, valid, n=1)
     listing = f"valid names are {', '.join(valid)}"
     return f"; did you mean {close[0]!r}? ({listing})" if close else f"; {listing}"
+
+
+# --------------------------------------------------------------------------- national genomes
+
+NATIONAL_GENOMES_COLUMNS = ("genomes", "genomes_to_date")
+"""The count columns of a national genomes file: genomes added in the month, or the total in
+the national genome database at the end of the month (as ngc.dk publishes it)."""
+
+
+def read_national_genomes(
+    path: PathLike,
+    *,
+    sheet: str | int | None = None,
+    as_of: MonthLike | None = None,
+    month_col: str = "month",
+) -> pd.DataFrame:
+    """Read national genome counts: one row per month, for all patient groups together.
+
+    Parameters
+    ----------
+    path
+        CSV or ``.xlsx`` with a month column and one count column: ``genomes`` (genomes
+        added in the month) or ``genomes_to_date`` (the total in the national genome
+        database at the end of the month, as ngc.dk publishes it monthly). Months may skip
+        (a total known only now and then); other columns (a source, a note) are ignored.
+        Numbers follow the same conventions as :func:`read_actuals`.
+    sheet
+        For workbooks: the sheet name or 0-based index (default: the first sheet).
+    as_of
+        The last month of data; a later month is refused. ``None``: no limit.
+    month_col
+        The name of the month column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``month`` (``period[M]``) and the count column as written (int64), sorted
+        by month; ``attrs["source"]`` is the file path.
+
+    Raises
+    ------
+    MissingFileError
+        If the file does not exist.
+    InputError
+        Listing every problem (missing or doubled columns, bad or repeated months, blank,
+        negative or unreadable counts), each with row, column and a fix.
+
+    Warns
+    -----
+    GenomesWarning
+        When a total to date falls from one month to a later one (genomes can leave the
+        database, so this is not refused, but it is more often a typo).
+    """
+    file = _existing_file(path)
+    source = str(file)
+    cutoff = parse_month(as_of) if as_of is not None else None
+    table = read_table(file, sheet)
+    folded = [_fold(h) for h in table.header]
+    hits = {
+        name: [i for i, h in enumerate(folded) if h == _fold(name)]
+        for name in (month_col, *NATIONAL_GENOMES_COLUMNS)
+    }
+    counts_found = [name for name in NATIONAL_GENOMES_COLUMNS if hits[name]]
+    problems = [
+        Problem(f"column {name!r} appears twice; delete one", 1, name)
+        for name, found in hits.items()
+        if len(found) > 1
+    ]
+    if not hits[month_col]:
+        problems.append(
+            Problem(
+                f"missing column {month_col!r}; the file has columns"
+                f" {names_text(table.header)} but national genomes need a month column"
+                " (pass month_col= if yours is named differently)",
+                1,
+                month_col,
+            )
+        )
+    if len(counts_found) != 1:
+        what = "both columns" if counts_found else "no column"
+        problems.append(
+            Problem(
+                f"{what} {' and '.join(NATIONAL_GENOMES_COLUMNS)}; national genomes need one"
+                " of them: genomes (added in the month) or genomes_to_date (the total in the"
+                " national genome database at the end of the month)",
+                1,
+            )
+        )
+    if problems:
+        raise InputError(source, problems)
+    name = counts_found[0]
+    mi, ci = hits[month_col][0], hits[name][0]
+    month_name, count_name = table.column_name(mi), table.column_name(ci)
+    problems.extend(stray_cells(table, (mi, ci), "delete it or give the column a header"))
+    danish, style_problems = count_style(table, [ci])
+    problems.extend(style_problems)
+    if not table.rows:
+        problems.append(Problem("the file has a header but no data rows; add the months"))
+    rows_of_month, month_problems = month_rows(table, mi)
+    problems.extend(month_problems)
+    month_of = {row: month for month, rows in rows_of_month.items() for row in rows}
+    values: dict[pd.Period, int] = {}
+    for row in table.rows:
+        count = count_or_problem(row.cells[ci], danish, "genomes", row.number, count_name, problems)
+        month = month_of.get(row.number)
+        if month is not None and count is not None:
+            values[month] = count
+    if cutoff is not None:
+        problems.extend(
+            Problem(
+                f"month {month} is after the as-of month {cutoff}; delete the row or use a"
+                " later as-of month",
+                rows[0],
+                month_name,
+            )
+            for month, rows in rows_of_month.items()
+            if month > cutoff
+        )
+    if problems:
+        raise InputError(source, _sorted(problems))
+    months = sorted(values)
+    frame = pd.DataFrame(
+        {
+            "month": pd.PeriodIndex(months, freq="M"),
+            name: np.array([values[m] for m in months], dtype=np.int64),
+        }
+    )
+    if name == "genomes_to_date":
+        falls = [
+            f"{before} to {after} ({values[before]:,} to {values[after]:,})"
+            for before, after in pairwise(months)
+            if values[after] < values[before]
+        ]
+        if falls:
+            warnings.warn(
+                f"{source}: the genomes to date fall from {'; '.join(falls[:LISTED])};"
+                " a total in the database falls only when genomes are withdrawn, so check"
+                " the figures",
+                GenomesWarning,
+                stacklevel=2,
+            )
+    frame.attrs["source"] = source
+    return frame
 
 
 # --------------------------------------------------------------------------- atomic writes

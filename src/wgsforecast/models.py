@@ -38,7 +38,9 @@ GENOMES_PER_GE: dict[str, float] = {"germline": 1.44, "cancer": 2.0}
 Cancer: a tumour and a germline genome per case (Genomics England's practice). Germline:
 derived so that the bundled history (7,044 GE germline, 672 GE cancer by February 2023,
 a RECONSTRUCTED split) gives the minutes' 11,516 genomes for 7,716 GE (item 112/23).
-Override per group with :attr:`PatientGroup.genomes_per_ge`."""
+Override per group with :attr:`PatientGroup.genomes_per_ge` (the optional ``genomes_per_ge``
+column of a groups file); :func:`wgsforecast.genomes.observed_genomes_per_ge` sets observed
+genomes per GE beside it."""
 
 NATIONAL_WGS_PER_YEAR = 20_000
 """Item 111/23: the expected national need of 20,000 WGS a year after the handover to the

@@ -60,6 +60,11 @@ class Case:
         The ``attrs["not_live"]`` expected: ``(key, first, last)`` per group.
     refusal
         The problem expected instead of a read.
+    genomes
+        The ``genomes`` column expected beside ``rows`` (``None``: no such column).
+    warns
+        Words of the :class:`~wgsforecast.genomes.GenomesWarning` the read must give
+        (empty: the read gives none).
     cli
         Also run ``wgsforecast validate`` on the file in a subprocess.
     """
@@ -73,6 +78,8 @@ class Case:
     declared: dict[str, float] | None = None
     not_live: tuple[tuple[str, str, str], ...] = ()
     refusal: Refusal | None = None
+    genomes: tuple[int, ...] | None = None
+    warns: tuple[str, ...] = ()
     cli: bool = False
 
 
@@ -892,6 +899,80 @@ def _classics(folder: Path) -> list[Case]:
     ]
 
 
+def _genomes(folder: Path) -> list[Case]:
+    """Issue 11 item 2: genomes beside GE, read with the rigour of GE."""
+    header = "group;month;ge;genomes"
+    rows = [f"{UDB};2023-01;1.200;2.400", f"{UDB};2023-02;1.100;2.250", f"{NY};2023-02;3;6"]
+    _text(folder, "genomes_danish.csv", [header, *rows])
+    _text(folder, "genomes_text.csv", [header, rows[0], f"{UDB};2023-02;1.100;mange"])
+    _text(folder, "genomes_negative.csv", [header, rows[0], f"{UDB};2023-02;1.100;-4"])
+    _text(folder, "genomes_blank.csv", [header, rows[0], f"{UDB};2023-02;1.100;"])
+    _text(folder, "genomes_below_ge.csv", [header, rows[0], f"{UDB};2023-02;1.100;900"])
+    wide_ge = [["måned", "Nyresvigt", "Udbredt og uhelbredelig kræft"]]
+    wide_ge += [["2023-01", None, 1200], ["2023-02", 3, 1100]]
+    wide_genomes = [wide_ge[0], ["2023-01", None, 2400], ["2023-02", 6, 2250]]
+    _xlsx(folder, "genomes_sheet.xlsx", wide_ge, sheets={"Genomer": wide_genomes})
+    _xlsx(
+        folder,
+        "genomes_sheet_gap.xlsx",
+        wide_ge,
+        sheets={"Genomer": [*wide_genomes[:2], ["2023-02", None, 2250]]},  # no 6 for NY
+    )
+    expected = ((NY, "2023-02", 3), (UDB, "2023-01", 1200), (UDB, "2023-02", 1100))
+    return [
+        Case(
+            "genomes_danish.csv",
+            "2: a genomes column beside GE, Danish thousands dots decided by both columns",
+            rows=expected,
+            genomes=(6, 2400, 2250),
+            cli=True,
+        ),
+        Case(
+            "genomes_text.csv",
+            "2: a genomes cell that is no number",
+            refusal=Refusal(3, "genomes", ("'mange' is not a number", "whole number of genomes")),
+            cli=True,
+        ),
+        Case(
+            "genomes_negative.csv",
+            "2: negative genomes",
+            refusal=Refusal(3, "genomes", ("negative", "cannot be below 0")),
+        ),
+        Case(
+            "genomes_blank.csv",
+            "2: a blank genomes cell is no silent zero",
+            refusal=Refusal(3, "genomes", ("count of genomes is blank", "write 0")),
+        ),
+        Case(
+            "genomes_below_ge.csv",
+            "2: fewer genomes than GE is read, with a warning naming the cell",
+            rows=((UDB, "2023-01", 1200), (UDB, "2023-02", 1100)),
+            genomes=(2400, 900),
+            warns=("1 month with fewer genomes than GE", "row 3 column 'genomes'", "swapped"),
+        ),
+        Case(
+            "genomes_sheet.xlsx",
+            "2: a wide GE pivot with the genomes pivot on a second sheet",
+            options={"genomes_sheet": "Genomer"},
+            rows=expected,
+            genomes=(6, 2400, 2250),
+        ),
+        Case(
+            "genomes_sheet_gap.xlsx",
+            "2: the genomes sheet lacks a month the GE have",
+            options={"genomes_sheet": "Genomer"},
+            refusal=Refusal(
+                None,
+                None,
+                (
+                    "no genomes for group 'nyresvigt' in 2023-02, which has 3 GE",
+                    "add the month's genomes (0 if no genome was added",
+                ),
+            ),
+        ),
+    ]
+
+
 BUILDERS: tuple[Callable[[Path], list[Case]], ...] = (
     _number_conventions,
     _formulas,
@@ -901,6 +982,7 @@ BUILDERS: tuple[Callable[[Path], list[Case]], ...] = (
     _not_live,
     _totals_and_names,
     _classics,
+    _genomes,
 )
 
 

@@ -1,15 +1,17 @@
-"""Options that say how to read an actuals file: column names and the plausibility limit."""
+"""Options that say how to read an actuals file: column names, genomes, plausibility limit."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 from typing import Any
 
 from wgsforecast._checks import DEFAULT_PLAUSIBLE_FACTOR
 
 
 def add_reading_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--group-col``, ``--month-col``, ``--ge-col`` and ``--plausible-factor``."""
+    """Add ``--group-col``, ``--month-col``, ``--ge-col``, the genomes options and
+    ``--plausible-factor``."""
     parser.add_argument(
         "--group-col", default="group", help="group column of a long actuals file (group)"
     )
@@ -17,6 +19,22 @@ def add_reading_options(parser: argparse.ArgumentParser) -> None:
         "--month-col", default="month", help="month column of a long actuals file (month)"
     )
     parser.add_argument("--ge-col", default="ge", help="count column of a long actuals file (ge)")
+    parser.add_argument(
+        "--genomes-col",
+        default="genomes",
+        help="optional genomes column of a long actuals file (genomes)",
+    )
+    parser.add_argument(
+        "--genomes",
+        type=Path,
+        metavar="FILE",
+        help="genomes per group and month laid out like the actuals (for a wide actuals file)",
+    )
+    parser.add_argument(
+        "--genomes-sheet",
+        metavar="SHEET",
+        help="worksheet with the genomes (of --genomes, else of the actuals workbook)",
+    )
     parser.add_argument(
         "--plausible-factor",
         type=factor_argument,
@@ -52,4 +70,7 @@ def reading_options(args: argparse.Namespace) -> dict[str, Any]:
         "month_col": getattr(args, "month_col", "month"),
         "ge_col": getattr(args, "ge_col", "ge"),
         "plausible_factor": getattr(args, "plausible_factor", DEFAULT_PLAUSIBLE_FACTOR),
+        "genomes_col": getattr(args, "genomes_col", "genomes"),
+        "genomes": getattr(args, "genomes", None),
+        "genomes_sheet": getattr(args, "genomes_sheet", None),
     }
