@@ -92,9 +92,9 @@ def scenario_table(comparison: ScenarioComparison, lang: Lang) -> pd.DataFrame:
         "p90": label("report_row_high", "da"),
     }
     target = label("target_month", "da")
-    cost = f"Pris for GE efter fristen ({comparison.currency})"
+    cost = f"Pris for GE efter fristen, {comparison.currency}"
     fixed = {
-        "scenario": "Nøgle",
+        "scenario": "Scenarienøgle",
         "label": label("scenario_scenario", "da"),
         "shift_p50_months": label("scenario_shift", "da"),
         "p_by_deadline": f"{label('scenario_p_deadline', 'da')} ({SHARE})",
@@ -105,8 +105,10 @@ def scenario_table(comparison: ScenarioComparison, lang: Lang) -> pd.DataFrame:
     }
     headers = {}
     for column in table.columns:
-        name, _, q = str(column).rpartition(" ")
-        headers[column] = fixed.get(column) or (f"{name} ({quantile[q]})" if name else column)
+        # The period columns are "<period> p50" etc.; the period's name is Danish already.
+        period, _, q = str(column).rpartition(" ")
+        per_period = f"{period} ({quantile[q]})" if period and q in quantile else column
+        headers[column] = fixed.get(column, per_period)
     notes = table["data_notes"].map(lambda text: data_notes_text(str(text), lang))
     return table.assign(data_notes=notes).rename(columns=headers)
 
