@@ -29,7 +29,10 @@ def test_validate_accepts_the_bundled_actuals() -> None:
 
     result = run_cli("validate", bundled_actuals_path())
     assert result.returncode == 0, result.stderr
-    assert "7716 GE in all" in result.stdout
+    assert "7716 GE i alt" in result.stdout  # Danish by default
+    english = run_cli("validate", bundled_actuals_path(), "--lang", "en")
+    assert english.returncode == 0, english.stderr
+    assert "7716 GE in all" in english.stdout
 
 
 def test_validate_accepts_the_bundled_groups_and_assumptions() -> None:
@@ -37,8 +40,8 @@ def test_validate_accepts_the_bundled_groups_and_assumptions() -> None:
 
     groups = run_cli("validate", bundled_groups_path())
     assert groups.returncode == 0, groups.stderr
-    assert "17 patient groups" in groups.stdout
-    assumptions = run_cli("validate", bundled_assumptions_path())
+    assert "17 patientgrupper" in groups.stdout
+    assumptions = run_cli("validate", bundled_assumptions_path(), "--lang", "en")
     assert assumptions.returncode == 0, assumptions.stderr
     assert "as of 2023-02" in assumptions.stdout
 
@@ -195,8 +198,19 @@ def test_debug_flag_shows_the_traceback(tmp_path: Path) -> None:
     assert "Traceback" in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("lang", "says"),
+    [
+        ("en", ["internal error: KeyError", "This is a bug in wgsforecast"]),
+        ("da", ["intern fejl: KeyError", "Det er en fejl i wgsforecast"]),
+    ],
+)
 def test_a_bug_says_so_writes_the_traceback_and_exits_1(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    says: list[str],
 ) -> None:
     import tempfile
 
@@ -208,9 +222,9 @@ def test_a_bug_says_so_writes_the_traceback_and_exits_1(
 
     monkeypatch.setattr(validate, "run", buggy)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    assert cli.main(["validate", "whatever.csv"]) == 1
+    assert cli.main(["validate", "whatever.csv", "--lang", lang]) == 1
     err = capsys.readouterr().err
-    assert "internal error: KeyError" in err and "This is a bug in wgsforecast" in err
+    assert all(text in err for text in says), err
     assert "Traceback" not in err
     (written,) = tmp_path.glob("wgsforecast-bug-*.txt")
     assert str(written) in err
@@ -253,8 +267,19 @@ def test_deliberate_errors_of_the_library_stay_user_errors(tmp_path: Path) -> No
     assert "unknown engine 'crystal-ball'" in result.stderr and "bug" not in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("lang", "says", "bug"),
+    [
+        ("en", "error: cannot use /srv/shared/out/rapport.html: Permission denied", "bug"),
+        ("da", "fejl: kan ikke bruge /srv/shared/out/rapport.html: Permission denied", "intern"),
+    ],
+)
 def test_an_os_refusal_naming_a_file_is_not_called_a_bug(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    says: str,
+    bug: str,
 ) -> None:
     import errno
 
@@ -265,10 +290,10 @@ def test_an_os_refusal_naming_a_file_is_not_called_a_bug(
         raise PermissionError(errno.EACCES, "Permission denied", "/srv/shared/out/rapport.html")
 
     monkeypatch.setattr(validate, "run", refused)
-    assert cli.main(["validate", "x.csv"]) == EXIT_USER_ERROR
+    assert cli.main(["validate", "x.csv", "--lang", lang]) == EXIT_USER_ERROR
     err = capsys.readouterr().err
-    assert "cannot use /srv/shared/out/rapport.html: Permission denied" in err
-    assert "bug" not in err
+    assert says in err
+    assert bug not in err
 
 
 def test_negative_seed_names_the_option(tmp_path: Path) -> None:
@@ -324,7 +349,7 @@ def test_sheet_option_reads_the_named_worksheet(tmp_path: Path) -> None:
         actuals.to_excel(writer, sheet_name="Data", index=False)
     result = run_cli("validate", path, "--sheet", "Data")
     assert result.returncode == 0, result.stderr
-    assert f"{int(actuals['ge'].sum())} GE in all" in result.stdout
+    assert f"{int(actuals['ge'].sum())} GE i alt" in result.stdout
     report = run_cli(
         "report",
         "--actuals",

@@ -193,10 +193,10 @@ def test_vintages_cli_save_list_compare(tmp_path: Path) -> None:
     again = cli("save", "2023-03-runrate")
     assert again.returncode == 2
     assert "exists already" in again.stderr and "Traceback" not in again.stderr
-    listed = cli("list")
+    listed = cli("list", "--lang", "en")
     assert "2023-03-published" in listed.stdout and "2023-03-runrate" in listed.stdout
     assert "(shipped, read-only)" in listed.stdout
-    compared = cli("compare", "--out", str(tmp_path / "out"))
+    compared = cli("compare", "--out", str(tmp_path / "out"), "--lang", "en")
     assert compared.returncode == 0, compared.stderr
     assert "no actuals after its as-of month yet" in compared.stdout
     assert (tmp_path / "out" / "vintages.png").stat().st_size > 10_000

@@ -16,14 +16,25 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from wgsforecast._text import Text
 from wgsforecast.exceptions import InputError, Problem
 from wgsforecast.models import GroupRegistry
+from wgsforecast.periods import Lang
 
 MAX_COUNT = 10**12
 """The largest count any cell may hold. A million files of such counts still sum inside
 int64 (and every count is exact as a float), so nothing downstream can wrap or overflow."""
 LISTED = 10
 """How many names a message lists before it says how many more there are."""
+
+_NOT_LIVE = Text(
+    da="måneder med 0 læst som endnu ikke i drift (udeladt): {spans}",
+    en="months of 0 read as not live yet (left out): {spans}",
+)
+_SPAN_TO = Text(da=" til {last}", en=" to {last}")
+_BEFORE_GO_LIVE = Text(da="før idriftsættelse {month}", en="before go-live {month}")
+_BEFORE_FIRST_GE = Text(da="før første GE", en="before the first GE")
+"""The reasons of :func:`not_live_spans` (kept in English in ``attrs["not_live"]``)."""
 
 FRAME_SOURCE = "the actuals frame"
 """How an error names a frame without ``attrs["source"]`` (one built in code)."""
@@ -87,18 +98,28 @@ def not_live_spans(
         if months.empty:
             continue
         go_live = groups[key].go_live
-        why = f"before go-live {go_live}" if go_live is not None else "before the first GE"
+        why = (
+            _BEFORE_GO_LIVE.en.format(month=go_live) if go_live is not None else _BEFORE_FIRST_GE.en
+        )
         spans.append((key, str(months.min()), str(months.max()), why))
     return tuple(spans)
 
 
-def describe_not_live(spans: Sequence[tuple[str, str, str, str]]) -> str:
+def describe_not_live(spans: Sequence[tuple[str, str, str, str]], lang: Lang = "en") -> str:
     """One sentence for ``validate``: which zero months were read as not live yet."""
-    parts = [
-        f"{key} {first}" + (f" to {last}" if last != first else "") + f" ({why})"
-        for key, first, last, why in spans
-    ]
-    return "months of 0 read as not live yet (left out): " + "; ".join(parts)
+    parts = []
+    for key, first, last, why in spans:
+        span = f"{key} {first}" + (_SPAN_TO(lang, last=last) if last != first else "")
+        parts.append(f"{span} ({_reason(why, lang)})")
+    return _NOT_LIVE(lang, spans="; ".join(parts))
+
+
+def _reason(why: str, lang: Lang) -> str:
+    """A reason of :func:`not_live_spans` in ``lang``."""
+    if why == _BEFORE_FIRST_GE.en:
+        return _BEFORE_FIRST_GE(lang)
+    month = why.removeprefix(_BEFORE_GO_LIVE.en.format(month=""))
+    return _BEFORE_GO_LIVE(lang, month=month) if month != why else why
 
 
 def _labels(index: pd.Index, mask: npt.NDArray[np.bool_]) -> str:

@@ -29,7 +29,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from wgsforecast import __version__
+from wgsforecast._text import Text
 from wgsforecast.exceptions import EXIT_USER_ERROR, WgsForecastError
+from wgsforecast.periods import Lang
 
 COMMAND_MODULES = (
     "wgsforecast.commands.report",
@@ -46,6 +48,23 @@ _ENVIRONMENT_ERRNOS = {
     if hasattr(errno, name)
 }
 """Operating-system refusals that are the user's to fix (permissions, disk full, read-only)."""
+INTERRUPTED = Text(da="afbrudt", en="interrupted")
+USER_ERROR = Text(
+    da="wgsforecast {command}: fejl: {message}", en="wgsforecast {command}: error: {message}"
+)
+CANNOT_USE = Text(da="kan ikke bruge {file}: {reason}", en="cannot use {file}: {reason}")
+BUG = Text(
+    da="wgsforecast {command}: intern fejl: {error}\n"
+    "Det er en fejl i wgsforecast, ikke i dine data. Fejlsporet (traceback) står i {where}; "
+    "meld den gerne med den kommando, du kørte (eller kør igen med --debug).",
+    en="wgsforecast {command}: internal error: {error}\n"
+    "This is a bug in wgsforecast, not a problem with your input. The traceback is in "
+    "{where}; please report it with the command you ran (or rerun with --debug).",
+)
+TRACEBACK_PRINTED = Text(
+    da="linjerne ovenfor (de kunne ikke skrives til en fil)",
+    en="the lines above (it could not be written to a file)",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,37 +98,38 @@ def main(argv: Sequence[str] | None = None) -> int:
         (the traceback is written to a file named in the message), 130 when interrupted.
     """
     args = build_parser().parse_args(argv)
+    lang: Lang = getattr(args, "lang", "da")
     try:
         code: int = args.func(args)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print(INTERRUPTED(lang), file=sys.stderr)
         return 130
     except Exception as error:
         if args.debug:
             raise
-        message = user_message(error)
+        message = user_message(error, lang)
         if message is not None:
-            print(f"wgsforecast {args.command}: error: {message}", file=sys.stderr)
+            print(USER_ERROR(lang, command=args.command, message=message), file=sys.stderr)
             return EXIT_USER_ERROR
-        where = write_traceback(error, sys.argv[:1] + list(argv or sys.argv[1:]))
-        print(
-            f"wgsforecast {args.command}: internal error: {type(error).__name__}: {error}\n"
-            "This is a bug in wgsforecast, not a problem with your input. The traceback is in "
-            f"{where}; please report it with the command you ran (or rerun with --debug).",
-            file=sys.stderr,
-        )
+        where = write_traceback(error, sys.argv[:1] + list(argv or sys.argv[1:]), lang)
+        problem = f"{type(error).__name__}: {error}"
+        print(BUG(lang, command=args.command, error=problem, where=where), file=sys.stderr)
         return EXIT_BUG
     return code
 
 
-def user_message(error: BaseException) -> str | None:
-    """The one-line message of an error that is the user's to fix; ``None`` for a bug."""
+def user_message(error: BaseException, lang: Lang = "en") -> str | None:
+    """The one-line message of an error that is the user's to fix; ``None`` for a bug.
+
+    The message is the error's own (English) text; only the wording added here for an
+    operating-system refusal follows ``lang``.
+    """
     if isinstance(error, WgsForecastError):
         return str(error)
     if isinstance(error, ValueError | KeyError) and _raised_on_purpose(error):
         return str(error.args[0]) if isinstance(error, KeyError) and error.args else str(error)
     if isinstance(error, OSError) and error.filename and error.errno in _ENVIRONMENT_ERRNOS:
-        return f"cannot use {error.filename}: {error.strerror}"
+        return CANNOT_USE(lang, file=error.filename, reason=error.strerror)
     return None
 
 
@@ -127,7 +147,7 @@ def _raised_on_purpose(error: BaseException) -> bool:
     return inside and line.startswith("raise ")
 
 
-def write_traceback(error: BaseException, argv: Sequence[str]) -> Path | str:
+def write_traceback(error: BaseException, argv: Sequence[str], lang: Lang = "en") -> Path | str:
     """Write the traceback of a bug to a file in the temporary folder; return its path."""
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
     text = "".join(
@@ -143,7 +163,7 @@ def write_traceback(error: BaseException, argv: Sequence[str]) -> Path | str:
             stream.write(text)
     except OSError:
         print(text, file=sys.stderr)
-        return "the lines above (it could not be written to a file)"
+        return TRACEBACK_PRINTED(lang)
     return Path(name)
 
 

@@ -70,7 +70,17 @@ def month_argument(text: str) -> pd.Period:
 def add_output_options(parser: argparse.ArgumentParser, *, out: str = "out") -> None:
     """Add ``--out`` (the output folder, default ``out``) and ``--lang`` (``da`` or ``en``)."""
     parser.add_argument("--out", type=Path, default=Path(out), help=f"output folder ({out})")
-    parser.add_argument("--lang", choices=("da", "en"), default="da", help="language (da)")
+    add_lang_option(parser)
+
+
+def add_lang_option(parser: argparse.ArgumentParser, default: Any = "da") -> None:
+    """Add ``--lang``: the language of the messages, tables and files (``da`` or ``en``)."""
+    parser.add_argument(
+        "--lang",
+        choices=("da", "en"),
+        default=default,
+        help="language of messages, tables and files: da (default) or en",
+    )
 
 
 def add_vintages_option(

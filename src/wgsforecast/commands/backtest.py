@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from wgsforecast._text import Text
+from wgsforecast.commands._csv_tables import backtest_scores, backtest_summary, write_csv
 from wgsforecast.commands._options import (
     add_data_options,
     add_output_options,
@@ -14,6 +16,7 @@ from wgsforecast.commands._options import (
     check_simulation_options,
     load_data,
 )
+from wgsforecast.periods import Lang
 
 KEY_METRICS = (
     "abs_pct_error",
@@ -24,6 +27,7 @@ KEY_METRICS = (
     "brier_deadline",
 )
 """The scores shown on screen and in the Markdown summary (the CSV has them all)."""
+WROTE = Text(da="skrev {path}", en="wrote {path}")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -79,11 +83,11 @@ def run(args: argparse.Namespace) -> int:
     written = _write(result, args.out, args.lang)
     print(result.to_markdown(metrics=KEY_METRICS, leads=(3, 12), lang=args.lang))
     for path in written:
-        print(f"wrote {path}")
+        print(WROTE(args.lang, path=path))
     return 0
 
 
-def _write(result: Any, out: Path, lang: Any) -> list[Path]:
+def _write(result: Any, out: Path, lang: Lang) -> list[Path]:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -91,10 +95,9 @@ def _write(result: Any, out: Path, lang: Any) -> list[Path]:
 
     from wgsforecast.io import atomic_path, atomic_write_text
 
-    scores = result.scores.assign(origin=result.scores["origin"].astype(str))
     paths = [
-        atomic_write_text(out / "backtest_scores.csv", scores.to_csv(index=False)),
-        atomic_write_text(out / "backtest_summary.csv", result.summary().to_csv()),
+        write_csv(out / "backtest_scores.csv", backtest_scores(result, lang), lang),
+        write_csv(out / "backtest_summary.csv", backtest_summary(result, lang), lang),
         atomic_write_text(
             out / "backtest_summary.md", result.to_markdown(metrics=KEY_METRICS, lang=lang)
         ),

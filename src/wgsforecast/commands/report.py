@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
+from wgsforecast._text import Text
 from wgsforecast.commands._options import (
     add_data_options,
     add_output_options,
@@ -17,6 +17,8 @@ from wgsforecast.commands._options import (
     load_data,
 )
 from wgsforecast.exceptions import UsageError
+
+FILES_IN = Text(da="{n} filer i {out}: {html}", en="{n} files in {out}: {html}")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -103,5 +105,5 @@ def run(args: argparse.Namespace) -> int:
     )
     print(result.terminal_table)
     print()
-    print(f"{len(result.files)} files in {args.out}: {result.html}", file=sys.stdout)
+    print(FILES_IN(args.lang, n=len(result.files), out=args.out, html=result.html))
     return 0

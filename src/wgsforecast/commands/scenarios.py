@@ -8,6 +8,8 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
+from wgsforecast._text import Text
+from wgsforecast.commands._csv_tables import scenario_table, write_csv
 from wgsforecast.commands._options import (
     add_data_options,
     add_output_options,
@@ -21,6 +23,9 @@ from wgsforecast.exceptions import UsageError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
+
+WARNING = Text(da="advarsel: {message}", en="warning: {message}")
+WRITTEN = Text(da="skrevet:", en="written:")
 
 
 def add_parser(subparsers: Any) -> None:
@@ -82,12 +87,12 @@ def run(args: argparse.Namespace) -> int:
         )
     # Every refit repeats the engine's warnings; show each message once, without source lines.
     for message in dict.fromkeys(str(w.message) for w in caught):
-        print(f"warning: {message}", file=sys.stderr)
+        print(WARNING(args.lang, message=message), file=sys.stderr)
     markdown = comparison.to_markdown(args.lang)
     print(markdown)
     out: Path = args.out
     written = [
-        atomic_write_text(out / "scenarios.csv", comparison.table(args.lang).to_csv(index=False)),
+        write_csv(out / "scenarios.csv", scenario_table(comparison, args.lang), args.lang),
         atomic_write_text(out / "scenarios.md", markdown),
     ]
     plt = pyplot()
@@ -97,5 +102,5 @@ def run(args: argparse.Namespace) -> int:
         figure = cast("Figure", ax.figure)
         written += save_figure(figure, out / name)
         plt.close(figure)
-    print("written:", *(str(path) for path in written), sep="\n  ", file=sys.stderr)
+    print(WRITTEN(args.lang), *(str(path) for path in written), sep="\n  ", file=sys.stderr)
     return 0

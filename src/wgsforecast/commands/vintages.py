@@ -7,8 +7,17 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from wgsforecast._text import Text
+from wgsforecast.commands._csv_tables import (
+    last_actual_month,
+    target_status,
+    vintage_errors,
+    vintage_targets,
+    write_csv,
+)
 from wgsforecast.commands._options import (
     add_data_options,
+    add_lang_option,
     add_output_options,
     add_simulation_options,
     add_vintages_option,
@@ -19,7 +28,39 @@ from wgsforecast.commands._options import (
 )
 from wgsforecast.exceptions import EXIT_USER_ERROR
 from wgsforecast.labels import label
-from wgsforecast.periods import format_number
+from wgsforecast.periods import Lang, format_number, format_percent
+
+NO_VINTAGES = Text(da="ingen prognoseversioner i {store}", en="no vintages in {store}")
+LISTED = Text(
+    da="{name:28} pr. {as_of}  metode {engine:10} mål {target}  hash {hash}{where}",
+    en="{name:28} as of {as_of}  engine {engine:10} target {target}  hash {hash}{where}",
+)
+SHIPPED = Text(da="  (medfølger, skrivebeskyttet)", en="  (shipped, read-only)")
+ERROR = Text(
+    da="wgsforecast vintages: fejl: {problem}", en="wgsforecast vintages: error: {problem}"
+)
+REINDEXED = Text(
+    da="{ledger} lister {n} prognoseversion(er): {names}",
+    en="{ledger} lists {n} vintage(s): {names}",
+)
+SAVED = Text(da="gemte prognoseversion {name} i {path}", en="saved vintage {name} in {path}")
+TARGET_LINE = Text(
+    da="{vintage}: forudsagt målmåned {predicted}, faktisk {actual}{error} ({status})",
+    en="{vintage}: predicted target {predicted}, actual {actual}{error} ({status})",
+)
+TARGET_ERROR = Text(da=", fejl {months:+d} mdr.", en=", error {months:+d} months")
+CUMULATIVE_ERROR = Text(
+    da="  akkumuleret fejl i {month}: {error} GE ({pct}) over {n} observerede måneder",
+    en="  cumulative error at {month}: {error} GE ({pct}) over {n} observed months",
+)
+NO_ACTUALS_YET = Text(
+    da="  endnu ingen faktiske tal efter dens opgørelsesmåned",
+    en="  no actuals after its as-of month yet",
+)
+WROTE = Text(
+    da="skrev {figure}, vintage_errors.csv, vintage_targets.csv",
+    en="wrote {figure}, vintage_errors.csv, vintage_targets.csv",
+)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -53,14 +94,16 @@ def add_parser(subparsers: Any) -> None:
     add_simulation_options(
         save, paths=2000, seed=2023, engine="runrate", engine_help="engine (runrate)"
     )
+    add_lang_option(save)
 
-    action(
+    listing = action(
         "list",
         "list the vintages",
         "List the vintages in the store (and the shipped March 2023 vintage) with their "
         "as-of month, engine, target month and content hash. A changed, deleted or "
         "renamed vintage is an error that names it.",
     )
+    add_lang_option(listing)
 
     compare = action(
         "compare",
@@ -71,12 +114,13 @@ def add_parser(subparsers: Any) -> None:
     add_data_options(compare, assumptions=False)
     add_output_options(compare, out="out/vintage-scores")
 
-    action(
+    reindex = action(
         "reindex",
         "rebuild the store's ledger.json after checking every vintage folder in it",
         "Rebuild the store's ledger.json (the list of vintages and their hashes) after "
         "checking every vintage folder: for stores made before the ledger existed.",
     )
+    add_lang_option(reindex)
     parser.set_defaults(func=run)
 
 
@@ -87,28 +131,35 @@ def run(args: argparse.Namespace) -> int:
     still shows the vintages that are intact before failing.
     """
     from wgsforecast import vintages
+    from wgsforecast.cli import USER_ERROR
 
+    lang: Lang = args.lang
     if args.action == "list":
         found, problems = vintages.scan_vintages(args.root)
         store = args.root or vintages.default_root()
         if not found:
-            print(f"no vintages in {store}")
+            print(NO_VINTAGES(lang, store=store))
         for v in found:
-            target = v.target_month or "-"
-            where = "  (shipped, read-only)" if v.bundled else ""
-            print(
-                f"{v.name:28} as of {v.as_of}  engine {v.metadata.get('engine')!s:10} "
-                f"target {target}  hash {v.content_hash[:12]}{where}"
+            line = LISTED(
+                lang,
+                name=v.name,
+                as_of=v.as_of,
+                engine=str(v.metadata.get("engine")),
+                target=v.target_month or "-",
+                hash=v.content_hash[:12],
+                where=SHIPPED(lang) if v.bundled else "",
             )
+            print(line)
         if problems:
             for problem in problems:
-                print(f"wgsforecast vintages: error: {problem}", file=sys.stderr)
+                print(USER_ERROR(lang, command="vintages", message=problem), file=sys.stderr)
             return EXIT_USER_ERROR
         return 0
     if args.action == "reindex":
         names = vintages.reindex_vintages(args.root)
         store = args.root or vintages.default_root()
-        print(f"{store}/{vintages.LEDGER} lists {len(names)} vintage(s): {', '.join(names)}")
+        ledger = f"{store}/{vintages.LEDGER}"
+        print(REINDEXED(lang, ledger=ledger, n=len(names), names=", ".join(names)))
         return 0
     if args.action == "save":
         from wgsforecast.api import forecast
@@ -126,41 +177,55 @@ def run(args: argparse.Namespace) -> int:
             seed=args.seed,
         )
         path = vintages.save_vintage(prognosis, args.name, args.root)
-        print(f"saved vintage {args.name} in {path}")
+        print(SAVED(lang, name=args.name, path=path))
         return 0
     out: Path = args.out
     check_out_is_folder(out)
     vintages.list_vintages(args.root)  # a damaged store fails before the actuals are read
     comparison = vintages.compare_vintages(load_data(args).actuals, root=args.root)
-    from wgsforecast.io import atomic_path, atomic_write_text
+    from wgsforecast.io import atomic_path
     from wgsforecast.plotting import pyplot
 
     out.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out / "vintage_errors.csv", comparison.errors.to_csv(index=False))
-    atomic_write_text(out / "vintage_targets.csv", comparison.targets.to_csv(index=False))
-    ax = vintages.plot_vintages(comparison, lang=args.lang)
+    write_csv(out / "vintage_errors.csv", vintage_errors(comparison, lang), lang)
+    write_csv(out / "vintage_targets.csv", vintage_targets(comparison, lang), lang)
+    ax = vintages.plot_vintages(comparison, lang=lang)
     figure: Any = ax.figure
     with atomic_path(out / "vintages.png") as part:
         figure.savefig(part, format="png", dpi=120, bbox_inches="tight")
     pyplot().close(figure)
+    last_month = last_actual_month(comparison)
     for row in comparison.targets.to_dict("records"):
         months = row["error_months"]
-        error = "" if months is None or months != months else f", error {int(months):+d} months"
+        error = "" if months is None or months != months else TARGET_ERROR(lang, months=int(months))
         print(
-            f"{row['vintage']}: predicted target {row['predicted_month']}, actual "
-            f"{row['actual_month'] or '-'}{error} ({row['status']})"
+            TARGET_LINE(
+                lang,
+                vintage=row["vintage"],
+                predicted=row["predicted_month"],
+                actual=row["actual_month"] or "-",
+                error=error,
+                status=target_status(row, last_month, lang),
+            )
         )
         errs = comparison.errors[comparison.errors["vintage"] == row["vintage"]]
         if len(errs):
             last = errs.iloc[-1]
+            pct = last["error_pct"]
+            sign = "+" if pct >= 0 else "-"
+            share = "-" if pct != pct else sign + format_percent(abs(pct) / 100, lang, 1)
             print(
-                f"  cumulative error at {last['month']}: "
-                f"{format_number(last['error'], 'en')} GE ({last['error_pct']:+.1f}%) "
-                f"over {len(errs)} observed months"
+                CUMULATIVE_ERROR(
+                    lang,
+                    month=last["month"],
+                    error=format_number(last["error"], lang),
+                    pct=share,
+                    n=len(errs),
+                )
             )
         else:
-            print("  no actuals after its as-of month yet")
+            print(NO_ACTUALS_YET(lang))
     if "reconstructed" in comparison.data_notes:
-        print(label("reconstructed", args.lang))
-    print(f"wrote {out / 'vintages.png'}, vintage_errors.csv, vintage_targets.csv")
+        print(label("reconstructed", lang))
+    print(WROTE(lang, figure=out / "vintages.png"))
     return 0

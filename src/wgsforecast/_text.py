@@ -1,0 +1,55 @@
+"""A user-facing text in Danish and English, picked by language at the point of use.
+
+:class:`Text` replaces the ``*_da``/``*_en`` pairs and ``if lang == "da"`` branches: the two
+versions of a message are written side by side, so they cannot drift apart unnoticed, and
+the language is chosen once, where the text is shown.
+
+Examples
+--------
+>>> WROTE = Text(da="skrev {path}", en="wrote {path}")
+>>> WROTE("da", path="out/a.csv")
+'skrev out/a.csv'
+>>> WROTE("en", path="out/a.csv")
+'wrote out/a.csv'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wgsforecast.periods import Lang
+
+
+@dataclass(frozen=True)
+class Text:
+    """One message in Danish and English, with optional ``{name}`` fields.
+
+    Parameters
+    ----------
+    da, en
+        The message in each language; ``str.format`` fields are filled by :meth:`__call__`.
+    """
+
+    da: str
+    en: str
+
+    def __call__(self, lang: Lang, **fields: object) -> str:
+        """The message in ``lang`` (``"da"`` or ``"en"``) with ``fields`` filled in.
+
+        Parameters
+        ----------
+        lang
+            ``"da"`` or ``"en"``; anything else is a programming error.
+        **fields
+            Values for the ``{name}`` fields of the message.
+
+        Returns
+        -------
+        str
+            The formatted message.
+        """
+        if lang == "da":
+            return self.da.format(**fields)
+        if lang == "en":
+            return self.en.format(**fields)
+        raise ValueError(f"lang must be 'da' or 'en'; got {lang!r}")

@@ -1,0 +1,88 @@
+"""CSV files for spreadsheets: the one writer for every CSV wgsforecast writes.
+
+Danish (``"da"``): the UTF-8 byte-order mark, ``;`` between fields and a decimal comma,
+so a Danish Excel opens the file as columns of numbers and shows "æøå" right. English
+(``"en"``): plain CSV, ``,`` between fields and a decimal point, no byte-order mark.
+:func:`wgsforecast.io.read_actuals` and friends read both forms.
+
+In both languages a whole number is written as one (``5676``, never ``5676,0``), yes/no
+values as ``ja``/``nej`` or ``yes``/``no`` and dates as ISO ``2023-02-28`` (months
+``2023-02``); no value is rounded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from wgsforecast._text import Text
+from wgsforecast.periods import Lang
+
+BOM = "\ufeff"
+SEPARATOR: dict[Lang, str] = {"da": ";", "en": ","}
+DECIMAL: dict[Lang, str] = {"da": ",", "en": "."}
+YES = Text(da="ja", en="yes")
+NO = Text(da="nej", en="no")
+
+
+def csv_bytes(frame: pd.DataFrame, lang: Lang) -> bytes:
+    """A table as CSV for ``lang``'s spreadsheet (see the module docstring).
+
+    Parameters
+    ----------
+    frame
+        The table; its index is not written (reset it first to keep it). Column names are
+        written as they are: translate them before.
+    lang
+        ``"da"``: byte-order mark, ``;`` and decimal comma; ``"en"``: plain comma CSV.
+
+    Returns
+    -------
+    bytes
+        The file's content, UTF-8, lines ending in ``\\n``.
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"ge": [5676.0, 2.5], "live": [True, False]})
+    >>> csv_bytes(frame, "da").decode("utf-8-sig")
+    'ge;live\\n5676;ja\\n2,5;nej\\n'
+    >>> csv_bytes(frame, "en").decode("utf-8")
+    'ge,live\\n5676,yes\\n2.5,no\\n'
+    """
+    if lang not in SEPARATOR:
+        raise ValueError(f"lang must be 'da' or 'en'; got {lang!r}")
+    # Each cell is formatted here, not by pandas, so that whole floats lose their ".0" and
+    # booleans become words; numbers in text columns are left as they are.
+    cells = frame.astype(object).map(lambda value: _cell(value, lang))
+    text = cells.to_csv(index=False, sep=SEPARATOR[lang], lineterminator="\n")
+    return ((BOM if lang == "da" else "") + text).encode("utf-8")
+
+
+def _cell(value: Any, lang: Lang) -> str:
+    """The text of one value: whole numbers without decimals, yes/no words, ISO dates."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return (YES if value else NO)(lang)
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        return _number(float(value), lang)
+    if isinstance(value, pd.Timestamp | dt.datetime):
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _number(value: float, lang: Lang) -> str:
+    """A float exactly as stored (shortest round-trip form), a whole one without ``.0``."""
+    if np.isnan(value):
+        return ""
+    if value.is_integer():
+        return str(int(value))
+    return repr(value).replace(".", DECIMAL[lang])
