@@ -12,11 +12,10 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from wgsforecast.exceptions import ConfigError
-from wgsforecast.models import PatientGroup, Programme
+from wgsforecast.models import PatientGroup, Programme, ProgrammeData
 from wgsforecast.scenarios.model import GroupOverrides, Scenario
 
 if TYPE_CHECKING:
-    from wgsforecast.api import ProgrammeData
     from wgsforecast.engines import MeanAdjustment
 
 FloatArray = npt.NDArray[np.float64]
@@ -32,9 +31,26 @@ class AppliedScenario:
 
 
 def apply_scenario(scenario: Scenario, base: ProgrammeData) -> AppliedScenario:
-    """Apply ``scenario`` to ``base``; see :meth:`Scenario.apply`."""
-    from wgsforecast.api import ProgrammeData
+    """Apply a scenario to the base data.
 
+    Parameters
+    ----------
+    scenario
+        What changes (e.g. from :func:`~wgsforecast.scenarios.read_scenario`).
+    base
+        The data it changes.
+
+    Returns
+    -------
+    AppliedScenario
+        The changed data and the adjustment of expected values for the engines.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and key: an unknown group, or a go-live shift that moves a group
+        before the data starts or that has no go-live month to shift.
+    """
     where = scenario.source or "(scenario in code)"
     groups, assumptions, actuals = base.groups, base.assumptions, base.actuals
     known = actuals[actuals["month"] <= assumptions.as_of]

@@ -6,7 +6,7 @@ import difflib
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import pandas as pd
 from pydantic import (
@@ -22,10 +22,6 @@ from pydantic import (
 from wgsforecast.exceptions import ConfigError, MissingFileError
 from wgsforecast.models import Month
 from wgsforecast.periods import Lang, parse_month
-
-if TYPE_CHECKING:
-    from wgsforecast.api import ProgrammeData
-    from wgsforecast.scenarios.apply import AppliedScenario
 
 BASELINE = "baseline"
 """The name of the baseline run; no scenario may take it."""
@@ -171,24 +167,6 @@ class Scenario(_Strict):
         copy = self.model_copy()
         copy._source = source
         return copy
-
-    def apply(self, base: ProgrammeData) -> AppliedScenario:
-        """Apply the scenario to the base data.
-
-        Returns
-        -------
-        AppliedScenario
-            The changed data and the adjustment of expected values for the engines.
-
-        Raises
-        ------
-        ConfigError
-            Naming the file and key: an unknown group, or a go-live shift that moves a group
-            before the data starts or that has no go-live month to shift.
-        """
-        from wgsforecast.scenarios.apply import apply_scenario
-
-        return apply_scenario(self, base)
 
 
 _TOP_KEYS = ("scenario", "programme", "all", "groups")

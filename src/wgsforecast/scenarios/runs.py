@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
@@ -11,14 +10,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from wgsforecast.api import engine_class
+from wgsforecast.engines.registry import new_engine
+from wgsforecast.labels import quantile_label
 from wgsforecast.periods import Lang
-from wgsforecast.prognosis import quantile_label
+from wgsforecast.scenarios.apply import apply_scenario
 from wgsforecast.scenarios.model import Scenario
 
 if TYPE_CHECKING:
-    from wgsforecast.api import ProgrammeData
     from wgsforecast.engines import Engine
+    from wgsforecast.models import ProgrammeData
     from wgsforecast.prognosis import Prognosis
 
 FloatArray = npt.NDArray[np.float64]
@@ -116,7 +116,7 @@ def _outcome(prognosis: Prognosis, name: str, label_da: str, label_en: str) -> S
 def run_scenario(
     base: ProgrammeData,
     scenario: Scenario | None,
-    engine: str = "adoption",
+    engine: str | Engine = "adoption",
     n_paths: int = 10_000,
     seed: int | None = 2023,
     progress: bool | None = False,
@@ -130,9 +130,9 @@ def run_scenario(
         raise ValueError("scenarios need a fixed seed to share random numbers; pass seed=2023")
     data, adjust = base, None
     if scenario is not None:
-        applied = scenario.apply(base)
+        applied = apply_scenario(scenario, base)
         data, adjust = applied.data, applied.adjust
-    fitted = engine_class(engine)().fit(data.actuals, data.groups, data.assumptions)
+    fitted = new_engine(engine).fit(data.actuals, data.groups, data.assumptions)
     return fitted.forecast(n_paths=n_paths, seed=seed, progress=progress, adjust=adjust)
 
 
@@ -143,7 +143,7 @@ Run = tuple["Scenario | None", str, str, str]
 def run_batch(
     base: ProgrammeData,
     runs: Sequence[Run],
-    engine: str,
+    engine: str | Engine,
     n_paths: int,
     seed: int,
     progress: bool | None,
@@ -156,15 +156,11 @@ def run_batch(
     fitted: Engine | None = None
     results: list[ScenarioOutcome] = []
     for scenario, name, label_da, label_en in runs:
-        applied = scenario.apply(base) if scenario is not None else None
+        applied = apply_scenario(scenario, base) if scenario is not None else None
         data = applied.data if applied is not None else base
         if fitted is None:
-            fitted = engine_class(engine)().fit(data.actuals, data.groups, data.assumptions)
-        engine_now = fitted
-        if data.assumptions != fitted.assumptions_:
-            engine_now = copy.copy(fitted)
-            engine_now.assumptions_ = data.assumptions
-        prognosis = engine_now.forecast(
+            fitted = new_engine(engine).fit(data.actuals, data.groups, data.assumptions)
+        prognosis = fitted.with_assumptions(data.assumptions).forecast(
             n_paths=n_paths,
             seed=seed,
             progress=progress,
@@ -181,7 +177,7 @@ def batches(base: ProgrammeData, runs: Sequence[Run]) -> list[list[Run]]:
     own: list[list[Run]] = []
     for run in runs:
         scenario = run[0]
-        same = scenario is None or scenario.apply(base).data.groups is base.groups
+        same = scenario is None or apply_scenario(scenario, base).data.groups is base.groups
         if same:
             shared.append(run)
         else:
