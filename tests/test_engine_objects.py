@@ -26,6 +26,7 @@ from wgsforecast.engines import (
     ETSEngine,
     Forecast,
     RunRateEngine,
+    TrendEngine,
     assemble,
     engine_labels,
     history_from_actuals,
@@ -237,3 +238,70 @@ def test_installed_engines_register_through_entry_points(
     monkeypatch.setattr(metadata, "entry_points", lambda group: [good, broken])
     with pytest.warns(RuntimeWarning, match="'broken' .*skipped: ModuleNotFoundError"):
         assert register_entry_points("test.engines") == ["flat"]
+
+
+def test_every_engine_keeps_its_settings_and_makes_a_copy_with_changes() -> None:
+    for name, engine_type in ENGINES.items():
+        engine = engine_type()
+        settings = engine.settings()
+        same = engine.with_settings()
+        assert type(same) is engine_type and same is not engine, name
+        assert same.settings().keys() == settings.keys(), name
+    assert ETSEngine().with_settings(min_months=4).settings() == {
+        "min_months": 4,
+        "trend_months": 12,
+    }
+    with pytest.raises(ValueError, match=r"'min_month' .*did you mean 'min_months'"):
+        ETSEngine().with_settings(min_month=4)
+    with pytest.raises(ValueError, match="must be at least 3"):
+        ETSEngine().with_settings(min_months=1)  # __init__ checks it again
+
+
+def _scenario_file(tmp_path: Path, name: str, engine_table: str) -> Path:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(f'[scenario]\nname = "{name}"\n\n[engine]\n{engine_table}\n')
+    return path
+
+
+def test_a_scenario_engine_table_changes_the_engines_settings(
+    tmp_path: Path, bundled: wf.ProgrammeData
+) -> None:
+    from wgsforecast.scenarios import read_scenarios
+
+    scenarios = read_scenarios(
+        [
+            _scenario_file(tmp_path, "as-baseline", "window = 12"),
+            _scenario_file(tmp_path, "short-window", "window = 4"),
+        ]
+    )
+    comparison = wf.compare_scenarios(bundled, scenarios, engine="trend", n_paths=200, seed=3)
+    baseline, same, short = comparison.outcomes
+    # The baseline's own setting on the same random numbers reproduces it exactly.
+    np.testing.assert_array_equal(same.cumulative_quantiles, baseline.cumulative_quantiles)
+    assert not np.array_equal(short.cumulative_quantiles, baseline.cumulative_quantiles)
+    alone = wf.forecast(
+        bundled.actuals, bundled.groups, bundled.assumptions, TrendEngine(window=4), 200, 3
+    )
+    np.testing.assert_array_equal(alone.target_positions, short.target_positions)
+
+
+@pytest.mark.parametrize(
+    ("engine", "table", "words"),
+    [
+        ("trend", "windw = 4", r"engine\.windw: 'windw' .*did you mean 'window'"),
+        ("trend", 'window = "six"', r"engine\.window: must be a whole number \(now 12\)"),
+        ("trend", "window = 0", r"engine: window must be at least 1 month"),
+        ("runrate", "window = 4", r"engine\.window: .*the runrate engine has no settings"),
+        ("adoption", "slip = 3", r"engine\.slip: is a SlipPrior, which a scenario file cannot"),
+    ],
+)
+def test_a_bad_engine_table_names_the_file_and_key(
+    tmp_path: Path, bundled: wf.ProgrammeData, engine: str, table: str, words: str
+) -> None:
+    from wgsforecast.exceptions import ConfigError
+    from wgsforecast.scenarios import read_scenario
+
+    path = _scenario_file(tmp_path, "bad", table)
+    with pytest.raises(ConfigError, match=words) as error:
+        wf.compare_scenarios(bundled, [read_scenario(path)], engine=engine, n_paths=10)
+    assert str(path) in str(error.value)

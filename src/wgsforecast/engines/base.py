@@ -8,10 +8,12 @@ clips at the caps (flagging what it clipped) and wraps everything in a :class:`P
 from __future__ import annotations
 
 import copy
+import difflib
+import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -353,6 +355,72 @@ class Engine(ABC):
             if not key.endswith("_")
         }
         return new
+
+    def settings(self) -> dict[str, Any]:
+        """The engine's settings: each ``__init__`` parameter with its current value.
+
+        Engines store every ``__init__`` parameter as an attribute of the same name (fitted
+        state ends in ``_``), so the settings can be read back and changed
+        (:meth:`with_settings`).
+
+        Raises
+        ------
+        TypeError
+            If the engine keeps a parameter under another name.
+        """
+        names = [
+            name
+            for name, parameter in inspect.signature(type(self).__init__).parameters.items()
+            if name != "self"
+            and parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
+        ]
+        missing = [name for name in names if not hasattr(self, name)]
+        if missing:
+            raise TypeError(
+                f"{type(self).__qualname__} does not keep its setting {missing[0]!r} as an "
+                "attribute of that name; store each __init__ parameter under its own name"
+            )
+        return {name: getattr(self, name) for name in names}
+
+    def with_settings(self, **changes: Any) -> Self:
+        """A new, unfitted engine of this class with some settings changed.
+
+        The settings go through ``__init__`` again, so they are checked as when the engine
+        was made.
+
+        Parameters
+        ----------
+        **changes
+            New values by setting name (see :meth:`settings`).
+
+        Raises
+        ------
+        ValueError
+            If a name is not a setting of this engine (with the nearest one, if any).
+
+        Examples
+        --------
+        >>> from wgsforecast.engines import ETSEngine
+        >>> ETSEngine(min_months=4).with_settings(trend_months=18).settings()
+        {'min_months': 4, 'trend_months': 18}
+        """
+        current = self.settings()
+        unknown = [name for name in changes if name not in current]
+        if unknown:
+            raise ValueError(self.unknown_setting_message(unknown[0]))
+        return type(self)(**(current | changes))
+
+    def unknown_setting_message(self, name: str) -> str:
+        """Why ``name`` is not a setting of this engine, and what the settings are."""
+        known = list(self.settings())
+        if not known:
+            return f"{name!r} is not a setting: the {self.name} engine has no settings"
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return (
+            f"{name!r} is not a setting of the {self.name} engine{hint} "
+            f"(its settings: {', '.join(known)})"
+        )
 
     def with_assumptions(self, assumptions: Assumptions) -> Self:
         """This fitted engine, forecasting under other programme settings without a refit.

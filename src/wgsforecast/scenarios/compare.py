@@ -15,7 +15,7 @@ import pandas as pd
 from wgsforecast.engines.registry import new_engine
 from wgsforecast.labels import label
 from wgsforecast.periods import Lang, format_month, format_number, format_percent, month_range
-from wgsforecast.scenarios.apply import apply_scenario
+from wgsforecast.scenarios.apply import apply_scenario, scenario_engine
 from wgsforecast.scenarios.model import BASELINE, Scenario, check_unique
 from wgsforecast.scenarios.runs import QUANTILES, Run, ScenarioOutcome, batches, run_batch
 from wgsforecast.scenarios.texts import comparison_texts
@@ -295,6 +295,7 @@ def compare_scenarios(
     check_unique(scenarios)
     for scenario in scenarios:  # fail fast, before the slow runs
         apply_scenario(scenario, base)
+        scenario_engine(scenario, chosen)
     texts_da, texts_en = comparison_texts("da"), comparison_texts("en")
     runs: list[Run] = [(None, BASELINE, texts_da["baseline"], texts_en["baseline"])]
     runs += [(s, s.name, s.label("da"), s.label("en")) for s in scenarios]

@@ -131,18 +131,25 @@ class ScenarioInfo(_Strict):
     description_en: str = ""
 
 
+EngineValue = bool | int | float | str
+"""A value an ``[engine]`` table may set: the settings given by number, text or true/false."""
+
+
 class Scenario(_Strict):
-    """A what-if: overrides for patient groups and the programme.
+    """A what-if: overrides for patient groups and the programme, and engine settings.
 
     Build one in code (``Scenario(groups={"lever": GroupOverrides(cap_share=0.5)})``) or
     read it with :func:`read_scenario`. Group keys may be a group's key or its Danish or
-    English name.
+    English name. ``engine`` changes settings of the comparison's engine for this scenario
+    (e.g. ``{"reference_weight": 0.0}`` for the adoption engine); such a scenario is fitted
+    on its own, still on the common random numbers.
     """
 
     scenario: ScenarioInfo = ScenarioInfo()
     programme: ProgrammeOverrides = ProgrammeOverrides()
     all_groups: GroupOverrides = Field(GroupOverrides(), alias="all")
     groups: dict[str, GroupOverrides] = Field(default_factory=dict)
+    engine: dict[str, EngineValue] = Field(default_factory=dict)
     _source: str | None = PrivateAttr(None)
 
     @property
@@ -169,7 +176,7 @@ class Scenario(_Strict):
         return copy
 
 
-_TOP_KEYS = ("scenario", "programme", "all", "groups")
+_TOP_KEYS = ("scenario", "programme", "all", "groups", "engine")
 
 
 def _valid_keys(location: Sequence[str]) -> tuple[str, ...]:
@@ -221,7 +228,8 @@ def read_scenario(path: str | Path) -> Scenario:
         ``deadline``), ``[all]`` and
         ``[groups.<group>]`` (``go_live_shift_months``, ``declared_per_year`` or
         ``declared_factor``, ``cap_share``, ``ramp_months``, ``plateau_share``,
-        ``level = {factor, from}``, ``pause`` as a list of months or ``{from, to}``).
+        ``level = {factor, from}``, ``pause`` as a list of months or ``{from, to}``) and
+        ``[engine]`` (settings of the comparison's engine, e.g. ``min_months = 4``).
 
     Returns
     -------

@@ -13,7 +13,7 @@ import pandas as pd
 from wgsforecast.engines.registry import new_engine
 from wgsforecast.labels import quantile_label
 from wgsforecast.periods import Lang
-from wgsforecast.scenarios.apply import apply_scenario
+from wgsforecast.scenarios.apply import apply_scenario, scenario_engine
 from wgsforecast.scenarios.model import Scenario
 
 if TYPE_CHECKING:
@@ -128,11 +128,12 @@ def run_scenario(
     """
     if seed is None:
         raise ValueError("scenarios need a fixed seed to share random numbers; pass seed=2023")
-    data, adjust = base, None
+    data, adjust, configured = base, None, new_engine(engine)
     if scenario is not None:
         applied = apply_scenario(scenario, base)
         data, adjust = applied.data, applied.adjust
-    fitted = new_engine(engine).fit(data.actuals, data.groups, data.assumptions)
+        configured = scenario_engine(scenario, configured)
+    fitted = configured.fit(data.actuals, data.groups, data.assumptions)
     return fitted.forecast(n_paths=n_paths, seed=seed, progress=progress, adjust=adjust)
 
 
@@ -150,8 +151,9 @@ def run_batch(
 ) -> list[ScenarioOutcome]:
     """Run scenarios that share one fit: fit once, forecast each with its adjustment.
 
-    Only scenarios whose patient groups are unchanged share the fit; a change of the
-    programme (target, deadline) does not touch what engines fit, so it reuses the fit too.
+    Only scenarios whose patient groups and engine settings are unchanged share the fit
+    (:func:`batches`); a change of the programme (target, deadline) does not touch what
+    engines fit, so it reuses the fit too.
     """
     fitted: Engine | None = None
     results: list[ScenarioOutcome] = []
@@ -159,7 +161,10 @@ def run_batch(
         applied = apply_scenario(scenario, base) if scenario is not None else None
         data = applied.data if applied is not None else base
         if fitted is None:
-            fitted = new_engine(engine).fit(data.actuals, data.groups, data.assumptions)
+            configured = new_engine(engine)
+            if scenario is not None:  # a scenario with its own fit: its own settings too
+                configured = scenario_engine(scenario, configured)
+            fitted = configured.fit(data.actuals, data.groups, data.assumptions)
         prognosis = fitted.with_assumptions(data.assumptions).forecast(
             n_paths=n_paths,
             seed=seed,
@@ -172,12 +177,15 @@ def run_batch(
 
 
 def batches(base: ProgrammeData, runs: Sequence[Run]) -> list[list[Run]]:
-    """Group runs by the fit they need (the baseline's, or their own)."""
+    """Group runs by the fit they need: the baseline's, or their own (other patient groups
+    or other engine settings)."""
     shared: list[Run] = []
     own: list[list[Run]] = []
     for run in runs:
         scenario = run[0]
-        same = scenario is None or apply_scenario(scenario, base).data.groups is base.groups
+        same = scenario is None or (
+            not scenario.engine and apply_scenario(scenario, base).data.groups is base.groups
+        )
         if same:
             shared.append(run)
         else:
