@@ -1,4 +1,8 @@
-"""Forecasting engines; each turns history into monthly GE paths ``[path, group, month]``."""
+"""Forecasting engines; each turns history into monthly GE paths ``[path, group, month]``.
+
+Importing this package registers the built-in engines and those that installed packages
+declare under the ``wgsforecast.engines`` entry point (:mod:`~wgsforecast.engines.registry`).
+"""
 
 from wgsforecast.engines.adoption import AdoptionEngine
 from wgsforecast.engines.base import (
@@ -54,4 +58,5 @@ __all__ = [
     "new_engine",
     "planned_ramp",
     "register_engine",
+    "register_entry_points",
 ]

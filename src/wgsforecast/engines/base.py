@@ -2,7 +2,8 @@
 
 An engine only has to turn the fitted history into future monthly GE shaped
 ``[path, group, horizon]`` (:meth:`Engine._simulate`); this base class validates inputs,
-clips at the caps (flagging what it clipped) and wraps everything in a :class:`Prognosis`.
+clips at the caps (flagging what it clipped) and wraps everything in a :class:`Prognosis`
+(:func:`assemble`).
 """
 
 from __future__ import annotations
@@ -312,16 +313,13 @@ class Engine(ABC):
                     f"it returned {expected.ge.shape}"
                 )
         expected.ge = self._noise(expected.ge, noise_rng, progress)
-        return self._assemble(expected, seed if self.stochastic else None)
-
-    def _assemble(self, result: Forecast, seed: int | None) -> Prognosis:
         return assemble(
-            result,
+            expected,
             self.history_,
             self.groups_,
             self.assumptions_,
             engine=self.name,
-            seed=seed,
+            seed=seed if self.stochastic else None,
             data_notes=self.data_notes_,
         )
 
@@ -344,8 +342,8 @@ class Engine(ABC):
         --------
         >>> from wgsforecast.engines import ETSEngine
         >>> engine = ETSEngine(min_months=4)
-        >>> copy = engine.clone()
-        >>> copy is engine, copy.min_months
+        >>> twin = engine.clone()
+        >>> twin is engine, twin.min_months
         (False, 4)
         """
         new = copy.copy(self)
