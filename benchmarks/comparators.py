@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from wgsforecast.engines.base import History, history_from_actuals
+from wgsforecast.engines.base import Forecast, History, assemble, history_from_actuals
 from wgsforecast.models import Assumptions, GroupRegistry
 from wgsforecast.periods import month_range
 from wgsforecast.prognosis import Prognosis
@@ -59,20 +59,18 @@ def forecast_with(
     n_paths: int,
     seed: int,
 ) -> Prognosis:
-    """Fit a comparator on the actuals up to ``assumptions.as_of``; return its prognosis."""
+    """Fit a comparator on the actuals up to ``assumptions.as_of``; return its prognosis.
+
+    The paths are capped, flagged and joined to the history by the engines' own
+    :func:`~wgsforecast.engines.assemble`, so they are scored exactly like an engine's.
+    """
     history = history_from_actuals(actuals, groups, assumptions.as_of)
-    horizon = assumptions.horizon_months
-    future = kernel(history, groups, horizon, n_paths, seed)
-    caps = np.array([g.cap_per_month for g in groups])[None, :, None]
-    capped = future > caps
-    future = np.clip(future, 0.0, caps)
-    past = np.broadcast_to(history.ge, (n_paths, *history.ge.shape))
-    return Prognosis(
-        ge=np.concatenate([past, future], axis=2),
-        capped=np.concatenate([np.zeros(past.shape, dtype=bool), capped], axis=2),
-        months=month_range(history.months[0], assumptions.horizon_end),
-        groups=groups,
-        assumptions=assumptions,
+    future = kernel(history, groups, assumptions.horizon_months, n_paths, seed)
+    return assemble(
+        Forecast(ge=future),
+        history,
+        groups,
+        assumptions,
         engine=name,
         seed=seed,
         data_notes=tuple(actuals.attrs.get("notes", ())),

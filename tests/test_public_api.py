@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
+import pytest
+
 import wgsforecast as wf
+from wgsforecast import _version
 
 
 def test_all_matches_the_lazy_exports() -> None:
@@ -34,3 +38,39 @@ def test_the_engines_do_not_pull_in_the_excel_reader() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_the_version_is_the_one_in_pyproject() -> None:
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    stated = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
+    assert wf.__version__ == stated
+    assert "__version__" in dir(wf)
+
+
+def test_without_pyproject_the_version_comes_from_the_metadata_else_unknown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "pyproject.toml"
+    other.write_text('[project]\nname = "something-else"\nversion = "9.9"\n')
+    monkeypatch.setattr(_version, "_PYPROJECT", other)
+    monkeypatch.setattr(_version.metadata, "version", lambda name: f"{name} 1.2.3")
+    _version.package_version.cache_clear()
+    try:
+        assert _version.package_version() == "wgsforecast 1.2.3"
+
+        def missing(name: str) -> str:
+            raise _version.metadata.PackageNotFoundError(name)
+
+        monkeypatch.setattr(_version.metadata, "version", missing)
+        _version.package_version.cache_clear()
+        assert _version.package_version() == _version.UNKNOWN
+    finally:
+        monkeypatch.undo()
+        _version.package_version.cache_clear()
+
+
+def test_programme_data_is_one_class_wherever_it_is_imported_from() -> None:
+    from wgsforecast import api, models
+
+    assert wf.ProgrammeData is models.ProgrammeData is api.ProgrammeData
+    assert wf.load_bundled is api.load_bundled

@@ -22,6 +22,7 @@ from wgsforecast.scenarios import (
     GroupOverrides,
     Scenario,
     ScenarioInfo,
+    apply_scenario,
     bundled_scenario_paths,
     compare_scenarios,
     read_scenario,
@@ -77,7 +78,7 @@ def test_shipped_scenarios_read_and_apply(bundled: wf.ProgrammeData) -> None:
         text = path.read_text(encoding="utf-8")
         assert text.startswith("#") and "Assumed" in text  # each file says what it assumes
         assert set(scenario.groups) == {CANCER}
-        applied = scenario.apply(bundled)
+        applied = apply_scenario(scenario, bundled)
         assert applied.data.actuals is bundled.actuals
     pancreas = next(s for s in scenarios if "pancreas" in s.name)
     assert "118/23" in pancreas.label("da") and "118/23" in pancreas.label("en")
@@ -155,7 +156,7 @@ def test_unknown_group_names_nearest(tmp_path: Path, bundled: wf.ProgrammeData) 
     path = write(tmp_path, "[groups.udbredt-uhelbredelig-kraft]\nramp_months = 3\n")
     scenario = read_scenario(path)
     with pytest.raises(ConfigError) as error:
-        scenario.apply(bundled)
+        apply_scenario(scenario, bundled)
     message = str(error.value)
     assert str(path) in message
     assert "groups.udbredt-uhelbredelig-kraft" in message
@@ -164,7 +165,7 @@ def test_unknown_group_names_nearest(tmp_path: Path, bundled: wf.ProgrammeData) 
 
 def test_group_may_be_named_in_danish(tmp_path: Path, bundled: wf.ProgrammeData) -> None:
     path = write(tmp_path, '[groups."Udbredt og uhelbredelig kræft"]\ndeclared_factor = 2\n')
-    applied = read_scenario(path).apply(bundled)
+    applied = apply_scenario(read_scenario(path), bundled)
     assert (
         applied.data.groups[CANCER].declared_per_year
         == 2 * bundled.groups[CANCER].declared_per_year
@@ -175,14 +176,14 @@ def test_shift_before_data_start_is_an_error(tmp_path: Path, bundled: wf.Program
     # Rare diseases went live in October 2020, the first month of the bundled data.
     path = write(tmp_path, "[groups.sjaeldne-sygdomme]\ngo_live_shift_months = -1\n")
     with pytest.raises(ConfigError) as error:
-        read_scenario(path).apply(bundled)
+        apply_scenario(read_scenario(path), bundled)
     message = str(error.value)
     assert f"{path}: groups.sjaeldne-sygdomme.go_live_shift_months" in message
     assert "before the data start in 2020-10" in message
     # The same shift from [all] names the [all] table.
     path = write(tmp_path, "[all]\ngo_live_shift_months = -2\n", "all.toml")
     with pytest.raises(ConfigError, match=r"all\.go_live_shift_months"):
-        read_scenario(path).apply(bundled)
+        apply_scenario(read_scenario(path), bundled)
 
 
 def test_duplicate_and_reserved_names(tmp_path: Path) -> None:
@@ -237,7 +238,7 @@ def test_later_go_live_never_brings_the_target_forward(
 ) -> None:
     def run(months: int) -> wf.Prognosis:
         scenario = Scenario(groups={group: GroupOverrides(go_live_shift_months=months)})
-        applied = scenario.apply(bundled)
+        applied = apply_scenario(scenario, bundled)
         assert applied.data.groups is bundled.groups  # a live group: only the timing moves
         return fitted_adoption.forecast(n_paths=150, seed=seed, adjust=applied.adjust)
 
@@ -254,7 +255,7 @@ def test_later_go_live_of_a_group_not_live_yet(
     bundled: wf.ProgrammeData, stochastic: str, fitted_adoption: Engine, group: str
 ) -> None:
     scenario = Scenario(groups={group: GroupOverrides(go_live_shift_months=6)})
-    applied = scenario.apply(bundled)
+    applied = apply_scenario(scenario, bundled)
     assert applied.data.groups[group].go_live == bundled.groups[group].go_live + 6
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -544,7 +545,7 @@ def test_months_outside_the_projection_are_errors(
 ) -> None:
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as error:
-        read_scenario(path).apply(bundled)
+        apply_scenario(read_scenario(path), bundled)
     message = str(error.value)
     assert f"{path}: {key}:" in message and where in message
     assert "use a month from 2023-03 to" in message

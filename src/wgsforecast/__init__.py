@@ -17,8 +17,6 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
-
 # public name -> module that defines it
 _EXPORTS: dict[str, str] = {
     "Assumptions": "wgsforecast.models",
@@ -28,10 +26,10 @@ _EXPORTS: dict[str, str] = {
     "Ramp": "wgsforecast.models",
     "TablePeriod": "wgsforecast.models",
     "Prognosis": "wgsforecast.prognosis",
-    "ProgrammeData": "wgsforecast.api",
+    "ProgrammeData": "wgsforecast.models",
     "forecast": "wgsforecast.api",
-    "load_bundled": "wgsforecast.api",
-    "load_data": "wgsforecast.api",
+    "load_bundled": "wgsforecast.inputs",
+    "load_data": "wgsforecast.inputs",
     "backtest": "wgsforecast.backtesting",
     "fit_national": "wgsforecast.national",
     "read_actuals": "wgsforecast.io",
@@ -105,7 +103,7 @@ __all__ = [
 # Keep __all__ a literal (tools read it); tests check it matches _EXPORTS.
 
 if TYPE_CHECKING:
-    from wgsforecast.api import ProgrammeData, forecast, load_bundled, load_data
+    from wgsforecast.api import forecast
     from wgsforecast.backsolve import required_group_level, required_rate
     from wgsforecast.backtesting import backtest
     from wgsforecast.engines import ENGINES, RunRateEngine
@@ -116,12 +114,14 @@ if TYPE_CHECKING:
         WgsForecastError,
     )
     from wgsforecast.funding import funding_view
+    from wgsforecast.inputs import load_bundled, load_data
     from wgsforecast.io import read_actuals, read_assumptions, read_groups
     from wgsforecast.models import (
         Assumptions,
         GroupRegistry,
         PatientGroup,
         Programme,
+        ProgrammeData,
         Ramp,
         TablePeriod,
     )
@@ -140,8 +140,15 @@ if TYPE_CHECKING:
     )
     from wgsforecast.vintages import compare_vintages, list_vintages, load_vintage, save_vintage
 
+    __version__: str
+
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        # Looked up on first use: reading the version costs a file read at import time.
+        from wgsforecast._version import package_version
+
+        return package_version()
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'wgsforecast' has no attribute {name!r}")

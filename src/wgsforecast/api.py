@@ -1,150 +1,29 @@
-"""Top-level convenience functions: the bundled data and one-call forecasts."""
+"""Top-level convenience functions: the bundled data and one-call forecasts.
+
+The user-facing facade: only the package root, the CLI and its commands import it. What it
+offers beyond :func:`forecast` is defined in lower modules (the data in
+:mod:`wgsforecast.inputs` and :mod:`wgsforecast.models`, the engine lookup in
+:mod:`wgsforecast.engines`) and stays importable from here, as before.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from os import PathLike
-from pathlib import Path
-from typing import Any
-
 import pandas as pd
 
-from wgsforecast.engines import ENGINES, Engine, MeanAdjustment
-from wgsforecast.models import Assumptions, GroupRegistry
+from wgsforecast.engines import Engine, MeanAdjustment, new_engine
+from wgsforecast.engines.registry import engine_class
+from wgsforecast.inputs import input_paths, load_bundled, load_data
+from wgsforecast.models import Assumptions, GroupRegistry, ProgrammeData
 from wgsforecast.prognosis import Prognosis
 
-
-@dataclass(frozen=True)
-class ProgrammeData:
-    """Actuals, patient groups and assumptions: everything one prognosis needs.
-
-    ``national_genomes`` are the national genome counts when given
-    (:func:`wgsforecast.io.read_national_genomes`); genomes per group and month are the
-    actuals' optional ``genomes`` column.
-    """
-
-    actuals: pd.DataFrame
-    groups: GroupRegistry
-    assumptions: Assumptions
-    national_genomes: pd.DataFrame | None = None
-
-
-def load_bundled() -> ProgrammeData:
-    """Load the bundled data: NGC's 17 groups and the March 2023 prognosis settings.
-
-    The monthly counts per group are RECONSTRUCTED (per-group counts are not public); they
-    honour the public totals exactly. The returned actuals carry the note ``reconstructed``
-    in ``attrs["notes"]``, and every prognosis made from them says so.
-
-    Examples
-    --------
-    >>> data = load_bundled()
-    >>> int(data.actuals["ge"].sum()), len(data.groups), str(data.assumptions.as_of)
-    (7716, 17, '2023-02')
-    """
-    return load_data()
-
-
-def load_data(
-    actuals: str | PathLike[str] | None = None,
-    groups: str | PathLike[str] | None = None,
-    assumptions: str | PathLike[str] | None = None,
-    as_of: Any = None,
-    groups_sheet: str | int | None = None,
-    national_genomes: str | PathLike[str] | None = None,
-    **read_options: Any,
-) -> ProgrammeData:
-    """Read the programme data from files, using the bundled file for each one not given.
-
-    Parameters
-    ----------
-    actuals
-        Monthly GE per group (CSV or XLSX, long or wide); default: the bundled,
-        partly reconstructed counts.
-    groups
-        Patient-group file (CSV or XLSX); default: NGC's 17 bundled groups.
-    assumptions
-        Assumptions TOML file; default: the bundled March 2023 settings.
-    as_of
-        Last complete month (e.g. ``"2023-02"``), replacing the assumptions' as-of month;
-        all actuals are still read (later months are ignored by the engines).
-    groups_sheet
-        Worksheet of a groups workbook (name or 0-based position; default: the first).
-    national_genomes
-        A file of national genome counts (:func:`wgsforecast.io.read_national_genomes`);
-        default: none (the bundled published figure is
-        :func:`wgsforecast.io.bundled_national_genomes_path`).
-    **read_options
-        Passed to :func:`wgsforecast.read_actuals` (``sheet``, ``group_col``,
-        ``month_col``, ``ge_col``, ``plausible_factor``, ``genomes_col``, ``genomes``,
-        ``genomes_sheet``).
-
-    Returns
-    -------
-    ProgrammeData
-        The actuals carry the note ``reconstructed`` in ``attrs["notes"]`` when they are
-        the bundled file (given or by default).
-
-    Examples
-    --------
-    >>> data = load_data(as_of="2022-12")
-    >>> str(data.assumptions.as_of), data.actuals.attrs["notes"]
-    ('2022-12', ('reconstructed',))
-    """
-    from wgsforecast.io import read_actuals, read_assumptions, read_groups, read_national_genomes
-
-    files = input_paths(actuals, groups, assumptions)
-    registry = read_groups(files["groups"], sheet=groups_sheet)
-    settings = read_assumptions(files["assumptions"])
-    # Notes the bundled file as reconstructed.
-    frame = read_actuals(files["actuals"], registry, **read_options)
-    if as_of is not None:
-        settings = settings.with_as_of(as_of)
-    genomes = read_national_genomes(national_genomes) if national_genomes is not None else None
-    return ProgrammeData(frame, registry, settings, genomes)
-
-
-def input_paths(
-    actuals: str | PathLike[str] | None = None,
-    groups: str | PathLike[str] | None = None,
-    assumptions: str | PathLike[str] | None = None,
-) -> dict[str, Path]:
-    """The files :func:`load_data` reads: each one given, else the bundled one.
-
-    Returns
-    -------
-    dict
-        Path by role: ``actuals``, ``groups``, ``assumptions`` (for provenance records).
-    """
-    from wgsforecast.io import bundled_actuals_path, bundled_assumptions_path, bundled_groups_path
-
-    return {
-        "actuals": Path(actuals) if actuals is not None else bundled_actuals_path(),
-        "groups": Path(groups) if groups is not None else bundled_groups_path(),
-        "assumptions": Path(assumptions) if assumptions is not None else bundled_assumptions_path(),
-    }
-
-
-def engine_class(engine: str) -> type[Engine]:
-    """Return the engine class called ``engine``.
-
-    Raises
-    ------
-    ValueError
-        If there is no such engine, listing the known ones.
-    """
-    try:
-        return ENGINES[engine]
-    except KeyError:
-        known = ", ".join(sorted(ENGINES))
-        raise ValueError(f"unknown engine {engine!r}; choose one of: {known}") from None
+__all__ = ["ProgrammeData", "engine_class", "forecast", "input_paths", "load_bundled", "load_data"]
 
 
 def forecast(
     actuals: pd.DataFrame,
     groups: GroupRegistry,
     assumptions: Assumptions,
-    engine: str = "runrate",
+    engine: str | Engine = "runrate",
     n_paths: int | None = None,
     seed: int | None = None,
     progress: bool | None = None,
@@ -161,8 +40,9 @@ def forecast(
     assumptions
         As-of month, run-rate window, horizon, programme.
     engine
-        ``"runrate"`` (the published method) or another name in
-        :data:`wgsforecast.engines.ENGINES`.
+        ``"runrate"`` (the published method), another name in
+        :data:`wgsforecast.engines.ENGINES`, or a configured engine such as
+        ``ETSEngine(min_months=4)``; a copy of it is fitted, the instance is not changed.
     n_paths, seed, progress, adjust
         Passed to :meth:`wgsforecast.engines.Engine.forecast`.
 
@@ -177,6 +57,10 @@ def forecast(
     >>> prognosis = forecast(data.actuals, data.groups, data.assumptions)
     >>> str(prognosis.target_month())
     '2025-06'
+    >>> from wgsforecast.engines import TrendEngine
+    >>> forecast(data.actuals, data.groups, data.assumptions, TrendEngine(window=6),
+    ...          n_paths=20, seed=1).n_paths
+    20
     """
-    fitted = engine_class(engine)().fit(actuals, groups, assumptions)
+    fitted = new_engine(engine).fit(actuals, groups, assumptions)
     return fitted.forecast(n_paths=n_paths, seed=seed, progress=progress, adjust=adjust)

@@ -47,7 +47,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from wgsforecast.engines import ENGINES
+from wgsforecast.engines.base import Engine
+from wgsforecast.engines.registry import ENGINES, engine_labels, new_engine
 from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.labels import label
 from wgsforecast.models import Assumptions, GroupRegistry
@@ -314,7 +315,7 @@ def backtest(
     actuals: pd.DataFrame,
     groups: GroupRegistry,
     assumptions: Assumptions,
-    engines: Sequence[str] = DEFAULT_ENGINES,
+    engines: Sequence[str | Engine] = DEFAULT_ENGINES,
     origins: Iterable[Any] | None = None,
     horizon: int = 36,
     n_paths: int = 500,
@@ -335,7 +336,10 @@ def backtest(
     assumptions
         Settings; each origin uses ``assumptions.with_as_of(origin)`` with ``horizon``.
     engines
-        Names in :data:`wgsforecast.engines.ENGINES`.
+        Names in :data:`wgsforecast.engines.ENGINES` (default settings) or configured
+        :class:`~wgsforecast.engines.Engine` instances (a copy is fitted at each origin;
+        the instance itself is never changed). Scores are labelled by engine name, with
+        ``#2``, ``#3`` ... on a repeated name.
     origins
         Months to cut at (anything :func:`~wgsforecast.periods.parse_month` accepts);
         default :func:`default_origins`.
@@ -383,7 +387,7 @@ def backtest(
     >>> list(result.summary().index)
     ['runrate', 'flat']
     """
-    unknown = [name for name in engines if name not in ENGINES]
+    unknown = [name for name in engines if isinstance(name, str) and name not in ENGINES]
     if unknown:
         known = ", ".join(sorted(ENGINES))
         raise ValueError(f"unknown engine {unknown[0]!r} in engines; choose from: {known}")
@@ -399,7 +403,9 @@ def backtest(
     chosen = _check_origins(origins, actuals, truth)
     children = np.random.SeedSequence(seed).spawn(len(chosen))
     seeds = [int(child.generate_state(1)[0]) for child in children]
-    tasks = [(i, o, name) for i, o in enumerate(chosen) for name in engines]
+    instances = [new_engine(engine) for engine in engines]
+    configured = dict(zip(engine_labels(instances), instances, strict=True))
+    tasks = [(i, o, name) for i, o in enumerate(chosen) for name in configured]
     records: list[dict[str, Any]] = []
     for index, origin, name in _progress(tasks, progress):
         settings = assumptions.with_as_of(origin).model_copy(update={"horizon_months": horizon})
@@ -408,7 +414,8 @@ def backtest(
             # bury the summary. The fallbacks are what is being scored, not news.
             warnings.simplefilter("ignore", PriorFallbackWarning)
             prognosis = (
-                ENGINES[name]()
+                configured[name]
+                .clone()
                 .fit(actuals, groups, settings)
                 .forecast(n_paths=n_paths, seed=seeds[index], progress=False)
             )
@@ -423,7 +430,7 @@ def backtest(
     scores["value"] = scores["value"].astype(np.float64)
     return BacktestResult(
         scores=scores,
-        engines=tuple(engines),
+        engines=tuple(configured),
         origins=tuple(chosen),
         n_paths=n_paths,
         data_notes=tuple(actuals.attrs.get("notes", ())),

@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 import pandas as pd
 
-from wgsforecast.labels import label, labels_with_prefix
+from wgsforecast.labels import label, labels_with_prefix, quantile_label
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
-from wgsforecast.prognosis import quantile_label
 
 if TYPE_CHECKING:
     from wgsforecast.prognosis import Prognosis

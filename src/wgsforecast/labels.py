@@ -785,6 +785,11 @@ LABELS: dict[str, dict[Lang, str]] = {
 }
 
 
+def quantile_label(q: float) -> str:
+    """Return the column label of a quantile: 0.1 -> ``p10``, 0.975 -> ``p97.5``."""
+    return f"p{100 * q:g}"
+
+
 def label(key: str, lang: Lang = "da") -> str:
     """Return the text for ``key`` in ``lang``; an unknown key is a programming error."""
     return LABELS[key][lang]

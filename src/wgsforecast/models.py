@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import pandas as pd
@@ -288,3 +289,27 @@ class Assumptions(_Frozen):
         new_as_of = parse_month(as_of)
         label = self.label if new_as_of == self.as_of else ""
         return self.model_copy(update={"as_of": new_as_of, "label": label})
+
+
+@dataclass(frozen=True)
+class ProgrammeData:
+    """Actuals, patient groups and assumptions: everything one prognosis needs.
+
+    Attributes
+    ----------
+    actuals
+        Long frame (``group``, ``month``, ``ge``) as returned by
+        :func:`wgsforecast.read_actuals`.
+    groups
+        The patient groups.
+    assumptions
+        As-of month, run-rate window, horizon and programme.
+    national_genomes
+        National genome counts when given (:func:`wgsforecast.io.read_national_genomes`);
+        genomes per group and month are the actuals' optional ``genomes`` column.
+    """
+
+    actuals: pd.DataFrame
+    groups: GroupRegistry
+    assumptions: Assumptions
+    national_genomes: pd.DataFrame | None = None

@@ -17,6 +17,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+# quantile_label is defined with the other labels (plotting needs it without Prognosis);
+# importable from here as before.
+from wgsforecast.labels import quantile_label as quantile_label
 from wgsforecast.models import Assumptions, GroupRegistry, Programme, TablePeriod
 from wgsforecast.notes import GroupNote
 from wgsforecast.periods import Lang, parse_month
@@ -39,11 +42,6 @@ QUARTER_PREFIX = {"da": "K", "en": "Q"}
 
 ROW_PER_PERIOD = {"da": "Genomækvivalenter pr. år", "en": "Genome equivalents per year"}
 ROW_TOTAL = {"da": "Total antal genomækvivalenter", "en": "Total genome equivalents"}
-
-
-def quantile_label(q: float) -> str:
-    """Return the column label of a quantile: 0.1 -> ``p10``, 0.975 -> ``p97.5``."""
-    return f"p{100 * q:g}"
 
 
 def run_rate_levels(

@@ -355,12 +355,12 @@ def _write_vintage(files: dict[str, bytes], name: str, root: PathLike | None) ->
     target = folder / name
     hashes = {file: _sha256(data) for file, data in files.items()}
     content_hash = _content_hash(hashes)
-    from wgsforecast import __version__
+    from wgsforecast._version import package_version
 
     manifest = {
         "name": name,
         "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
-        "wgsforecast_version": __version__,
+        "wgsforecast_version": package_version(),
         "format": VINTAGE_FORMAT,
         "files": hashes,
         "content_hash": content_hash,

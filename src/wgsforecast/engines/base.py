@@ -2,15 +2,19 @@
 
 An engine only has to turn the fitted history into future monthly GE shaped
 ``[path, group, horizon]`` (:meth:`Engine._simulate`); this base class validates inputs,
-clips at the caps (flagging what it clipped) and wraps everything in a :class:`Prognosis`.
+clips at the caps (flagging what it clipped) and wraps everything in a :class:`Prognosis`
+(:func:`assemble`).
 """
 
 from __future__ import annotations
 
+import copy
+import difflib
+import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 import numpy.typing as npt
@@ -131,6 +135,82 @@ def apply_national_ceiling(
         future *= factor[:, None, :].astype(future.dtype)
 
 
+def caps_per_month(groups: GroupRegistry) -> npt.NDArray[np.float64]:
+    """Each group's cap (cap share x declared / 12), in registry order."""
+    return np.array([g.cap_per_month for g in groups])
+
+
+def genomes_per_ge(groups: GroupRegistry) -> npt.NDArray[np.float64]:
+    """Each group's genomes per GE (an assumption; see ``models.GENOMES_PER_GE``)."""
+    return np.array([g.genomes_per_genome_equivalent for g in groups])
+
+
+def assemble(
+    result: Forecast,
+    history: History,
+    groups: GroupRegistry,
+    assumptions: Assumptions,
+    engine: str,
+    seed: int | None,
+    data_notes: tuple[str, ...] = (),
+) -> Prognosis:
+    """Turn projected monthly GE into a :class:`Prognosis`: clip, flag, add the history.
+
+    Every engine's forecast ends here, and so do forecasts made outside the engines (the
+    benchmark comparators), so all are capped and flagged the same way.
+
+    Parameters
+    ----------
+    result
+        Projected GE ``[path, group, horizon]`` (count noise included) with its notes,
+        national ceiling and drivers. ``result.ge`` is clipped in place to between 0 and
+        each group's cap, then scaled to the national ceiling if there is one.
+    history
+        The actuals the forecast started from (:func:`history_from_actuals`).
+    groups
+        The patient groups, in the order of the arrays.
+    assumptions
+        The assumptions of the forecast (as-of month and horizon place the months).
+    engine
+        The name shown in outputs.
+    seed
+        The seed of the random draws (``None`` for a deterministic forecast).
+    data_notes
+        Notes on the data (e.g. ``("reconstructed",)``), usually ``actuals.attrs["notes"]``.
+
+    Returns
+    -------
+    Prognosis
+        Paths ``[path, group, month]`` from the first month of history to the horizon;
+        ``capped`` marks the projected months that were above the cap before clipping.
+    """
+    future = result.ge
+    caps = caps_per_month(groups)[None, :, None].astype(future.dtype)
+    capped_future = future > caps
+    # Clip below too: an adjustment (a scenario) may push a deterministic engine below 0.
+    np.clip(future, 0, caps, out=future)
+    if result.national_ceiling is not None:
+        apply_national_ceiling(future, genomes_per_ge(groups), result.national_ceiling)
+    n_paths = future.shape[0]
+    past = history.ge.astype(future.dtype)
+    ge = np.concatenate([np.broadcast_to(past, (n_paths, *past.shape)), future], axis=2)
+    capped = np.concatenate([np.zeros((n_paths, *past.shape), dtype=bool), capped_future], axis=2)
+    return Prognosis(
+        ge=ge,
+        capped=capped,
+        months=month_range(history.months[0], assumptions.horizon_end),
+        groups=groups,
+        assumptions=assumptions,
+        engine=engine,
+        seed=seed,
+        group_notes=result.group_notes,
+        data_notes=data_notes,
+        started=history.started,
+        national_ceiling=result.national_ceiling,
+        drivers=result.drivers,
+    )
+
+
 class Engine(ABC):
     """Base class of all engines: configure, ``fit`` (returns self), then ``forecast``.
 
@@ -215,11 +295,7 @@ class Engine(ABC):
         one for count noise. Runs with the same seed therefore share their random numbers
         even when an adjustment changes the expected values (common random numbers).
         """
-        if not hasattr(self, "history_"):
-            raise NotFittedError(
-                f"the {self.name} engine is not fitted; call .fit(actuals, groups, assumptions) "
-                "first"
-            )
+        self._check_fitted()
         paths = 1 if not self.stochastic else (1000 if n_paths is None else n_paths)
         if paths < 1:
             raise ValueError(f"n_paths must be at least 1; got {paths}")
@@ -238,49 +314,165 @@ class Engine(ABC):
                     f"it returned {expected.ge.shape}"
                 )
         expected.ge = self._noise(expected.ge, noise_rng, progress)
-        return self._assemble(expected, seed if self.stochastic else None)
-
-    def _assemble(self, result: Forecast, seed: int | None) -> Prognosis:
-        future = result.ge
-        caps = self.caps_per_month()[None, :, None].astype(future.dtype)
-        capped_future = future > caps
-        # Clip below too: an adjustment (a scenario) may push a deterministic engine below 0.
-        np.clip(future, 0, caps, out=future)
-        if result.national_ceiling is not None:
-            apply_national_ceiling(future, self.genomes_per_ge(), result.national_ceiling)
-        n_paths = future.shape[0]
-        history = self.history_.ge.astype(future.dtype)
-        ge = np.concatenate([np.broadcast_to(history, (n_paths, *history.shape)), future], axis=2)
-        capped = np.concatenate(
-            [np.zeros((n_paths, *history.shape), dtype=bool), capped_future], axis=2
-        )
-        months = month_range(self.history_.months[0], self.assumptions_.horizon_end)
-        return Prognosis(
-            ge=ge,
-            capped=capped,
-            months=months,
-            groups=self.groups_,
-            assumptions=self.assumptions_,
+        return assemble(
+            expected,
+            self.history_,
+            self.groups_,
+            self.assumptions_,
             engine=self.name,
-            seed=seed,
-            group_notes=result.group_notes,
+            seed=seed if self.stochastic else None,
             data_notes=self.data_notes_,
-            started=self.history_.started,
-            national_ceiling=result.national_ceiling,
-            drivers=result.drivers,
         )
 
     def genomes_per_ge(self) -> npt.NDArray[np.float64]:
         """Each group's genomes per GE (an assumption; see ``models.GENOMES_PER_GE``)."""
-        return np.array([g.genomes_per_genome_equivalent for g in self.groups_])
+        return genomes_per_ge(self.groups_)
 
     def caps_per_month(self) -> npt.NDArray[np.float64]:
         """Each group's cap (cap share x declared / 12), in registry order."""
-        return np.array([g.cap_per_month for g in self.groups_])
+        return caps_per_month(self.groups_)
+
+    def clone(self) -> Self:
+        """A new, unfitted engine with the same settings.
+
+        Settings are the attributes without a trailing underscore (what ``__init__``
+        stored); fitted state (``history_``, ``point_`` ...) is left behind. Settings are
+        copied deeply, so fitting the clone never changes this engine.
+
+        Examples
+        --------
+        >>> from wgsforecast.engines import ETSEngine
+        >>> engine = ETSEngine(min_months=4)
+        >>> twin = engine.clone()
+        >>> twin is engine, twin.min_months
+        (False, 4)
+        """
+        new = copy.copy(self)
+        new.__dict__ = {
+            key: copy.deepcopy(value)
+            for key, value in self.__dict__.items()
+            if not key.endswith("_")
+        }
+        return new
+
+    def settings(self) -> dict[str, Any]:
+        """The engine's settings: each ``__init__`` parameter with its current value.
+
+        Engines store every ``__init__`` parameter as an attribute of the same name (fitted
+        state ends in ``_``), so the settings can be read back and changed
+        (:meth:`with_settings`).
+
+        Raises
+        ------
+        TypeError
+            If the engine keeps a parameter under another name.
+        """
+        names = [
+            name
+            for name, parameter in inspect.signature(type(self).__init__).parameters.items()
+            if name != "self"
+            and parameter.kind not in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD)
+        ]
+        missing = [name for name in names if not hasattr(self, name)]
+        if missing:
+            raise TypeError(
+                f"{type(self).__qualname__} does not keep its setting {missing[0]!r} as an "
+                "attribute of that name; store each __init__ parameter under its own name"
+            )
+        return {name: getattr(self, name) for name in names}
+
+    def with_settings(self, **changes: Any) -> Self:
+        """A new, unfitted engine of this class with some settings changed.
+
+        The settings go through ``__init__`` again, so they are checked as when the engine
+        was made.
+
+        Parameters
+        ----------
+        **changes
+            New values by setting name (see :meth:`settings`).
+
+        Raises
+        ------
+        ValueError
+            If a name is not a setting of this engine (with the nearest one, if any).
+
+        Examples
+        --------
+        >>> from wgsforecast.engines import ETSEngine
+        >>> ETSEngine(min_months=4).with_settings(trend_months=18).settings()
+        {'min_months': 4, 'trend_months': 18}
+        """
+        current = self.settings()
+        unknown = [name for name in changes if name not in current]
+        if unknown:
+            raise ValueError(self.unknown_setting_message(unknown[0]))
+        return type(self)(**(current | changes))
+
+    def unknown_setting_message(self, name: str) -> str:
+        """Why ``name`` is not a setting of this engine, and what the settings are."""
+        known = list(self.settings())
+        if not known:
+            return f"{name!r} is not a setting: the {self.name} engine has no settings"
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return (
+            f"{name!r} is not a setting of the {self.name} engine{hint} "
+            f"(its settings: {', '.join(known)})"
+        )
+
+    def with_assumptions(self, assumptions: Assumptions) -> Self:
+        """This fitted engine, forecasting under other programme settings without a refit.
+
+        Only what does not change the fit may differ: the programme (target, deadline,
+        capacity, table periods) and the label. Scenarios use it to run several programmes
+        on one fit.
+
+        Parameters
+        ----------
+        assumptions
+            The new assumptions; as-of month, run-rate window and horizon as fitted.
+
+        Returns
+        -------
+        Engine
+            ``self`` when nothing differs, else a shallow copy sharing the fitted state.
+
+        Raises
+        ------
+        NotFittedError
+            If the engine is not fitted.
+        ValueError
+            If the as-of month, run-rate window or horizon differ (they need a refit).
+        """
+        self._check_fitted()
+        fitted = self.assumptions_
+        if assumptions == fitted:
+            return self
+        refit = [
+            f"{name} {getattr(fitted, name)} -> {getattr(assumptions, name)}"
+            for name in ("as_of", "run_rate_window", "horizon_months")
+            if getattr(assumptions, name) != getattr(fitted, name)
+        ]
+        if refit:
+            raise ValueError(
+                f"the {self.name} engine was fitted with other settings ({'; '.join(refit)}); "
+                "fit it again with the new assumptions"
+            )
+        other = copy.copy(self)
+        other.assumptions_ = assumptions
+        return other
 
     def future_months(self) -> pd.PeriodIndex:
         """The projected months, after the as-of month to the horizon."""
         return month_range(self.assumptions_.as_of + 1, self.assumptions_.horizon_end)
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "history_"):
+            raise NotFittedError(
+                f"the {self.name} engine is not fitted; call .fit(actuals, groups, assumptions) "
+                "first"
+            )
 
     @abstractmethod
     def _fit(self) -> None:

@@ -137,7 +137,7 @@ class EnsembleEngine(Engine):
         seed: int | None = 0,
         progress: bool | None = None,
     ) -> None:
-        from wgsforecast.engines import ENGINES
+        from wgsforecast.engines.registry import ENGINES
 
         chosen = list(DEFAULT_MEMBERS if members is None else members)
         if not chosen:
@@ -173,13 +173,9 @@ class EnsembleEngine(Engine):
     @property
     def labels(self) -> tuple[str, ...]:
         """The member labels: engine names, with ``#2``, ``#3`` ... on repeated names."""
-        seen: dict[str, int] = {}
-        labels = []
-        for member in self.members:
-            seen[member.name] = seen.get(member.name, 0) + 1
-            count = seen[member.name]
-            labels.append(member.name if count == 1 else f"{member.name}#{count}")
-        return tuple(labels)
+        from wgsforecast.engines.registry import engine_labels
+
+        return engine_labels(self.members)
 
     def _fit(self) -> None:
         from wgsforecast.backtesting import default_origins

@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from wgsforecast.engines._counts import negative_binomial_counts
 from wgsforecast.engines.base import Engine, Forecast
-from wgsforecast.engines.runrate import RunRateEngine
+from wgsforecast.engines.runrate import planned_ramp
 from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.notes import GroupNote, NoteCode
 
@@ -60,11 +60,7 @@ class ETSEngine(Engine):
         history, groups = self.history_, self.groups_
         horizon = self.assumptions_.horizon_months
         # The planned ramp is the fallback for groups the data cannot speak for yet.
-        planner = RunRateEngine()
-        planner.history_, planner.groups_ = history, groups
-        planner.assumptions_ = self.assumptions_
-        planner._fit()
-        planned = planner._expected(1, np.random.default_rng(0), False)
+        planned = planned_ramp(history, groups, self.assumptions_)
         self.point_ = planned.ge[0].astype(np.float64)
         self.results_: dict[int, object] = {}
         notes: dict[str, tuple[GroupNote, ...]] = dict(planned.group_notes)

@@ -12,8 +12,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from wgsforecast.engines.base import Engine, Forecast
-from wgsforecast.models import GroupRegistry
+from wgsforecast.engines.base import Engine, Forecast, History
+from wgsforecast.models import Assumptions, GroupRegistry
 from wgsforecast.notes import GroupNote, NoteCode
 from wgsforecast.prognosis import run_rate_levels
 
@@ -36,6 +36,50 @@ def linear_ramps(
     return start_level[:, None] + (target_level - start_level)[:, None] * progress
 
 
+def run_rate_start(history: History, window: int) -> npt.NDArray[np.float64]:
+    """Each group's run rate at the as-of month: the mean of its last ``window`` months.
+
+    Zero for a group that is not live yet.
+    """
+    live = history.started >= 0
+    return np.where(live, run_rate_levels(history.ge, history.started, window), 0.0)
+
+
+def planned_ramp(history: History, groups: GroupRegistry, assumptions: Assumptions) -> Forecast:
+    """The published method's expected monthly GE: run rate, planned ramps and go-lives.
+
+    The kernel of :class:`RunRateEngine`, also the fallback of engines for groups whose
+    data cannot speak for them yet (e.g. :class:`~wgsforecast.engines.ETSEngine`).
+
+    Parameters
+    ----------
+    history
+        The actuals up to the as-of month (:func:`~wgsforecast.engines.history_from_actuals`).
+    groups
+        The patient groups, with their ramps and go-live months.
+    assumptions
+        As-of month, run-rate window and horizon.
+
+    Returns
+    -------
+    Forecast
+        Expected GE ``[1, group, horizon]``, not yet capped, and notes on the groups that
+        are not live (when they start, or that they stay at 0).
+    """
+    horizon = assumptions.horizon_months
+    not_live = history.started < 0
+    start_level = run_rate_start(history, assumptions.run_rate_window)
+    target_level = np.array([g.ramp.target_share * g.declared_per_year / 12 for g in groups])
+    ramp_months = np.array([g.ramp.months for g in groups], dtype=np.int64)
+    offsets, notes = _ramp_offsets(groups, ~not_live, as_of_ordinal=assumptions.as_of.ordinal)
+    levels = linear_ramps(start_level, target_level, offsets, ramp_months, horizon)
+    # A group that is not live stays at zero until its ramp (from zero) begins.
+    steps = np.arange(1, horizon + 1)[None, :]
+    levels[not_live[:, None] & (steps < offsets[:, None])] = 0.0
+    levels[(offsets > horizon) & not_live] = 0.0
+    return Forecast(ge=levels[None, :, :], group_notes=notes)
+
+
 class RunRateEngine(Engine):
     """The published method: run rate, planned ramps, go-lives and the 75% cap.
 
@@ -52,34 +96,11 @@ class RunRateEngine(Engine):
     stochastic = False
 
     def _fit(self) -> None:
-        history, groups = self.history_, self.groups_
-        as_of = self.assumptions_.as_of
-        live = history.started >= 0
-        self.start_level_ = np.where(
-            live,
-            run_rate_levels(history.ge, history.started, self.assumptions_.run_rate_window),
-            0.0,
-        )
-        self.target_level_ = np.array(
-            [g.ramp.target_share * g.declared_per_year / 12 for g in groups]
-        )
-        self.ramp_months_ = np.array([g.ramp.months for g in groups], dtype=np.int64)
-        offsets, notes = _ramp_offsets(groups, live, as_of_ordinal=as_of.ordinal)
-        self.ramp_offset_ = offsets
-        self.notes_ = notes
+        self.start_level_ = run_rate_start(self.history_, self.assumptions_.run_rate_window)
 
     def _expected(self, n_paths: int, rng: np.random.Generator, progress: bool | None) -> Forecast:
-        horizon = self.assumptions_.horizon_months
-        never = self.ramp_offset_ > horizon
-        levels = linear_ramps(
-            self.start_level_, self.target_level_, self.ramp_offset_, self.ramp_months_, horizon
-        )
-        # A group that is not live stays at zero until its ramp (from zero) begins.
-        not_live = self.history_.started < 0
-        steps = np.arange(1, horizon + 1)[None, :]
-        levels[not_live[:, None] & (steps < self.ramp_offset_[:, None])] = 0.0
-        levels[never & not_live] = 0.0
-        return Forecast(ge=levels[None, :, :].copy(), group_notes=self.notes_)
+        # Computed here, not in _fit: the ramps follow the assumptions of the forecast.
+        return planned_ramp(self.history_, self.groups_, self.assumptions_)
 
 
 def _ramp_offsets(

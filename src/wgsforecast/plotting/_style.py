@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from wgsforecast.labels import label
+from wgsforecast.labels import label, quantile_label
 from wgsforecast.periods import Lang, format_month, format_number, format_percent, parse_month
 
 if TYPE_CHECKING:
@@ -248,8 +248,6 @@ def band_label(low: float, high: float) -> str:
 
 def column(q: float) -> str:
     """The column of quantile ``q`` in the prognosis's frames (e.g. ``p10``)."""
-    from wgsforecast.prognosis import quantile_label
-
     return quantile_label(q)
 
 

@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from wgsforecast.api import ProgrammeData, engine_class, forecast
+from wgsforecast.engines import Engine, new_engine
 from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.io import file_sha256
 from wgsforecast.labels import label, month_text
+from wgsforecast.models import ProgrammeData
 from wgsforecast.periods import (
     MONTH_ABBR_DA,
     MONTH_ABBR_EN,
@@ -117,7 +118,7 @@ def build_report(
     out: PathLike = "out",
     *,
     lang: Lang = "da",
-    engine: str | None = None,
+    engine: str | Engine | None = None,
     n_paths: int = 2000,
     seed: int = 2023,
     scenarios: Sequence[PathLike] = (),
@@ -139,9 +140,9 @@ def build_report(
     lang
         ``"da"`` (default) or ``"en"``.
     engine
-        Engine of the evidence-based table: ``None`` uses ``"adoption"`` when installed;
-        ``"runrate"`` makes a report with the published method only. The published-method
-        table always comes from ``"runrate"``.
+        Engine of the evidence-based table, a name or a configured engine instance:
+        ``None`` uses ``"adoption"``; ``"runrate"`` makes a report with the published method
+        only. The published-method table always comes from ``"runrate"``.
     n_paths, seed
         Sample paths and seed of the evidence-based engine.
     scenarios
@@ -170,7 +171,7 @@ def build_report(
     >>> result.html.name  # doctest: +SKIP
     'rapport.html'
     """
-    from wgsforecast.api import input_paths, load_bundled
+    from wgsforecast.inputs import input_paths, load_bundled
     from wgsforecast.report.output import LOCK, check_folder, locked
 
     say = log or (lambda _: None)
@@ -249,7 +250,7 @@ def collect(
     data: ProgrammeData,
     *,
     lang: Lang = "da",
-    engine: str | None = None,
+    engine: str | Engine | None = None,
     n_paths: int = 2000,
     seed: int = 2023,
     scenarios: Sequence[PathLike] = (),
@@ -267,27 +268,21 @@ def collect(
     -------
     ReportContent
     """
-    if engine is not None:
-        engine_class(engine)  # an unknown name fails here, before the slow runs
+    # An unknown name fails here, before the slow runs.
+    evidence_engine = new_engine(EVIDENCE_ENGINE if engine is None else engine)
 
-    def run(name: str) -> Prognosis:
-        return forecast(
-            data.actuals,
-            data.groups,
-            data.assumptions,
-            engine=name,
-            n_paths=n_paths,
-            seed=seed,
-            progress=False,
-        )
+    def run(chosen: str | Engine) -> Prognosis:
+        fitted = new_engine(chosen).fit(data.actuals, data.groups, data.assumptions)
+        return fitted.forecast(n_paths=n_paths, seed=seed, progress=False)
 
     log("forecasting with the published method (runrate) ...")
-    published = forecast(data.actuals, data.groups, data.assumptions, engine=PUBLISHED_ENGINE)
-    evidence_engine = engine or EVIDENCE_ENGINE
+    published = run(PUBLISHED_ENGINE)  # deterministic: one path, no seed
     evidence = None
     skipped: list[str] = []
-    if evidence_engine != PUBLISHED_ENGINE:
-        log(f"forecasting with the {evidence_engine} engine ({n_paths} paths, seed {seed}) ...")
+    if evidence_engine.name != PUBLISHED_ENGINE:
+        log(
+            f"forecasting with the {evidence_engine.name} engine ({n_paths} paths, seed {seed}) ..."
+        )
         evidence = run(evidence_engine)
     main = evidence if evidence is not None else published
     baselines = []
@@ -596,7 +591,7 @@ def method_change_line(change: Change, engine: str, lang: Lang) -> str:
 def _scenarios(
     data: ProgrammeData,
     files: Sequence[PathLike],
-    engine: str,
+    engine: str | Engine,
     n_paths: int,
     seed: int,
     price_per_ge: float | None,
@@ -697,7 +692,7 @@ def provenance(
     ``seed`` and ``n_paths`` are what was asked for; the engine line records what ran: a
     deterministic engine runs one path and uses no seed, whatever was asked.
     """
-    from wgsforecast import __version__
+    from wgsforecast._version import package_version
 
     lines: dict[str, str] = {}
     for role, path in inputs.items():
@@ -707,7 +702,7 @@ def provenance(
         engines += f", {content.evidence.engine} ({_ran(content.evidence)})"
     lines["engine"] = engines
     lines["assumptions"] = content.main.assumptions.model_dump_json()
-    lines["wgsforecast"] = __version__
+    lines["wgsforecast"] = package_version()
     lines["date"] = dt.date.today().isoformat()
     return lines
 

@@ -235,7 +235,7 @@ def _figure(content: ReportContent, key: str) -> str:
 
 def render_html(content: ReportContent) -> str:
     """Return the whole report as one HTML document (figures inline, no external links)."""
-    from wgsforecast import __version__
+    from wgsforecast._version import package_version
     from wgsforecast.report.methods import method_name
 
     lang, main = content.lang, content.main
@@ -300,5 +300,5 @@ def render_html(content: ReportContent) -> str:
 
     parts.append(_provenance(content))
     return _template().substitute(
-        lang=lang, title=escape(title), version=escape(__version__), body="\n".join(parts)
+        lang=lang, title=escape(title), version=escape(package_version()), body="\n".join(parts)
     )

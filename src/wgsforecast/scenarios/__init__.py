@@ -27,14 +27,15 @@ Example file::
     go_live_shift_months = 6
 
 The package: :mod:`~wgsforecast.scenarios.model` (the file models, reading and errors),
-:mod:`~wgsforecast.scenarios.apply` (a scenario applied to the data),
+:mod:`~wgsforecast.scenarios.apply` (a scenario applied to the data, :func:`apply_scenario`),
 :mod:`~wgsforecast.scenarios.runs` (runs on common random numbers),
 :mod:`~wgsforecast.scenarios.compare` (the comparison),
-:mod:`~wgsforecast.scenarios.sensitivity` (the tornado) and
+:mod:`~wgsforecast.scenarios.sensitivity` (the tornado),
+:mod:`~wgsforecast.scenarios.texts` (the words of both) and
 :mod:`~wgsforecast.scenarios.plots` (figures; imports matplotlib when drawing).
 """
 
-from wgsforecast.scenarios.apply import AppliedScenario, shift_projection
+from wgsforecast.scenarios.apply import AppliedScenario, apply_scenario, shift_projection
 from wgsforecast.scenarios.compare import ScenarioComparison, compare_scenarios
 from wgsforecast.scenarios.model import (
     BASELINE,
@@ -70,6 +71,7 @@ __all__ = [
     "ScenarioInfo",
     "ScenarioOutcome",
     "TornadoResult",
+    "apply_scenario",
     "bundled_scenario_paths",
     "compare_scenarios",
     "default_tornado_values",

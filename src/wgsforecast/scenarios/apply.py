@@ -12,12 +12,11 @@ import pandas as pd
 from pydantic import BaseModel, ValidationError
 
 from wgsforecast.exceptions import ConfigError
-from wgsforecast.models import PatientGroup, Programme
+from wgsforecast.models import PatientGroup, Programme, ProgrammeData
 from wgsforecast.scenarios.model import GroupOverrides, Scenario
 
 if TYPE_CHECKING:
-    from wgsforecast.api import ProgrammeData
-    from wgsforecast.engines import MeanAdjustment
+    from wgsforecast.engines import Engine, MeanAdjustment
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -31,10 +30,84 @@ class AppliedScenario:
     adjust: MeanAdjustment | None
 
 
-def apply_scenario(scenario: Scenario, base: ProgrammeData) -> AppliedScenario:
-    """Apply ``scenario`` to ``base``; see :meth:`Scenario.apply`."""
-    from wgsforecast.api import ProgrammeData
+def scenario_engine(scenario: Scenario, engine: Engine) -> Engine:
+    """The engine a scenario runs: ``engine`` with the settings of its ``[engine]`` table.
 
+    Parameters
+    ----------
+    scenario
+        The scenario; without an ``[engine]`` table ``engine`` is returned as it is.
+    engine
+        The comparison's engine (unfitted).
+
+    Returns
+    -------
+    Engine
+        A new, unfitted engine of the same kind with the scenario's settings.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and key: a setting the engine does not have, a value of the wrong
+        kind, or one the engine refuses.
+    """
+    if not scenario.engine:
+        return engine
+    where = scenario.source or "(scenario in code)"
+    current = engine.settings()
+    for name, value in scenario.engine.items():
+        if name not in current:
+            raise ConfigError(f"{where}: engine.{name}: {engine.unknown_setting_message(name)}")
+        problem = _setting_kind_problem(current[name], value)
+        if problem:
+            raise ConfigError(f"{where}: engine.{name}: {problem}")
+    try:
+        return engine.with_settings(**scenario.engine)
+    except (ValueError, TypeError) as exc:
+        raise ConfigError(f"{where}: engine: {exc}") from exc
+
+
+def _setting_kind_problem(current: object, value: object) -> str:
+    """Why ``value`` cannot replace the setting ``current`` (``""``: it can)."""
+    if current is None:
+        return ""
+    if isinstance(current, bool):
+        ok, kind = isinstance(value, bool), "true or false"
+    elif isinstance(current, int):
+        ok, kind = isinstance(value, int) and not isinstance(value, bool), "a whole number"
+    elif isinstance(current, float):
+        ok, kind = isinstance(value, int | float) and not isinstance(value, bool), "a number"
+    elif isinstance(current, str):
+        ok, kind = isinstance(value, str), "text"
+    else:
+        return (
+            f"is a {type(current).__name__}, which a scenario file cannot set; "
+            "set it on the engine in code"
+        )
+    return "" if ok else f"must be {kind} (now {current!r}); got {value!r}"
+
+
+def apply_scenario(scenario: Scenario, base: ProgrammeData) -> AppliedScenario:
+    """Apply a scenario to the base data.
+
+    Parameters
+    ----------
+    scenario
+        What changes (e.g. from :func:`~wgsforecast.scenarios.read_scenario`).
+    base
+        The data it changes.
+
+    Returns
+    -------
+    AppliedScenario
+        The changed data and the adjustment of expected values for the engines.
+
+    Raises
+    ------
+    ConfigError
+        Naming the file and key: an unknown group, or a go-live shift that moves a group
+        before the data starts or that has no go-live month to shift.
+    """
     where = scenario.source or "(scenario in code)"
     groups, assumptions, actuals = base.groups, base.assumptions, base.actuals
     known = actuals[actuals["month"] <= assumptions.as_of]

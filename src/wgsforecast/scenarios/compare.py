@@ -12,16 +12,19 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from wgsforecast.api import engine_class
-from wgsforecast.labels import label, labels_with_prefix
+from wgsforecast.engines.registry import new_engine
+from wgsforecast.labels import label
 from wgsforecast.periods import Lang, format_month, format_number, format_percent, month_range
+from wgsforecast.scenarios.apply import apply_scenario, scenario_engine
 from wgsforecast.scenarios.model import BASELINE, Scenario, check_unique
 from wgsforecast.scenarios.runs import QUANTILES, Run, ScenarioOutcome, batches, run_batch
+from wgsforecast.scenarios.texts import comparison_texts
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from wgsforecast.api import ProgrammeData
+    from wgsforecast.engines import Engine
+    from wgsforecast.models import ProgrammeData
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -113,7 +116,7 @@ class ScenarioComparison:
 
     def to_markdown(self, lang: Lang = "da") -> str:
         """A Markdown table for reports, with Danish number formats by default."""
-        words = texts(lang)
+        words = comparison_texts(lang)
         base_q = self.baseline.target_position_quantiles()
         labels = self.period_labels_da if lang == "da" else self.period_labels_en
         header = [
@@ -187,7 +190,7 @@ class ScenarioComparison:
     def month_text(self, position: float, lang: Lang) -> str:
         """The month at a position (``inf``: "not reached"), formatted."""
         month = self._month(position)
-        return texts(lang)["not_reached"] if month is None else format_month(month, lang)
+        return comparison_texts(lang)["not_reached"] if month is None else format_month(month, lang)
 
     def plot_fans(self, ax: Axes | None = None, lang: Lang = "da") -> Axes:
         """Cumulative GE per scenario: the median line and the P10-P90 band, with the target."""
@@ -204,18 +207,13 @@ class ScenarioComparison:
     def method_note(self, lang: Lang) -> str:
         """Engine, number of paths and seed, for notes under tables and figures."""
         key = "method" if self.n_paths > 1 else "method_deterministic"
-        return texts(lang)[key].format(
+        return comparison_texts(lang)[key].format(
             engine=self.engine, paths=format_number(self.n_paths, lang), seed=self.seed
         )
 
 
 def _num(value: float, lang: Lang) -> str:
     return format_number(value, lang) if np.isfinite(value) else "-"
-
-
-def texts(lang: Lang) -> dict[str, str]:
-    """The comparison's texts: the ``scenario_*`` keys of :data:`wgsforecast.labels.LABELS`."""
-    return labels_with_prefix("scenario_", lang)
 
 
 def _runs_bar(total: int, enabled: bool | None) -> Any:
@@ -232,7 +230,7 @@ def _runs_bar(total: int, enabled: bool | None) -> Any:
 def compare_scenarios(
     base: ProgrammeData,
     scenarios: Sequence[Scenario],
-    engine: str = "adoption",
+    engine: str | Engine = "adoption",
     n_paths: int = 10_000,
     seed: int = 2023,
     price_per_ge: float | None = None,
@@ -250,7 +248,8 @@ def compare_scenarios(
     scenarios
         Scenarios to compare (names must be unique and not ``"baseline"``).
     engine
-        Engine name (``"adoption"`` by default; ``"runrate"`` is the published method).
+        Engine name (``"adoption"`` by default; ``"runrate"`` is the published method) or a
+        configured engine instance (copies of it are fitted; it is not changed).
     n_paths
         Sample paths per run (ignored by deterministic engines).
     seed
@@ -292,15 +291,16 @@ def compare_scenarios(
     """
     if price_per_ge is not None and not (np.isfinite(price_per_ge) and price_per_ge > 0):
         raise ValueError(f"price_per_ge must be a positive number; got {price_per_ge!r}")
-    engine_class(engine)
+    chosen = new_engine(engine)
     check_unique(scenarios)
     for scenario in scenarios:  # fail fast, before the slow runs
-        scenario.apply(base)
-    texts_da, texts_en = texts("da"), texts("en")
+        apply_scenario(scenario, base)
+        scenario_engine(scenario, chosen)
+    texts_da, texts_en = comparison_texts("da"), comparison_texts("en")
     runs: list[Run] = [(None, BASELINE, texts_da["baseline"], texts_en["baseline"])]
     runs += [(s, s.name, s.label("da"), s.label("en")) for s in scenarios]
     groups_of_runs = batches(base, runs)
-    arguments = (engine, n_paths, seed, progress)
+    arguments = (chosen, n_paths, seed, progress)
     n_workers = min(workers or os.cpu_count() or 1, len(groups_of_runs))
     if n_workers > 1:
         import multiprocessing
@@ -334,7 +334,7 @@ def compare_scenarios(
         as_of=base.assumptions.as_of,
         period_labels_da=tuple(p.label("da") for p in periods),
         period_labels_en=tuple(p.label("en") for p in periods),
-        engine=engine,
+        engine=chosen.name,
         n_paths=int(outcomes[0].target_positions.size),
         seed=seed,
         data_notes=tuple(base.actuals.attrs.get("notes", ())),

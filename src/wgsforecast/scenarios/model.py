@@ -6,7 +6,7 @@ import difflib
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import pandas as pd
 from pydantic import (
@@ -22,10 +22,6 @@ from pydantic import (
 from wgsforecast.exceptions import ConfigError, MissingFileError
 from wgsforecast.models import Month
 from wgsforecast.periods import Lang, parse_month
-
-if TYPE_CHECKING:
-    from wgsforecast.api import ProgrammeData
-    from wgsforecast.scenarios.apply import AppliedScenario
 
 BASELINE = "baseline"
 """The name of the baseline run; no scenario may take it."""
@@ -135,18 +131,25 @@ class ScenarioInfo(_Strict):
     description_en: str = ""
 
 
+EngineValue = bool | int | float | str
+"""A value an ``[engine]`` table may set: the settings given by number, text or true/false."""
+
+
 class Scenario(_Strict):
-    """A what-if: overrides for patient groups and the programme.
+    """A what-if: overrides for patient groups and the programme, and engine settings.
 
     Build one in code (``Scenario(groups={"lever": GroupOverrides(cap_share=0.5)})``) or
     read it with :func:`read_scenario`. Group keys may be a group's key or its Danish or
-    English name.
+    English name. ``engine`` changes settings of the comparison's engine for this scenario
+    (e.g. ``{"reference_weight": 0.0}`` for the adoption engine); such a scenario is fitted
+    on its own, still on the common random numbers.
     """
 
     scenario: ScenarioInfo = ScenarioInfo()
     programme: ProgrammeOverrides = ProgrammeOverrides()
     all_groups: GroupOverrides = Field(GroupOverrides(), alias="all")
     groups: dict[str, GroupOverrides] = Field(default_factory=dict)
+    engine: dict[str, EngineValue] = Field(default_factory=dict)
     _source: str | None = PrivateAttr(None)
 
     @property
@@ -172,26 +175,8 @@ class Scenario(_Strict):
         copy._source = source
         return copy
 
-    def apply(self, base: ProgrammeData) -> AppliedScenario:
-        """Apply the scenario to the base data.
 
-        Returns
-        -------
-        AppliedScenario
-            The changed data and the adjustment of expected values for the engines.
-
-        Raises
-        ------
-        ConfigError
-            Naming the file and key: an unknown group, or a go-live shift that moves a group
-            before the data starts or that has no go-live month to shift.
-        """
-        from wgsforecast.scenarios.apply import apply_scenario
-
-        return apply_scenario(self, base)
-
-
-_TOP_KEYS = ("scenario", "programme", "all", "groups")
+_TOP_KEYS = ("scenario", "programme", "all", "groups", "engine")
 
 
 def _valid_keys(location: Sequence[str]) -> tuple[str, ...]:
@@ -243,7 +228,8 @@ def read_scenario(path: str | Path) -> Scenario:
         ``deadline``), ``[all]`` and
         ``[groups.<group>]`` (``go_live_shift_months``, ``declared_per_year`` or
         ``declared_factor``, ``cap_share``, ``ramp_months``, ``plateau_share``,
-        ``level = {factor, from}``, ``pause`` as a list of months or ``{from, to}``).
+        ``level = {factor, from}``, ``pause`` as a list of months or ``{from, to}``) and
+        ``[engine]`` (settings of the comparison's engine, e.g. ``min_months = 4``).
 
     Returns
     -------

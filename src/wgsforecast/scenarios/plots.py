@@ -8,7 +8,7 @@ import numpy as np
 
 from wgsforecast.labels import label
 from wgsforecast.periods import Lang, format_number
-from wgsforecast.scenarios import compare, sensitivity
+from wgsforecast.scenarios.texts import comparison_texts, format_value, tornado_texts
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -42,7 +42,7 @@ def plot_fans(comparison: ScenarioComparison, ax: Axes | None = None, lang: Lang
     from wgsforecast.plotting._style import footnote, new_axes, title
 
     ax = new_axes(ax)
-    texts = compare.texts(lang)
+    texts = comparison_texts(lang)
     months, as_of, baseline = comparison.months, comparison.as_of, comparison.baseline
     x = months.to_timestamp(how="end")
     shown = months >= as_of
@@ -96,7 +96,7 @@ def plot_shifts(comparison: ScenarioComparison, ax: Axes | None = None, lang: La
     from wgsforecast.plotting._style import footnote, new_axes, title
 
     ax = new_axes(ax)
-    texts = compare.texts(lang)
+    texts = comparison_texts(lang)
     base = comparison.baseline.target_position_quantiles()[1]
     scenarios = comparison.outcomes[1:]
     names = [o.label(lang) for o in scenarios]
@@ -164,7 +164,7 @@ def plot_tornado(result: TornadoResult, ax: Axes | None = None, lang: Lang = "da
     from wgsforecast.plotting._style import footnote, new_axes, title
 
     ax = new_axes(ax)
-    texts = sensitivity.texts(lang)
+    texts = tornado_texts(lang)
     frame = result.frame.iloc[::-1]
     y = np.arange(len(frame))
     base = result.base_value
@@ -175,7 +175,7 @@ def plot_tornado(result: TornadoResult, ax: Axes | None = None, lang: Lang = "da
         values = frame[value_column].to_numpy(dtype=float)
         # An unknown value (NaN) draws no bar; the row's note says why.
         ax.barh(y, np.nan_to_num(values - base), left=base, color=colour, alpha=0.8, label=name)
-    show = sensitivity.format_value
+    show = format_value
     labels = [
         f"{texts[p]} ({show(lo, lang)} / {show(hi, lang)})"
         for p, lo, hi in zip(frame["parameter"], frame["low"], frame["high"], strict=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
@@ -11,14 +10,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from wgsforecast.api import engine_class
+from wgsforecast.engines.registry import new_engine
+from wgsforecast.labels import quantile_label
 from wgsforecast.periods import Lang
-from wgsforecast.prognosis import quantile_label
+from wgsforecast.scenarios.apply import apply_scenario, scenario_engine
 from wgsforecast.scenarios.model import Scenario
 
 if TYPE_CHECKING:
-    from wgsforecast.api import ProgrammeData
     from wgsforecast.engines import Engine
+    from wgsforecast.models import ProgrammeData
     from wgsforecast.prognosis import Prognosis
 
 FloatArray = npt.NDArray[np.float64]
@@ -116,7 +116,7 @@ def _outcome(prognosis: Prognosis, name: str, label_da: str, label_en: str) -> S
 def run_scenario(
     base: ProgrammeData,
     scenario: Scenario | None,
-    engine: str = "adoption",
+    engine: str | Engine = "adoption",
     n_paths: int = 10_000,
     seed: int | None = 2023,
     progress: bool | None = False,
@@ -128,11 +128,12 @@ def run_scenario(
     """
     if seed is None:
         raise ValueError("scenarios need a fixed seed to share random numbers; pass seed=2023")
-    data, adjust = base, None
+    data, adjust, configured = base, None, new_engine(engine)
     if scenario is not None:
-        applied = scenario.apply(base)
+        applied = apply_scenario(scenario, base)
         data, adjust = applied.data, applied.adjust
-    fitted = engine_class(engine)().fit(data.actuals, data.groups, data.assumptions)
+        configured = scenario_engine(scenario, configured)
+    fitted = configured.fit(data.actuals, data.groups, data.assumptions)
     return fitted.forecast(n_paths=n_paths, seed=seed, progress=progress, adjust=adjust)
 
 
@@ -143,28 +144,28 @@ Run = tuple["Scenario | None", str, str, str]
 def run_batch(
     base: ProgrammeData,
     runs: Sequence[Run],
-    engine: str,
+    engine: str | Engine,
     n_paths: int,
     seed: int,
     progress: bool | None,
 ) -> list[ScenarioOutcome]:
     """Run scenarios that share one fit: fit once, forecast each with its adjustment.
 
-    Only scenarios whose patient groups are unchanged share the fit; a change of the
-    programme (target, deadline) does not touch what engines fit, so it reuses the fit too.
+    Only scenarios whose patient groups and engine settings are unchanged share the fit
+    (:func:`batches`); a change of the programme (target, deadline) does not touch what
+    engines fit, so it reuses the fit too.
     """
     fitted: Engine | None = None
     results: list[ScenarioOutcome] = []
     for scenario, name, label_da, label_en in runs:
-        applied = scenario.apply(base) if scenario is not None else None
+        applied = apply_scenario(scenario, base) if scenario is not None else None
         data = applied.data if applied is not None else base
         if fitted is None:
-            fitted = engine_class(engine)().fit(data.actuals, data.groups, data.assumptions)
-        engine_now = fitted
-        if data.assumptions != fitted.assumptions_:
-            engine_now = copy.copy(fitted)
-            engine_now.assumptions_ = data.assumptions
-        prognosis = engine_now.forecast(
+            configured = new_engine(engine)
+            if scenario is not None:  # a scenario with its own fit: its own settings too
+                configured = scenario_engine(scenario, configured)
+            fitted = configured.fit(data.actuals, data.groups, data.assumptions)
+        prognosis = fitted.with_assumptions(data.assumptions).forecast(
             n_paths=n_paths,
             seed=seed,
             progress=progress,
@@ -176,12 +177,15 @@ def run_batch(
 
 
 def batches(base: ProgrammeData, runs: Sequence[Run]) -> list[list[Run]]:
-    """Group runs by the fit they need (the baseline's, or their own)."""
+    """Group runs by the fit they need: the baseline's, or their own (other patient groups
+    or other engine settings)."""
     shared: list[Run] = []
     own: list[list[Run]] = []
     for run in runs:
         scenario = run[0]
-        same = scenario is None or scenario.apply(base).data.groups is base.groups
+        same = scenario is None or (
+            not scenario.engine and apply_scenario(scenario, base).data.groups is base.groups
+        )
         if same:
             shared.append(run)
         else:

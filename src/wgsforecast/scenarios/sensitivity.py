@@ -10,17 +10,18 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from wgsforecast.labels import labels_with_prefix
 from wgsforecast.models import PatientGroup
-from wgsforecast.periods import Lang, format_number
+from wgsforecast.periods import Lang
 from wgsforecast.scenarios.compare import ScenarioComparison, compare_scenarios
 from wgsforecast.scenarios.model import GroupOverrides, Scenario, ScenarioInfo
 from wgsforecast.scenarios.runs import ScenarioOutcome
+from wgsforecast.scenarios.texts import tornado_texts
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
-    from wgsforecast.api import ProgrammeData
+    from wgsforecast.engines import Engine
+    from wgsforecast.models import ProgrammeData
 
 Metric = Literal["target_month", "p_by_deadline"]
 
@@ -81,27 +82,17 @@ class TornadoResult:
 
     def table(self, lang: Lang = "da") -> pd.DataFrame:
         """The frame with parameter names and notes in the language asked for."""
-        words = texts(lang)
+        words = tornado_texts(lang)
         frame = self.frame.copy()
         frame["parameter"] = [words[p] for p in frame["parameter"]]
         frame["note"] = [words[f"note_{n}"] if n else "" for n in frame["note"]]
         return frame
 
 
-def format_value(value: float, lang: Lang) -> str:
-    """A parameter value: whole numbers without decimals, others with two."""
-    return format_number(value, lang, decimals=0 if float(value).is_integer() else 2)
-
-
-def texts(lang: Lang) -> dict[str, str]:
-    """The tornado's texts: the ``tornado_*`` keys of :data:`wgsforecast.labels.LABELS`."""
-    return labels_with_prefix("tornado_", lang)
-
-
 def tornado(
     base: ProgrammeData,
     group_key: str,
-    engine: str = "adoption",
+    engine: str | Engine = "adoption",
     n_paths: int = 2_000,
     seed: int = 2023,
     metric: Metric = "target_month",
