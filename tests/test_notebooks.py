@@ -3,7 +3,8 @@
 Each notebook is executed with nbclient in the ``python3`` kernel. jupyter_client provides
 that kernel natively from the installed ipykernel, running this interpreter
 (``sys.executable``), so nothing needs installing; the test checks the kernel's interpreter.
-Each executed notebook must draw at least one figure inline and show no warning twice.
+Each executed notebook must draw at least one figure inline, show no warning twice and leave
+the project's files as they were.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 # How Python prints a warning: "<file>:<line>: <Category>Warning: <message>".
 WARNING_LINE = re.compile(r"^\S+:\d+: (\w*Warning): (.*)$", re.MULTILINE)
@@ -62,6 +64,16 @@ def test_repeated_warnings_finds_a_warning_printed_twice() -> None:
     }
 
 
+def project_files() -> dict[Path, float]:
+    """Every file in the folders a careless notebook might write into, with its mtime."""
+    return {
+        path: path.stat().st_mtime
+        for folder in (ROOT / "notebooks", ROOT / "data")
+        for path in folder.rglob("*")
+        if path.is_file() and ".ipynb_checkpoints" not in path.parts
+    }
+
+
 def outputs(notebook: Any, output_type: str) -> list[Any]:
     return [
         output
@@ -78,6 +90,7 @@ def test_notebook_runs_draws_and_warns_once(path: Path) -> None:
     from nbclient import NotebookClient
 
     notebook = nbformat.read(path, as_version=4)
+    before = project_files()
     # A last cell reports the kernel's interpreter, so the test knows which one ran.
     notebook.cells.append(nbformat.v4.new_code_cell("import sys; print(sys.executable)"))
     client = NotebookClient(
@@ -96,3 +109,5 @@ def test_notebook_runs_draws_and_warns_once(path: Path) -> None:
     assert figures, f"{path.name} drew no figure inline"
     stderr = "".join(o["text"] for o in outputs(notebook, "stream") if o["name"] == "stderr")
     assert not repeated_warnings(stderr), f"{path.name} repeats warnings: {stderr}"
+    # Vintages, scenario files and workbooks go to temporary folders, never into the project.
+    assert project_files() == before
