@@ -89,10 +89,14 @@ def test_notebook_runs_draws_and_warns_once(path: Path) -> None:
     import nbformat
     from nbclient import NotebookClient
 
+    import wgsforecast
+
     notebook = nbformat.read(path, as_version=4)
     before = project_files()
-    # A last cell reports the kernel's interpreter, so the test knows which one ran.
-    notebook.cells.append(nbformat.v4.new_code_cell("import sys; print(sys.executable)"))
+    # A last cell reports the kernel's interpreter and package, so the test knows what ran.
+    notebook.cells.append(
+        nbformat.v4.new_code_cell("import sys; print(sys.executable); print(wf.__file__)")
+    )
     client = NotebookClient(
         notebook,
         kernel_name="python3",
@@ -102,8 +106,13 @@ def test_notebook_runs_draws_and_warns_once(path: Path) -> None:
     )
     client.execute()  # raises CellExecutionError, naming the cell, on any error
     assert not outputs(notebook, "error")
-    printed = notebook.cells[-1].outputs[0]["text"].strip()
-    assert Path(printed).resolve() == Path(sys.executable).resolve()
+    interpreter, package = notebook.cells[-1].outputs[0]["text"].split()
+    assert Path(interpreter).resolve() == Path(sys.executable).resolve()
+    # The kernel runs in notebooks/, so a relative PYTHONPATH would import another copy.
+    assert Path(package).resolve() == Path(wgsforecast.__file__).resolve(), (
+        f"the kernel imported {package}, this test {wgsforecast.__file__}; "
+        "give PYTHONPATH as an absolute path"
+    )
 
     figures = [o for o in outputs(notebook, "display_data") if "image/png" in o.get("data", {})]
     assert figures, f"{path.name} drew no figure inline"
