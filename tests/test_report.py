@@ -145,12 +145,13 @@ def test_headline_names_its_method_and_a_method_change_is_not_progress(
 def test_the_published_method_against_its_published_vintage_is_no_method_change(
     bundled: wf.ProgrammeData,
 ) -> None:
-    from wgsforecast.report.build import _change
+    from wgsforecast.report.collecting import change_lines
+    from wgsforecast.vintages import previous_vintage
 
     # The recomputed published method against the published prognosis of the same
     # quarter: the same method on the same data, so a comparison, not a change of method.
     published = wf.forecast(bundled.actuals, bundled.groups, bundled.assumptions, "runrate")
-    lines, _ = _change(published, None, "da", [])
+    lines, _ = change_lines(published, previous_vintage(published, None), "da")
     assert lines[0].startswith("Sammenlignet med «Offentliggjort prognose marts 2023")
     assert "(uændret)" in lines[0]
     assert not any("Metodeskift" in line for line in lines)
@@ -248,7 +249,7 @@ def test_bad_options_are_clear_errors(args: tuple[str, ...], message: str, tmp_p
 def test_a_failed_write_leaves_the_previous_report_untouched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wgsforecast.report import build, collect, html
+    from wgsforecast.report import build, collect, writing
 
     data = wf.load_bundled()
     content = collect(data, engine="runrate", figures=False, log=lambda _: None)
@@ -259,7 +260,7 @@ def test_a_failed_write_leaves_the_previous_report_untouched(
     def broken(_: object) -> str:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(html, "render_html", broken)
+    monkeypatch.setattr(writing, "render_html", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         build.write_report(content, out, log=lambda _: None)
     assert (out / "rapport.html").read_bytes() == before
@@ -323,7 +324,7 @@ def test_danish_csv_files_open_in_a_danish_excel_and_read_back(danish: tuple[Pat
 
 
 def test_english_csv_keeps_comma_and_point(published_method: wf.Prognosis) -> None:
-    from wgsforecast.report.build import csv_bytes
+    from wgsforecast.report.writing import csv_bytes
 
     frame = pd.DataFrame({"a": [1.5, 2.0], "b": ["x", "y"]})
     assert csv_bytes(frame, "en").decode("utf-8-sig") == "a,b\n1.5,x\n2.0,y\n"
@@ -459,24 +460,24 @@ def test_danish_report_has_no_english_engine_notes(danish: tuple[Path, str]) -> 
 def test_a_failed_report_saves_no_vintage(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled: wf.ProgrammeData
 ) -> None:
-    from wgsforecast.report import build, html
+    from wgsforecast.report import build, collecting, writing
     from wgsforecast.vintages import VintageExistsError
 
     root = tmp_path / "vintages"
     root.mkdir()
-    monkeypatch.setattr(build, "make_figures", lambda _: [])
+    monkeypatch.setattr(collecting, "make_figures", lambda _: [])
 
     def broken(_: object) -> str:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(html, "render_html", broken)
+    monkeypatch.setattr(writing, "render_html", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         build.build_report(
             bundled, tmp_path / "out", engine="runrate", save_vintage="v1", vintages_root=root
         )
     assert not (root / "v1").exists()
     monkeypatch.undo()
-    monkeypatch.setattr(build, "make_figures", lambda _: [])
+    monkeypatch.setattr(collecting, "make_figures", lambda _: [])
     result = build.build_report(
         bundled, tmp_path / "out", engine="runrate", save_vintage="v1", vintages_root=root, log=None
     )
@@ -555,9 +556,9 @@ def test_a_file_the_report_would_replace_must_be_its_own(
 def test_a_folder_of_someone_elses_files_is_refused_before_any_work(
     tmp_path: Path, bundled: wf.ProgrammeData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wgsforecast.report import build, build_report
+    from wgsforecast.report import build_report, collecting
 
-    monkeypatch.setattr(build, "make_figures", lambda _: [])
+    monkeypatch.setattr(collecting, "make_figures", lambda _: [])
     out = tmp_path / "out"
     out.mkdir()
     (out / "monthly.csv").write_text("group,month,ge\n")  # the user's own input

@@ -428,6 +428,14 @@ LABELS: dict[str, dict[Lang, str]] = {
     "report_sheet_change": {"da": "Ændring pr. gruppe", "en": "Change by group"},
     "report_sheet_scenarios": {"da": "Scenarier", "en": "Scenarios"},
     "report_sheet_funding": {"da": "Finansiering", "en": "Funding"},
+    "report_sheet_methods": {"da": "Metoder", "en": "Methods"},
+    "report_sheet_quarters": {"da": "Kvartaler", "en": "Quarters"},
+    "report_sheet_progress": {"da": "Fremdrift pr. gruppe", "en": "Progress by group"},
+    "report_groups_projection": {
+        "da": "Fremskrivning pr. patientgruppe",
+        "en": "Projection by patient group",
+    },
+    "report_data": {"da": "Data", "en": "Data"},
     # Report group table headers filled from the assumptions (window, cap share).
     "report_cap_per_year_share": {"da": "Loft pr. år ({share})", "en": "Cap per year ({share})"},
     "report_cap_per_year": {"da": "Loft pr. år", "en": "Cap per year"},

@@ -8,14 +8,12 @@ the en-US notation; Excel shows them with the reader's separators, i.e. as ``#.#
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 
 from wgsforecast.labels import label
-
-if TYPE_CHECKING:
-    from wgsforecast.report.build import ReportContent
+from wgsforecast.report.content import ReportContent, is_reconstructed, sections
 
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0"
@@ -63,36 +61,14 @@ def _sheet(workbook: Any, title: str, frame: pd.DataFrame, index: bool, note: st
 
 
 def write_workbook(content: ReportContent, path: Path) -> Path:
-    """Write the report's tables to one .xlsx workbook (one sheet per table)."""
+    """Write the report's tables to one .xlsx workbook (one sheet per section)."""
     from openpyxl import Workbook
 
-    from wgsforecast.report.build import tables
-
-    lang = content.lang
-    note = (
-        label("reconstructed", lang)
-        if any("reconstructed" in n for n in content.main.data_notes)
-        else ""
-    )
+    note = label("reconstructed", content.lang) if is_reconstructed(content.main) else ""
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
-    _sheet(workbook, label("report_sheet_table1", lang), content.table1, True, note)
-    if content.table1_published is not None:
-        _sheet(
-            workbook, label("report_sheet_published", lang), content.table1_published, True, note
-        )
-    if content.table1_evidence is not None:
-        _sheet(workbook, label("report_sheet_evidence", lang), content.table1_evidence, True, note)
-    flat = tables(content)
-    for key, sheet_label in (
-        ("groups", "report_sheet_groups"),
-        ("cumulative", "report_sheet_cumulative"),
-        ("monthly", "report_sheet_monthly"),
-        ("change_by_group", "report_sheet_change"),
-        ("scenarios", "report_sheet_scenarios"),
-        ("funding", "report_sheet_funding"),
-    ):
-        if key in flat:
-            _sheet(workbook, label(sheet_label, lang), flat[key], False, note)
+    for section in sections(content):
+        if section.shown_in("xlsx"):
+            _sheet(workbook, section.sheet, section.frame, section.index, note)
     workbook.save(path)
     return path
