@@ -58,6 +58,8 @@ def test_report_writes_every_output(danish: tuple[Path, str]) -> None:
         "groups.csv",
         "monthly.csv",
         "cumulative.csv",
+        "quarters.csv",
+        "progress.csv",
     ):
         assert (out / name).stat().st_size > 100, name
     for figure in ("cumulative", "fan", "target_distribution", "monthly_by_group", "group_ramps"):
@@ -164,7 +166,13 @@ def test_workbook_is_formatted_for_a_memo(
 
     out, _ = danish
     book = load_workbook(out / "tabeller.xlsx")
-    assert book.sheetnames[:3] == ["Tabel 1", "Tabel 1 offentliggjort", "Evidensbaseret"]
+    assert book.sheetnames[:4] == [
+        "Oversigt",
+        "Tabel 1",
+        "Tabel 1 offentliggjort",
+        "Evidensbaseret",
+    ]
+    assert {"Kvartaler", "Fremdrift pr. gruppe", "Patientgrupper"} <= set(book.sheetnames)
     sheet = book["Tabel 1"]
     assert sheet.freeze_panes == "B3"
     assert "rekonstrueret" in str(sheet["A1"].value)
@@ -179,6 +187,47 @@ def test_workbook_is_formatted_for_a_memo(
     groups = book["Patientgrupper"]
     assert groups.freeze_panes == "A3"
     assert groups.max_row == 2 + len(published_method.groups)
+
+
+def test_workbook_overview_long_sheets_and_print_setup(danish: tuple[Path, str]) -> None:
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    out, _ = danish
+    book = load_workbook(out / "tabeller.xlsx")
+    overview = {row[0]: row[1] for row in book["Oversigt"].iter_rows(values_only=True) if row[0]}
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert overview["Data til og med"] == "februar 2023"
+    # The GE by the deadline as a memo writes it: median (10 %-90 %), the median as in
+    # the summary's headline.
+    by_deadline = overview["GE ved udgangen af juni 2024 (median og 80 %-interval)"]
+    match = re.fullmatch(r"([\d.]+) \(([\d.]+)-([\d.]+)\)", by_deadline)
+    assert match, by_deadline
+    median, low, high = (int(g.replace(".", "")) for g in match.groups())
+    assert low <= median <= high and f"er {match.group(1)} GE gennemført" in summary
+    assert overview["GE gennemført til og med februar 2023"] == "7.716"
+    assert "Kørsel" in overview and "Antagelser" in overview
+    # The long sheets: group names, real dates, Danish headers, a filter, print setup.
+    monthly = book["Måned pr. gruppe"]
+    header = [c.value for c in monthly[2]]
+    assert header[:3] == ["Patientgruppe", "Måned", "Type"]
+    first = [c.value for c in monthly[3]]
+    assert first[0] == "Endokrinologiske patienter" and isinstance(first[1], dt.datetime)
+    assert monthly["B3"].number_format == "mmm yyyy"
+    assert monthly.auto_filter.ref == f"A2:F{monthly.max_row}"
+    for sheet in (monthly, book["Kvartaler"], book["Fremdrift pr. gruppe"]):
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == "$2:$2"
+    # One number format per column: a column with decimals has them in every row.
+    rate = [c.value for c in book["Patientgrupper"][2]].index("Gns. seneste 3 mdr.") + 1
+    formats = {book["Patientgrupper"].cell(row=r, column=rate).number_format for r in (3, 4, 5)}
+    assert formats == {"#,##0.0"}
+    # The progress sheet ends with its total row.
+    progress = book["Fremdrift pr. gruppe"]
+    last = [c.value for c in progress[2 + len(wf.load_bundled().groups) + 1]]
+    assert last[0] == "I alt" and last[4] == 7716
 
 
 def test_english_runrate_report_with_scenarios_funding_and_a_vintage(

@@ -32,12 +32,16 @@ from wgsforecast.report.content import (
 from wgsforecast.report.figures import make_figures
 from wgsforecast.report.methods import BASELINE_ENGINES, driver_lines, later_odds, methods_table
 from wgsforecast.report.notes import note_text
+from wgsforecast.report.progress import progress_notes, progress_table
+from wgsforecast.report.quarters import quarter_notes, quarter_table
 from wgsforecast.report.tables import (
     cumulative_frame,
+    cumulative_sheet,
     evidence_table,
     group_table,
     known_actuals,
     monthly_frame,
+    monthly_sheet,
     published_table,
 )
 from wgsforecast.report.text import method_change_line
@@ -123,7 +127,13 @@ def collect(
         skipped=skipped,
         methods=None if evidence is None else methods_table([main, published, *baselines], lang),
         drivers=driver_lines(main, lang),
+        quarters=quarter_table(main, previous, lang),
+        quarter_notes=quarter_notes(main, previous, lang),
+        progress=progress_table(main, lang),
+        progress_notes=progress_notes(main, lang),
     )
+    content.monthly_sheet = monthly_sheet(content.monthly, main, lang)
+    content.cumulative_sheet = cumulative_sheet(content.cumulative, lang)
     if scenarios:
         log(f"running {len(scenarios)} scenario(s) ...")
         comparison = _scenarios(data, scenarios, evidence_engine, n_paths, seed, price_per_ge)
@@ -157,8 +167,25 @@ def headline(main: Prognosis, published: Prognosis, lang: Lang) -> dict[str, Any
         "p_later": dict(later_odds(main)) if main.n_paths > 1 else {},
         "ge_by_deadline": main.ge_by_deadline(),
         "ge_left_after_deadline": main.ge_left_after_deadline(),
+        **_genomes(main),
         "published_method_target": published.target_month(),
         "published_method_by_deadline": published.ge_by_deadline(),
+    }
+
+
+def _genomes(main: Prognosis) -> dict[str, float]:
+    """GE and genomes done to the as-of month, and genomes by the deadline (central values).
+
+    Genomes are GE x each group's ASSUMED genomes per GE (:meth:`Prognosis.genomes_per_ge`).
+    """
+    ge, genomes = (
+        dict(zip(frame["month"], frame["cumulative"].to_numpy(float), strict=True))
+        for frame in (main.cumulative((), "ge"), main.cumulative((), "genomes"))
+    )
+    return {
+        "ge_to_date": ge[main.as_of],
+        "genomes_to_date": genomes[main.as_of],
+        "genomes_by_deadline": genomes[main.programme.deadline],
     }
 
 

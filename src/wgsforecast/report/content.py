@@ -81,6 +81,8 @@ class ReportContent:
     quarter_notes: list[str] = field(default_factory=list)
     progress: pd.DataFrame | None = None
     progress_notes: list[str] = field(default_factory=list)
+    monthly_sheet: pd.DataFrame | None = None
+    cumulative_sheet: pd.DataFrame | None = None
 
     @property
     def main(self) -> Prognosis:
@@ -117,6 +119,9 @@ class Section:
         Shown beside the neighbouring ``pair`` sections in the HTML (Table 1 and its kin).
     figure
         Key of a figure the HTML shows right after the section, if any.
+    workbook
+        The table as the workbook shows it, when that differs from ``frame`` (names for
+        keys, real dates, headers in the report's language); ``None``: ``frame``.
     """
 
     key: str
@@ -130,6 +135,7 @@ class Section:
     cls: str = ""
     pair: bool = False
     figure: str | None = None
+    workbook: pd.DataFrame | None = None
 
     def shown_in(self, output: Output) -> bool:
         """True when the section appears in ``output``."""
@@ -266,6 +272,7 @@ def sections(content: ReportContent) -> list[Section]:
             content.cumulative,
             sheet=label("report_sheet_cumulative", lang),
             outputs=DATA,
+            workbook=content.cumulative_sheet,
         )
     )
     out.append(
@@ -276,6 +283,7 @@ def sections(content: ReportContent) -> list[Section]:
             content.monthly,
             sheet=label("report_sheet_monthly", lang),
             outputs=DATA,
+            workbook=content.monthly_sheet,
         )
     )
     if content.scenarios is not None:

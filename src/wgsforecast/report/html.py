@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 from html import escape
 from importlib import resources
 from string import Template
 
 import pandas as pd
 
-from wgsforecast.labels import LABELS, label, month_text
+from wgsforecast.labels import label, month_text
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
-from wgsforecast.prognosis import Prognosis
 from wgsforecast.report.content import (
     ReportContent,
     Section,
@@ -20,8 +18,7 @@ from wgsforecast.report.content import (
     package_version,
     sections,
 )
-from wgsforecast.report.methods import method_name
-from wgsforecast.report.text import interval_suffixes
+from wgsforecast.report.text import interval_suffixes, method_line, provenance_rows
 
 
 def _template() -> Template:
@@ -67,9 +64,15 @@ def table_html(frame: pd.DataFrame, lang: Lang, index: bool = True, cls: str = "
     rows = []
     for key, row in frame.iterrows():
         name = str(key)
-        klass = ' class="sub"' if name.endswith(quantile_rows) else ""
+        values = row.tolist()
+        if name.endswith(quantile_rows):
+            klass = ' class="sub"'
+        elif values and values[0] == label("report_total", lang):
+            klass = ' class="total"'
+        else:
+            klass = ""
         cells = f"<th>{escape(name)}</th>" if index else ""
-        cells += "".join(_cell(v, lang) for v in row.tolist())
+        cells += "".join(_cell(v, lang) for v in values)
         rows.append(f"<tr{klass}>{cells}</tr>")
     return (
         f'<div class="wide"><table class="{cls}"><thead><tr>{head}</tr></thead>'
@@ -120,6 +123,19 @@ def _headline(content: ReportContent) -> str:
             format_number(h["ge_by_deadline"], lang),
             label("report_card_left", lang).format(
                 left=format_number(h["ge_left_after_deadline"], lang)
+            )
+            + " · "
+            + label("report_card_genomes", lang).format(
+                genomes=format_number(h["genomes_by_deadline"], lang)
+            ),
+        )
+    )
+    cards.append(
+        _card(
+            label("report_card_to_date", lang).format(as_of=format_month(h["as_of"], lang)),
+            f"{format_number(h['ge_to_date'], lang)} GE",
+            label("report_card_genomes", lang).format(
+                genomes=format_number(h["genomes_to_date"], lang)
             ),
         )
     )
@@ -141,74 +157,6 @@ def _headline(content: ReportContent) -> str:
         f'<p class="method">{escape(method_line(content))}</p>{drivers}'
         f"<h3>{escape(label('report_change', lang))}</h3><ul>{change}</ul>"
     )
-
-
-def method_line(content: ReportContent) -> str:
-    """The line under the headline cards naming the method of their numbers.
-
-    Parameters
-    ----------
-    content
-        The report.
-
-    Returns
-    -------
-    str
-        E.g. "Kilde til hovedtallene: Evidensbaseret model, 2.000 simulerede forløb, startværdi
-        (seed) 2023." (the last card, when present, names the published method itself).
-    """
-    main, lang = content.main, content.lang
-    method = method_name(main.engine, lang)
-    if main.n_paths == 1 or main.seed is None:
-        return label("report_method_line_single", lang).format(method=method)
-    return label("report_method_line", lang).format(
-        method=method, paths=format_number(main.n_paths, lang), seed=main.seed
-    )
-
-
-def _ran(prognosis: Prognosis, lang: Lang) -> str:
-    """A prognosis's method with its paths and seed, for the run details."""
-    name = method_name(prognosis.engine, lang)
-    if prognosis.n_paths == 1 or prognosis.seed is None:
-        return label("prov_ran_single", lang).format(method=name)
-    return label("prov_ran", lang).format(
-        method=name, paths=format_number(prognosis.n_paths, lang), seed=prognosis.seed
-    )
-
-
-def provenance_rows(content: ReportContent) -> list[tuple[str, str]]:
-    """The run details as (name, value) rows in the report's language.
-
-    Parameters
-    ----------
-    content
-        The report; its ``provenance`` gives the input files' hashes, version and date.
-
-    Returns
-    -------
-    list of tuple of str
-        Input files with their SHA-256, the assumptions (name and the SHA-256 of all their
-        values; ``summary.md`` lists the values), the methods with paths and seed, the
-        version and the date.
-    """
-    lang, main = content.lang, content.main
-    known = {"engine", "assumptions", "wgsforecast", "date"}
-    rows = [
-        (label(f"prov_{role}", lang) if f"prov_{role}" in LABELS else role, value)
-        for role, value in content.provenance.items()
-        if role not in known
-    ]
-    dump = main.assumptions.model_dump_json()
-    digest = hashlib.sha256(dump.encode("utf-8")).hexdigest()
-    rows.append((label("prov_assumptions", lang), f"{main.assumptions.label} · sha256:{digest}"))
-    ran = [content.published_method]
-    if content.evidence is not None:
-        ran.append(content.evidence)
-    rows.append((label("prov_engine", lang), "; ".join(_ran(p, lang) for p in ran)))
-    for key in ("wgsforecast", "date"):
-        if key in content.provenance:
-            rows.append((label(f"prov_{key}", lang), content.provenance[key]))
-    return rows
 
 
 def _provenance(content: ReportContent) -> str:

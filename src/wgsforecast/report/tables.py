@@ -133,3 +133,45 @@ def cumulative_frame(prognosis: Prognosis) -> pd.DataFrame:
     frame = prognosis.cumulative((0.1, 0.5, 0.9))
     frame["month"] = frame["month"].astype(str)
     return frame
+
+
+def _month_start(months: pd.Series) -> pd.Series:
+    """Month texts (``2023-02``) as the first day of the month, for a real date in Excel."""
+    return (
+        pd.PeriodIndex(months.astype(str), freq="M")
+        .to_timestamp(how="start")
+        .to_series(index=months.index)
+    )
+
+
+def monthly_sheet(frame: pd.DataFrame, prognosis: Prognosis, lang: Lang) -> pd.DataFrame:
+    """:func:`monthly_frame` for reading: group names, dates, labelled kinds, Danish headers."""
+    names = {group.key: group.name(lang) for group in prognosis.groups}
+    yes, no = label("yes", lang), label("no", lang)
+    return pd.DataFrame(
+        {
+            label("group", lang): frame["group"].map(names),
+            label("month", lang): _month_start(frame["month"]),
+            label("col_kind", lang): [label(k, lang) for k in frame["kind"]],
+            label("col_ge_month_p50", lang): frame["ge"],
+            label("col_capped", lang): [yes if c else no for c in frame["capped"]],
+            label("col_capped_share", lang): 100 * frame["capped_share"],
+        }
+    )
+
+
+def cumulative_sheet(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """:func:`cumulative_frame` for reading: dates, labelled kinds, Danish headers."""
+    table = pd.DataFrame(
+        {
+            label("month", lang): _month_start(frame["month"]),
+            label("col_kind", lang): [label(k, lang) for k in frame["kind"]],
+            label("col_ge_month_p50", lang): frame["ge"],
+            label("col_cumulative_p50", lang): frame["cumulative"],
+        }
+    )
+    for q in ("p10", "p90"):
+        column = f"cumulative_{q}"
+        if column in frame.columns:
+            table[label(f"col_cumulative_{q}", lang)] = frame[column]
+    return table

@@ -5,10 +5,13 @@ Texts only: every number comes from the collected :class:`ReportContent`.
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 
-from wgsforecast.labels import label, month_text
+from wgsforecast.labels import LABELS, label, month_text
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
+from wgsforecast.prognosis import Prognosis
 from wgsforecast.report.content import ReportContent, is_reconstructed
 from wgsforecast.report.methods import method_name
 from wgsforecast.vintages import Change
@@ -51,6 +54,14 @@ def headline_lines(content: ReportContent) -> list[str]:
             month=format_month(month, lang), p=format_percent(p, lang)
         )
         for month, p in h["p_later"].items()
+    )
+    lines.append(
+        label("report_genomes_line", lang).format(
+            as_of=format_month(h["as_of"], lang),
+            done=format_number(h["ge_to_date"], lang),
+            genomes=format_number(h["genomes_to_date"], lang),
+            by_deadline=format_number(h["genomes_by_deadline"], lang),
+        )
     )
     lines.append(
         label("report_by_deadline_line", lang).format(
@@ -142,3 +153,76 @@ def terminal_table(content: ReportContent) -> str:
     if is_reconstructed(content.main):
         lines.append(label("report_terminal_reconstructed", lang))
     return "\n".join(lines)
+
+
+def method_line(content: ReportContent) -> str:
+    """The line under the headline cards naming the method of their numbers.
+
+    Parameters
+    ----------
+    content
+        The report.
+
+    Returns
+    -------
+    str
+        E.g. "Kilde til hovedtallene: Evidensbaseret model, 2.000 simulerede forløb, startværdi
+        (seed) 2023." (the last card, when present, names the published method itself).
+    """
+    main, lang = content.main, content.lang
+    method = method_name(main.engine, lang)
+    if main.n_paths == 1 or main.seed is None:
+        return label("report_method_line_single", lang).format(method=method)
+    return label("report_method_line", lang).format(
+        method=method, paths=format_number(main.n_paths, lang), seed=main.seed
+    )
+
+
+def _ran(prognosis: Prognosis, lang: Lang) -> str:
+    """A prognosis's method with its paths and seed, for the run details."""
+    name = method_name(prognosis.engine, lang)
+    if prognosis.n_paths == 1 or prognosis.seed is None:
+        return label("prov_ran_single", lang).format(method=name)
+    return label("prov_ran", lang).format(
+        method=name, paths=format_number(prognosis.n_paths, lang), seed=prognosis.seed
+    )
+
+
+def provenance_rows(content: ReportContent) -> list[tuple[str, str]]:
+    """The run details as (name, value) rows in the report's language.
+
+    Parameters
+    ----------
+    content
+        The report; its ``provenance`` gives the input files' hashes, version and date.
+
+    Returns
+    -------
+    list of tuple of str
+        Input files with their SHA-256, the assumptions (name and the SHA-256 of all their
+        values; ``summary.md`` lists the values), the methods with paths and seed, the
+        version and the date.
+    """
+    lang, main = content.lang, content.main
+    known = {"engine", "assumptions", "wgsforecast", "date"}
+    rows = [
+        (label(f"prov_{role}", lang) if f"prov_{role}" in LABELS else role, value)
+        for role, value in content.provenance.items()
+        if role not in known
+    ]
+    dump = main.assumptions.model_dump_json()
+    digest = hashlib.sha256(dump.encode("utf-8")).hexdigest()
+    rows.append((label("prov_assumptions", lang), f"{main.assumptions.label} · sha256:{digest}"))
+    ran = [content.published_method]
+    if content.evidence is not None:
+        ran.append(content.evidence)
+    rows.append((label("prov_engine", lang), "; ".join(_ran(p, lang) for p in ran)))
+    for key in ("wgsforecast", "date"):
+        if key in content.provenance:
+            rows.append((label(f"prov_{key}", lang), content.provenance[key]))
+    return rows
+
+
+def interval_text(median: float, low: float, high: float, lang: Lang) -> str:
+    """A central value with its interval as a memo writes it: ``36.539 (31.782-42.016)``."""
+    return f"{format_number(median, lang)} ({format_number(low, lang)}-{format_number(high, lang)})"
