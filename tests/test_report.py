@@ -270,6 +270,16 @@ def test_english_runrate_report_with_scenarios_funding_and_a_vintage(
     scenarios = pd.read_csv(out / "scenarios.csv")
     assert len(scenarios) == 2  # baseline and the scenario
     assert (out / "funding.csv").exists() and (out / "tables.xlsx").exists()
+    from openpyxl import load_workbook
+
+    book = load_workbook(out / "tables.xlsx")
+    assert book.sheetnames[0] == "Overview"
+    assert {"Quarters", "Progress by group", "Scenarios", "Funding"} <= set(book.sheetnames)
+    scenario_rows = [r for r in book["Scenarios"].iter_rows(min_row=3, values_only=True)]
+    assert len(scenario_rows) == len(scenarios)
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "## Quarter by quarter" in summary and "| 2023 Q2 |" in summary
+    assert "Progress by patient group" in html and "genomes (assumed conversion)" in html
     saved = wf.load_vintage("2023-03-runrate", root=root)
     assert saved.metadata["engine"] == "runrate"
     again = run_cli(*args)

@@ -170,3 +170,54 @@ def test_genomes_stand_beside_ge_in_the_headline(bundled: wf.ProgrammeData) -> N
     html = render_html(content).split("<h2>", 2)[1]  # the headline section
     assert f"≈ {format_number(genomes)} genomer (antaget omregning)" in html
     assert f"{format_number(float(known['ge'].sum()))} GE" in html
+
+
+def _report_imports() -> dict[str, tuple[set[str], list[str]]]:
+    """Per report module: the report modules it imports at module level, and the names of
+    functions that import anything inside their body."""
+    import ast
+
+    import wgsforecast.report as package
+
+    folder = Path(package.__file__).parent
+    found: dict[str, tuple[set[str], list[str]]] = {}
+    for path in sorted(folder.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top: set[str] = set()
+        for node in tree.body:
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "wgsforecast.report."
+            ):
+                top.add(str(node.module).rsplit(".", 1)[1])
+        inner = [
+            f.name
+            for f in ast.walk(tree)
+            if isinstance(f, ast.FunctionDef)
+            and any(isinstance(n, ast.Import | ast.ImportFrom) for n in ast.walk(f))
+        ]
+        found[path.stem] = (top, inner)
+    return found
+
+
+def test_the_report_modules_import_in_one_direction() -> None:
+    found = _report_imports()
+    # Writers render the content; they never import the modules that build it.
+    for writer in ("html", "markdown", "excel", "writing", "content", "text", "tables"):
+        assert not found[writer][0] & {"build", "collecting"}, writer
+    # No cycle among the module-level imports.
+    done: set[str] = set()
+
+    def visit(module: str, path: tuple[str, ...]) -> None:
+        assert module not in path, " -> ".join((*path, module))
+        if module in done:
+            return
+        for imported in found.get(module, (set(), []))[0]:
+            visit(imported, (*path, module))
+        done.add(module)
+
+    for module in found:
+        visit(module, ())
+    # No import deferred into a function to dodge a cycle (figures.py is being rewritten
+    # by the figure-speed work and keeps its matplotlib imports for now).
+    deferred = {m: inner for m, (_, inner) in found.items() if inner and m != "figures"}
+    assert not deferred, deferred

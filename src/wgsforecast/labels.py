@@ -539,22 +539,24 @@ LABELS: dict[str, dict[Lang, str]] = {
     "report_quarters_note": {
         "da": "GE pr. kalenderkvartal. Hele kvartaler med data viser de gennemførte GE; "
         "kvartalerne fremover viser median og 80 %-interval (10 %- til 90 %-fraktil over "
-        "{paths} simulerede forløb) for GE i kvartalet og kumuleret ved kvartalets udgang, "
-        "beregnet med {method}. Et delvis faktisk kvartal tæller både de gennemførte og de "
+        "{paths} simulerede forløb) for GE i kvartalet og kumuleret ved kvartalets udgang "
+        "(metode: {method}). Et delvis faktisk kvartal tæller både de gennemførte og de "
         "fremskrevne måneder; «GE gennemført» er dets måneder indtil nu.",
         "en": "GE per calendar quarter. Complete quarters of data show the GE done; the "
         "quarters ahead show the median and the 80% interval (10th to 90th percentile over "
-        "{paths} simulated paths) of the GE in the quarter and cumulative at its end, from "
-        "the {method}. A partly actual quarter counts its months done and its projected "
+        "{paths} simulated paths) of the GE in the quarter and cumulative at its end "
+        "(method: {method}). A partly actual quarter counts its months done and its projected "
         "months; «GE done» is its months so far.",
     },
     "report_quarters_note_single": {
         "da": "GE pr. kalenderkvartal. Hele kvartaler med data viser de gennemførte GE; "
-        "kvartalerne fremover viser {method} (én beregning, intet interval). Et delvis "
+        "kvartalerne fremover viser fremskrivningen (metode: {method}; én beregning, intet "
+        "interval). Et delvis "
         "faktisk kvartal tæller både de gennemførte og de fremskrevne måneder; «GE "
         "gennemført» er dets måneder indtil nu.",
         "en": "GE per calendar quarter. Complete quarters of data show the GE done; the "
-        "quarters ahead show the {method} (one calculation, no interval). A partly actual "
+        "quarters ahead show the projection (method: {method}; one calculation, no "
+        "interval). A partly actual "
         "quarter counts its months done and its projected months; «GE done» is its months "
         "so far.",
     },

@@ -16,9 +16,9 @@ from typing import Any
 from wgsforecast.api import ProgrammeData, input_paths, load_bundled
 from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.periods import Lang
-from wgsforecast.report.collecting import Log, PathLike, collect, stderr_log
+from wgsforecast.report.collecting import PathLike, collect
 from wgsforecast.report.content import EVIDENCE_ENGINE, PUBLISHED_ENGINE, ReportContent
-from wgsforecast.report.output import LOCK, check_folder, locked
+from wgsforecast.report.output import LOCK, Log, check_folder, locked, stderr_log
 from wgsforecast.report.text import terminal_table
 from wgsforecast.report.writing import HTML_NAME, write_report
 from wgsforecast.vintages import check_new_name, list_vintages

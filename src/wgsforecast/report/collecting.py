@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from wgsforecast.report.content import (
 from wgsforecast.report.figures import make_figures
 from wgsforecast.report.methods import BASELINE_ENGINES, driver_lines, later_odds, methods_table
 from wgsforecast.report.notes import note_text
+from wgsforecast.report.output import Log, stderr_log
 from wgsforecast.report.progress import progress_notes, progress_table
 from wgsforecast.report.quarters import quarter_notes, quarter_table
 from wgsforecast.report.tables import (
@@ -49,12 +49,6 @@ from wgsforecast.scenarios import ScenarioComparison, compare_scenarios, read_sc
 from wgsforecast.vintages import Vintage, change_since, previous_vintage
 
 PathLike = str | os.PathLike[str]
-Log = Callable[[str], None]
-
-
-def stderr_log(message: str) -> None:
-    """Write a progress line to standard error (the default log)."""
-    print(message, file=sys.stderr, flush=True)
 
 
 def collect(

@@ -33,8 +33,8 @@ def _section(section: Section, lang: Lang) -> list[str]:
     frame = section.frame if section.index else section.frame.set_index(section.frame.columns[0])
     heading = section.title or section.chapter
     out = ["", f"## {heading}", ""]
-    if section.notes:
-        out += [*section.notes, ""]
+    for note in section.notes:
+        out += [note, ""]
     return [*out, markdown_table(frame, lang)]
 
 

@@ -14,12 +14,11 @@ from pathlib import Path
 import pandas as pd
 
 from wgsforecast.periods import Lang
-from wgsforecast.report.collecting import Log, stderr_log
 from wgsforecast.report.content import ReportContent, csv_tables
 from wgsforecast.report.excel import write_workbook
 from wgsforecast.report.html import render_html
 from wgsforecast.report.markdown import render_markdown
-from wgsforecast.report.output import check_folder, clean_staging, install, locked
+from wgsforecast.report.output import Log, check_folder, clean_staging, install, locked, stderr_log
 
 HTML_NAME: dict[Lang, str] = {"da": "rapport.html", "en": "report.html"}
 WORKBOOK_NAME: dict[Lang, str] = {"da": "tabeller.xlsx", "en": "tables.xlsx"}
