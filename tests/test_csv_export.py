@@ -41,10 +41,10 @@ def test_danish_csv_is_for_danish_excel() -> None:
     assert lines[2] == '"sjældne; syndromer";;-2,5;;nej;2023-02;2024-06-30;'
 
 
-def test_english_csv_is_plain_comma_csv() -> None:
+def test_english_csv_is_comma_csv_with_the_byte_order_mark() -> None:
     raw = csv_bytes(_mixed(), "en")
-    assert not raw.startswith(BOM)
-    lines = raw.decode("utf-8").splitlines()
+    assert raw.startswith(BOM)  # Excel needs it for "æøå" in English too
+    lines = raw.decode("utf-8-sig").splitlines()
     assert lines[0] == "gruppe,ge,andel,antal,i_drift,maaned,dato,dag"
     assert lines[1] == "nyresvigt,5676,0.25,3,yes,2023-01,2023-02-28,2023-03-01"
     assert lines[2] == "sjældne; syndromer,,-2.5,,no,2023-02,2024-06-30,"
@@ -64,7 +64,7 @@ def test_booleans_and_whole_numbers_in_text_columns_are_words_and_integers() -> 
 
 def test_the_index_is_not_written() -> None:
     frame = pd.DataFrame({"a": [1.5]}, index=pd.Index(["row"], name="name"))
-    assert csv_bytes(frame, "en") == b"a\n1.5\n"
+    assert csv_bytes(frame, "en") == BOM + b"a\n1.5\n"
 
 
 def test_an_unknown_language_is_refused() -> None:

@@ -58,6 +58,8 @@ def test_report_writes_every_output(danish: tuple[Path, str]) -> None:
         "groups.csv",
         "monthly.csv",
         "cumulative.csv",
+        "quarters.csv",
+        "progress.csv",
     ):
         assert (out / name).stat().st_size > 100, name
     for figure in ("cumulative", "fan", "target_distribution", "monthly_by_group", "group_ramps"):
@@ -145,12 +147,13 @@ def test_headline_names_its_method_and_a_method_change_is_not_progress(
 def test_the_published_method_against_its_published_vintage_is_no_method_change(
     bundled: wf.ProgrammeData,
 ) -> None:
-    from wgsforecast.report.build import _change
+    from wgsforecast.report.collecting import change_lines
+    from wgsforecast.vintages import previous_vintage
 
     # The recomputed published method against the published prognosis of the same
     # quarter: the same method on the same data, so a comparison, not a change of method.
     published = wf.forecast(bundled.actuals, bundled.groups, bundled.assumptions, "runrate")
-    lines, _ = _change(published, None, "da", [])
+    lines, _ = change_lines(published, previous_vintage(published, None), "da")
     assert lines[0].startswith("Sammenlignet med «Offentliggjort prognose marts 2023")
     assert "(uændret)" in lines[0]
     assert not any("Metodeskift" in line for line in lines)
@@ -163,7 +166,13 @@ def test_workbook_is_formatted_for_a_memo(
 
     out, _ = danish
     book = load_workbook(out / "tabeller.xlsx")
-    assert book.sheetnames[:3] == ["Tabel 1", "Tabel 1 offentliggjort", "Evidensbaseret"]
+    assert book.sheetnames[:4] == [
+        "Oversigt",
+        "Tabel 1",
+        "Tabel 1 offentliggjort",
+        "Evidensbaseret",
+    ]
+    assert {"Kvartaler", "Fremdrift pr. gruppe", "Patientgrupper"} <= set(book.sheetnames)
     sheet = book["Tabel 1"]
     assert sheet.freeze_panes == "B3"
     assert "rekonstrueret" in str(sheet["A1"].value)
@@ -178,6 +187,47 @@ def test_workbook_is_formatted_for_a_memo(
     groups = book["Patientgrupper"]
     assert groups.freeze_panes == "A3"
     assert groups.max_row == 2 + len(published_method.groups)
+
+
+def test_workbook_overview_long_sheets_and_print_setup(danish: tuple[Path, str]) -> None:
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    out, _ = danish
+    book = load_workbook(out / "tabeller.xlsx")
+    overview = {row[0]: row[1] for row in book["Oversigt"].iter_rows(values_only=True) if row[0]}
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert overview["Data til og med"] == "februar 2023"
+    # The GE by the deadline as a memo writes it: median (10 %-90 %), the median as in
+    # the summary's headline.
+    by_deadline = overview["GE ved udgangen af juni 2024 (median og 80 %-interval)"]
+    match = re.fullmatch(r"([\d.]+) \(([\d.]+)-([\d.]+)\)", by_deadline)
+    assert match, by_deadline
+    median, low, high = (int(g.replace(".", "")) for g in match.groups())
+    assert low <= median <= high and f"er {match.group(1)} GE gennemført" in summary
+    assert overview["GE gennemført til og med februar 2023"] == "7.716"
+    assert "Kørsel" in overview and "Antagelser" in overview
+    # The long sheets: group names, real dates, Danish headers, a filter, print setup.
+    monthly = book["Måned pr. gruppe"]
+    header = [c.value for c in monthly[2]]
+    assert header[:3] == ["Patientgruppe", "Måned", "Type"]
+    first = [c.value for c in monthly[3]]
+    assert first[0] == "Endokrinologiske patienter" and isinstance(first[1], dt.datetime)
+    assert monthly["B3"].number_format == "mmm yyyy"
+    assert monthly.auto_filter.ref == f"A2:F{monthly.max_row}"
+    for sheet in (monthly, book["Kvartaler"], book["Fremdrift pr. gruppe"]):
+        assert sheet.page_setup.orientation == "landscape"
+        assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
+        assert sheet.print_title_rows == "$2:$2"
+    # One number format per column: a column with decimals has them in every row.
+    rate = [c.value for c in book["Patientgrupper"][2]].index("Gns. seneste 3 mdr.") + 1
+    formats = {book["Patientgrupper"].cell(row=r, column=rate).number_format for r in (3, 4, 5)}
+    assert formats == {"#,##0.0"}
+    # The progress sheet ends with its total row.
+    progress = book["Fremdrift pr. gruppe"]
+    last = [c.value for c in progress[2 + len(wf.load_bundled().groups) + 1]]
+    assert last[0] == "I alt" and last[4] == 7716
 
 
 def test_english_runrate_report_with_scenarios_funding_and_a_vintage(
@@ -220,6 +270,16 @@ def test_english_runrate_report_with_scenarios_funding_and_a_vintage(
     scenarios = pd.read_csv(out / "scenarios.csv")
     assert len(scenarios) == 2  # baseline and the scenario
     assert (out / "funding.csv").exists() and (out / "tables.xlsx").exists()
+    from openpyxl import load_workbook
+
+    book = load_workbook(out / "tables.xlsx")
+    assert book.sheetnames[0] == "Overview"
+    assert {"Quarters", "Progress by group", "Scenarios", "Funding"} <= set(book.sheetnames)
+    scenario_rows = [r for r in book["Scenarios"].iter_rows(min_row=3, values_only=True)]
+    assert len(scenario_rows) == len(scenarios)
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    assert "## Quarter by quarter" in summary and "| 2023 Q2 |" in summary
+    assert "Progress by patient group" in html and "genomes (assumed conversion)" in html
     saved = wf.load_vintage("2023-03-runrate", root=root)
     assert saved.metadata["engine"] == "runrate"
     again = run_cli(*args)
@@ -248,7 +308,7 @@ def test_bad_options_are_clear_errors(args: tuple[str, ...], message: str, tmp_p
 def test_a_failed_write_leaves_the_previous_report_untouched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wgsforecast.report import build, collect, html
+    from wgsforecast.report import build, collect, writing
 
     data = wf.load_bundled()
     content = collect(data, engine="runrate", figures=False, log=lambda _: None)
@@ -259,7 +319,7 @@ def test_a_failed_write_leaves_the_previous_report_untouched(
     def broken(_: object) -> str:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(html, "render_html", broken)
+    monkeypatch.setattr(writing, "render_html", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         build.write_report(content, out, log=lambda _: None)
     assert (out / "rapport.html").read_bytes() == before
@@ -323,11 +383,11 @@ def test_danish_csv_files_open_in_a_danish_excel_and_read_back(danish: tuple[Pat
 
 
 def test_english_csv_keeps_comma_and_point(published_method: wf.Prognosis) -> None:
-    from wgsforecast.report.build import csv_bytes
+    from wgsforecast.csv_export import csv_bytes
 
     frame = pd.DataFrame({"a": [1.5, 2.0], "b": ["x", "y"]})
-    assert csv_bytes(frame, "en").decode("utf-8-sig") == "a,b\n1.5,x\n2.0,y\n"
-    assert csv_bytes(frame, "da").decode("utf-8-sig") == "a;b\n1,5;x\n2,0;y\n"
+    assert csv_bytes(frame, "en").decode("utf-8-sig") == "a,b\n1.5,x\n2,y\n"
+    assert csv_bytes(frame, "da").decode("utf-8-sig") == "a;b\n1,5;x\n2;y\n"
 
 
 def test_group_table_headers_follow_the_window_and_the_cap_shares(
@@ -431,24 +491,24 @@ def test_danish_report_has_no_english_engine_notes(danish: tuple[Path, str]) -> 
 def test_a_failed_report_saves_no_vintage(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled: wf.ProgrammeData
 ) -> None:
-    from wgsforecast.report import build, html
+    from wgsforecast.report import build, collecting, writing
     from wgsforecast.vintages import VintageExistsError
 
     root = tmp_path / "vintages"
     root.mkdir()
-    monkeypatch.setattr(build, "make_figures", lambda _: [])
+    monkeypatch.setattr(collecting, "make_figures", lambda _: [])
 
     def broken(_: object) -> str:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(html, "render_html", broken)
+    monkeypatch.setattr(writing, "render_html", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         build.build_report(
             bundled, tmp_path / "out", engine="runrate", save_vintage="v1", vintages_root=root
         )
     assert not (root / "v1").exists()
     monkeypatch.undo()
-    monkeypatch.setattr(build, "make_figures", lambda _: [])
+    monkeypatch.setattr(collecting, "make_figures", lambda _: [])
     result = build.build_report(
         bundled, tmp_path / "out", engine="runrate", save_vintage="v1", vintages_root=root, log=None
     )
@@ -527,9 +587,9 @@ def test_a_file_the_report_would_replace_must_be_its_own(
 def test_a_folder_of_someone_elses_files_is_refused_before_any_work(
     tmp_path: Path, bundled: wf.ProgrammeData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from wgsforecast.report import build, build_report
+    from wgsforecast.report import build_report, collecting
 
-    monkeypatch.setattr(build, "make_figures", lambda _: [])
+    monkeypatch.setattr(collecting, "make_figures", lambda _: [])
     out = tmp_path / "out"
     out.mkdir()
     (out / "monthly.csv").write_text("group,month,ge\n")  # the user's own input

@@ -8,9 +8,11 @@ import pandas as pd
 import pytest
 
 import wgsforecast as wf
-from wgsforecast.report.build import ReportContent, collect, headline_lines, tables
+from wgsforecast.report.collecting import collect
+from wgsforecast.report.content import ReportContent, csv_tables
 from wgsforecast.report.markdown import render_markdown
 from wgsforecast.report.methods import later_months, method_name
+from wgsforecast.report.text import headline_lines
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +39,7 @@ def test_the_methods_table_names_every_method_and_its_odds(content: ReportConten
     assert published["Målet nås (median)"] == "juni 2025"
     assert published["80 %-interval"] == "–"
     assert published["GE ved fristen (median)"] == round(content.published_method.ge_by_deadline())
-    assert "methods" in tables(content)
+    assert "methods" in csv_tables(content)
 
 
 def test_the_headline_gives_the_odds_after_the_deadline(content: ReportContent) -> None:

@@ -1,8 +1,9 @@
 """CSV files for spreadsheets: the one writer for every CSV wgsforecast writes.
 
-Danish (``"da"``): the UTF-8 byte-order mark, ``;`` between fields and a decimal comma,
-so a Danish Excel opens the file as columns of numbers and shows "æøå" right. English
-(``"en"``): plain CSV, ``,`` between fields and a decimal point, no byte-order mark.
+Danish (``"da"``): ``;`` between fields and a decimal comma, so a Danish Excel opens the
+file as columns of numbers. English (``"en"``): ``,`` between fields and a decimal point.
+Both start with the UTF-8 byte-order mark, without which Excel (in any language) shows the
+groups' "æøå" garbled.
 :func:`wgsforecast.io.read_actuals` and friends read both forms.
 
 In both languages a whole number is written as one (``5676``, never ``5676,0``), yes/no
@@ -37,19 +38,19 @@ def csv_bytes(frame: pd.DataFrame, lang: Lang) -> bytes:
         The table; its index is not written (reset it first to keep it). Column names are
         written as they are: translate them before.
     lang
-        ``"da"``: byte-order mark, ``;`` and decimal comma; ``"en"``: plain comma CSV.
+        ``"da"``: ``;`` and decimal comma; ``"en"``: ``,`` and decimal point.
 
     Returns
     -------
     bytes
-        The file's content, UTF-8, lines ending in ``\\n``.
+        The file's content, UTF-8 with a byte-order mark, lines ending in ``\\n``.
 
     Examples
     --------
     >>> frame = pd.DataFrame({"ge": [5676.0, 2.5], "live": [True, False]})
     >>> csv_bytes(frame, "da").decode("utf-8-sig")
     'ge;live\\n5676;ja\\n2,5;nej\\n'
-    >>> csv_bytes(frame, "en").decode("utf-8")
+    >>> csv_bytes(frame, "en").decode("utf-8-sig")
     'ge,live\\n5676,yes\\n2.5,no\\n'
     """
     if lang not in SEPARATOR:
@@ -58,7 +59,7 @@ def csv_bytes(frame: pd.DataFrame, lang: Lang) -> bytes:
     # booleans become words; numbers in text columns are left as they are.
     cells = frame.astype(object).map(lambda value: _cell(value, lang))
     text = cells.to_csv(index=False, sep=SEPARATOR[lang], lineterminator="\n")
-    return ((BOM if lang == "da" else "") + text).encode("utf-8")
+    return (BOM + text).encode("utf-8")
 
 
 def _cell(value: Any, lang: Lang) -> str:

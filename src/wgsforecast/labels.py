@@ -276,6 +276,18 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "report_card_done": {"da": "Gennemført ved udgangen af {deadline}", "en": "Done by {deadline}"},
     "report_card_left": {"da": "{left} GE udestår efter fristen", "en": "{left} GE left after it"},
+    "report_card_to_date": {"da": "Gennemført til og med {as_of}", "en": "Done to {as_of}"},
+    "report_card_genomes": {
+        "da": "≈ {genomes} genomer (antaget omregning)",
+        "en": "≈ {genomes} genomes (assumed conversion)",
+    },
+    "report_genomes_line": {
+        "da": "Til og med {as_of} er {done} GE gennemført. Omregnet med et ANTAGET antal "
+        "genomer pr. GE svarer det til {genomes} genomer, og ved fristen til {by_deadline} "
+        "genomer.",
+        "en": "To {as_of}, {done} GE are done. Converted with an ASSUMED number of genomes "
+        "per GE, that is {genomes} genomes, and {by_deadline} genomes by the deadline.",
+    },
     "report_change": {
         "da": "Ændring siden forrige prognose",
         "en": "Change since the previous prognosis",
@@ -428,74 +440,162 @@ LABELS: dict[str, dict[Lang, str]] = {
     "report_sheet_change": {"da": "Ændring pr. gruppe", "en": "Change by group"},
     "report_sheet_scenarios": {"da": "Scenarier", "en": "Scenarios"},
     "report_sheet_funding": {"da": "Finansiering", "en": "Funding"},
+    "report_sheet_methods": {"da": "Metoder", "en": "Methods"},
+    "report_sheet_quarters": {"da": "Kvartaler", "en": "Quarters"},
+    "report_sheet_progress": {"da": "Fremdrift pr. gruppe", "en": "Progress by group"},
+    "report_groups_projection": {
+        "da": "Fremskrivning pr. patientgruppe",
+        "en": "Projection by patient group",
+    },
+    "report_data": {"da": "Data", "en": "Data"},
+    # Progress per patient group (wgsforecast.report.progress)
+    "report_progress": {"da": "Fremdrift pr. patientgruppe", "en": "Progress by patient group"},
+    "report_total": {"da": "I alt", "en": "Total"},
+    "status_live": {"da": "i drift", "en": "live"},
+    "status_onboarding": {"da": "under opstart", "en": "onboarding"},
+    "status_planned": {"da": "planlagt", "en": "planned"},
+    "status_slipped": {"da": "forsinket", "en": "slipped"},
+    "col_ge_to_date": {"da": "GE til dato", "en": "GE to date"},
+    "col_genomes_to_date": {"da": "Genomer til dato (antaget)", "en": "Genomes to date (assumed)"},
+    "col_last_quarter": {"da": "GE {quarter}", "en": "GE {quarter}"},
+    "col_share_declared": {"da": "Takt i % af indmeldt", "en": "Pace as % of declared"},
+    "report_progress_note": {
+        "da": "Status pr. {as_of}: i drift = har indberettet GE; forsinket = ingen GE, selv om "
+        "den planlagte opstartsmåned er passeret; under opstart = ingen GE endnu, opstart "
+        "senere og registreret som under opstart; planlagt = ingen GE endnu, opstart senere. "
+        "Takt i % af indmeldt = GE i seneste hele kvartal x 4 / indmeldt pr. år. "
+        "Kvartalerne fremover er medianen af gruppens GE i kvartalet; i rækken I alt er de "
+        "den nationale median (medianer kan ikke lægges sammen).",
+        "en": "Status at {as_of}: live = has reported GE; slipped = no GE although the planned "
+        "go-live month has passed; onboarding = no GE yet, go-live later and registered as "
+        "onboarding; planned = no GE yet, go-live later. Pace as % of declared = GE in the "
+        "latest complete quarter x 4 / declared per year. The quarters ahead are the median "
+        "of the group's GE in the quarter; in the Total row they are the national median "
+        "(medians do not add up).",
+    },
+    # The workbook (wgsforecast.report.excel)
+    "yes": {"da": "Ja", "en": "Yes"},
+    "no": {"da": "Nej", "en": "No"},
+    "col_ge_month_p50": {"da": "GE i måneden (median)", "en": "GE in month (median)"},
+    "col_capped": {"da": "Ved loft", "en": "At cap"},
+    "col_capped_share": {"da": "Forløb ved loft (%)", "en": "Paths at cap (%)"},
+    "report_sheet_overview": {"da": "Oversigt", "en": "Overview"},
+    "xl_data_until": {"da": "Data til og med", "en": "Data to"},
+    "xl_item": {"da": "Hovedtal", "en": "Headline"},
+    "xl_value": {"da": "Værdi", "en": "Value"},
+    "xl_target_month": {"da": "Målet på {target} GE nås", "en": "Target of {target} GE reached"},
+    "xl_p_by": {"da": "Sandsynlighed for målet senest {month}", "en": "Probability by {month}"},
+    "xl_ge_by_deadline": {
+        "da": "GE ved udgangen af {deadline} (median og 80 %-interval)",
+        "en": "GE by the end of {deadline} (median and 80% interval)",
+    },
+    "xl_ge_to_date": {"da": "GE gennemført til og med {as_of}", "en": "GE done to {as_of}"},
+    "xl_genomes_to_date": {
+        "da": "Genomer til og med {as_of} (ANTAGET omregning)",
+        "en": "Genomes to {as_of} (ASSUMED conversion)",
+    },
+    "xl_genomes_by_deadline": {
+        "da": "Genomer ved udgangen af {deadline} (ANTAGET omregning)",
+        "en": "Genomes by the end of {deadline} (ASSUMED conversion)",
+    },
+    "xl_published_method": {
+        "da": "Offentliggjort metode: målet nås",
+        "en": "Published method: target reached",
+    },
+    "xl_memo_table": {
+        "da": "Tabel 1, evidensbaseret: median (80 %-interval), til brug i et notat",
+        "en": "Table 1, evidence-based: median (80% interval), for a memo",
+    },
+    "xl_change": {
+        "da": "Ændring siden forrige prognose",
+        "en": "Change since the previous prognosis",
+    },
+    "xl_assumptions": {"da": "Antagelser og datakvalitet", "en": "Assumptions and data quality"},
+    "xl_run": {"da": "Kørsel", "en": "Run details"},
+    # The quarterly view (wgsforecast.report.quarters)
+    "report_quarters": {"da": "Kvartal for kvartal", "en": "Quarter by quarter"},
+    "col_quarter": {"da": "Kvartal", "en": "Quarter"},
+    "col_kind": {"da": "Type", "en": "Kind"},
+    "quarter_actual": {"da": "faktisk", "en": "actual"},
+    "quarter_partial": {"da": "delvis faktisk", "en": "partly actual"},
+    "quarter_projected": {"da": "prognose", "en": "projected"},
+    "col_done": {"da": "GE gennemført", "en": "GE done"},
+    "col_previous_forecast": {"da": "Forrige prognose", "en": "Previous forecast"},
+    "col_miss": {"da": "Afvigelse", "en": "Miss"},
+    "col_quarter_p50": {"da": "GE i kvartalet (median)", "en": "GE in quarter (median)"},
+    "col_quarter_p10": {"da": "GE i kvartalet, 10 %", "en": "GE in quarter, 10%"},
+    "col_quarter_p90": {"da": "GE i kvartalet, 90 %", "en": "GE in quarter, 90%"},
+    "col_cumulative_p50": {"da": "Kumuleret (median)", "en": "Cumulative (median)"},
+    "col_cumulative_p10": {"da": "Kumuleret, 10 %", "en": "Cumulative, 10%"},
+    "col_cumulative_p90": {"da": "Kumuleret, 90 %", "en": "Cumulative, 90%"},
+    "col_genomes_quarter": {
+        "da": "Genomer i kvartalet (antaget)",
+        "en": "Genomes in quarter (assumed)",
+    },
+    "col_genomes_cumulative": {
+        "da": "Genomer kumuleret (antaget)",
+        "en": "Genomes cumulative (assumed)",
+    },
+    "report_quarters_note": {
+        "da": "GE pr. kalenderkvartal. Hele kvartaler med data viser de gennemførte GE; "
+        "kvartalerne fremover viser median og 80 %-interval (10 %- til 90 %-fraktil over "
+        "{paths} simulerede forløb) for GE i kvartalet og kumuleret ved kvartalets udgang "
+        "(metode: {method}). Et delvis faktisk kvartal tæller både de gennemførte og de "
+        "fremskrevne måneder; «GE gennemført» er dets måneder indtil nu.",
+        "en": "GE per calendar quarter. Complete quarters of data show the GE done; the "
+        "quarters ahead show the median and the 80% interval (10th to 90th percentile over "
+        "{paths} simulated paths) of the GE in the quarter and cumulative at its end "
+        "(method: {method}). A partly actual quarter counts its months done and its projected "
+        "months; «GE done» is its months so far.",
+    },
+    "report_quarters_note_single": {
+        "da": "GE pr. kalenderkvartal. Hele kvartaler med data viser de gennemførte GE; "
+        "kvartalerne fremover viser fremskrivningen (metode: {method}; én beregning, intet "
+        "interval). Et delvis "
+        "faktisk kvartal tæller både de gennemførte og de fremskrevne måneder; «GE "
+        "gennemført» er dets måneder indtil nu.",
+        "en": "GE per calendar quarter. Complete quarters of data show the GE done; the "
+        "quarters ahead show the projection (method: {method}; one calculation, no "
+        "interval). A partly actual "
+        "quarter counts its months done and its projected months; «GE done» is its months "
+        "so far.",
+    },
+    "report_quarters_previous": {
+        "da": "Forrige prognose: «{name}» (data til og med {as_of}); dens GE i et kvartal er "
+        "forskellen på dens akkumulerede median ved kvartalets start og udgang. Afvigelse = "
+        "gennemført minus forrige prognose (kun hele kvartaler).",
+        "en": "Previous forecast: «{name}» (data to {as_of}); its GE in a quarter is the "
+        "difference of its cumulative median at the quarter's start and end. Miss = done "
+        "less the previous forecast (complete quarters only).",
+    },
+    "report_quarters_previous_none": {
+        "da": "Forrige prognose «{name}» (data til og med {as_of}) har kun halvårs- og "
+        "årstal, ingen tal for kvartalerne efter {as_of}, så «Forrige prognose» og "
+        "«Afvigelse» er tomme.",
+        "en": "The previous prognosis «{name}» (data to {as_of}) has half-year and year "
+        "figures only, none for the quarters after {as_of}, so «Previous forecast» and "
+        "«Miss» are empty.",
+    },
+    "report_quarters_no_previous": {
+        "da": "Der er ingen tidligere prognose at sammenligne med, så «Forrige prognose» og "
+        "«Afvigelse» er tomme.",
+        "en": "There is no earlier prognosis to compare with, so «Previous forecast» and "
+        "«Miss» are empty.",
+    },
+    "report_genomes_note": {
+        "da": "Genomer = GE gange et ANTAGET antal genomer pr. GE for hver patientgruppe "
+        "({factor}; der findes ingen offentlig definition af en genomækvivalent). Det er "
+        "en omregning, ikke en optælling.",
+        "en": "Genomes = GE times an ASSUMED number of genomes per GE for each patient group "
+        "({factor}; there is no public definition of a genome equivalent). It is a "
+        "conversion, not a count.",
+    },
     # Report group table headers filled from the assumptions (window, cap share).
     "report_cap_per_year_share": {"da": "Loft pr. år ({share})", "en": "Cap per year ({share})"},
     "report_cap_per_year": {"da": "Loft pr. år", "en": "Cap per year"},
     "report_cap_share": {"da": "Loftandel (%)", "en": "Cap share (%)"},
     "report_run_rate_window": {"da": "Gns. seneste {n} mdr.", "en": "Mean of last {n} months"},
     "report_run_rate_last_month": {"da": "Seneste måned", "en": "Last month"},
-    # Engine group notes (wgsforecast.engines), translated for the report; "short" is the flag.
-    "report_engine_prior_short": {
-        "da": "bygger på fælles forudsætninger",
-        "en": "fell back to prior",
-    },
-    "report_engine_prior": {
-        "da": "bygger på fælles forudsætninger: {n} mdr. historik ({needed} krævet)",
-        "en": "fell back to prior: {n} months of history ({needed} needed)",
-    },
-    "report_engine_prior_not_live": {
-        "da": "bygger på fælles forudsætninger: ikke i drift endnu (starter {start}); {n} "
-        "mdr. historik ({needed} krævet)",
-        "en": "fell back to prior: not live yet (starts {start}); {n} months of history "
-        "({needed} needed)",
-    },
-    "report_engine_prior_undated": {
-        "da": "bygger på fælles forudsætninger: ingen planlagt opstartsmåned, opstart trukket "
-        "fra {start}; "
-        "{n} mdr. historik ({needed} krævet)",
-        "en": "fell back to prior: no go-live month, start drawn from {start}; {n} months of "
-        "history ({needed} needed)",
-    },
-    "report_engine_prior_late": {
-        "da": "bygger på fælles forudsætninger: ikke i drift endnu (starter {start}; planlagt "
-        "opstart {go_live} passeret uden data); {n} mdr. historik ({needed} krævet)",
-        "en": "fell back to prior: not live yet (starts {start}; go-live {go_live} passed "
-        "without data); {n} months of history ({needed} needed)",
-    },
-    "report_engine_planned_short": {
-        "da": "bygger på den planlagte rampe",
-        "en": "fell back to planned ramp",
-    },
-    "report_engine_planned": {
-        "da": "bygger på den planlagte rampe: {n} mdr. historik ({needed} krævet til ETS)",
-        "en": "fell back to planned ramp: {n} months of history ({needed} needed for ETS)",
-    },
-    "report_engine_not_live_short": {"da": "ikke i drift endnu", "en": "not live yet"},
-    "report_engine_passed_short": {
-        "da": "planlagt opstart passeret uden data",
-        "en": "go-live passed",
-    },
-    "report_engine_passed": {
-        "da": "planlagt opstart {go_live} passeret uden data: starter {start}",
-        "en": "go-live {go_live} passed without data: starts {start}",
-    },
-    "report_engine_not_live": {
-        "da": "ikke i drift endnu: starter {start}",
-        "en": "not live yet: starts {start}",
-    },
-    "report_engine_no_go_live_short": {
-        "da": "ingen data og ingen planlagt opstartsmåned",
-        "en": "no data and no go-live month",
-    },
-    "report_engine_no_go_live": {
-        "da": "ingen data og ingen planlagt opstartsmåned: fremskrevet med 0",
-        "en": "no data and no go-live month: projected at 0",
-    },
-    "report_engine_no_data_short": {"da": "ingen data", "en": "no data"},
-    "report_engine_no_data": {
-        "da": "ingen data: fremskrevet med 0",
-        "en": "no data: projected at 0",
-    },
     # Scenarios, tornado, back-solving and funding (wgsforecast.scenarios, .backsolve, .funding)
     "tornado_go_live_shift_months": {
         "da": "Forskudt opstart (mdr.)",

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 from html import escape
 from importlib import resources
 from string import Template
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from wgsforecast.labels import LABELS, label, month_text
+from wgsforecast._version import package_version
+from wgsforecast.labels import label, month_text
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
-
-if TYPE_CHECKING:
-    from wgsforecast.prognosis import Prognosis
-    from wgsforecast.report.build import ReportContent
+from wgsforecast.report.content import (
+    ReportContent,
+    Section,
+    is_reconstructed,
+    sections,
+)
+from wgsforecast.report.text import interval_suffixes, method_line, provenance_rows
 
 
 def _template() -> Template:
@@ -54,8 +56,6 @@ def table_html(frame: pd.DataFrame, lang: Lang, index: bool = True, cls: str = "
     str
         The table inside a box that scrolls sideways on a narrow screen (never the page).
     """
-    from wgsforecast.report.build import interval_suffixes
-
     quantile_rows = interval_suffixes(lang)
     head = "<th></th>" if index else ""
     for column in frame.columns:
@@ -64,9 +64,15 @@ def table_html(frame: pd.DataFrame, lang: Lang, index: bool = True, cls: str = "
     rows = []
     for key, row in frame.iterrows():
         name = str(key)
-        klass = ' class="sub"' if name.endswith(quantile_rows) else ""
+        values = row.tolist()
+        if name.endswith(quantile_rows):
+            klass = ' class="sub"'
+        elif values and values[0] == label("report_total", lang):
+            klass = ' class="total"'
+        else:
+            klass = ""
         cells = f"<th>{escape(name)}</th>" if index else ""
-        cells += "".join(_cell(v, lang) for v in row.tolist())
+        cells += "".join(_cell(v, lang) for v in values)
         rows.append(f"<tr{klass}>{cells}</tr>")
     return (
         f'<div class="wide"><table class="{cls}"><thead><tr>{head}</tr></thead>'
@@ -117,6 +123,19 @@ def _headline(content: ReportContent) -> str:
             format_number(h["ge_by_deadline"], lang),
             label("report_card_left", lang).format(
                 left=format_number(h["ge_left_after_deadline"], lang)
+            )
+            + " · "
+            + label("report_card_genomes", lang).format(
+                genomes=format_number(h["genomes_by_deadline"], lang)
+            ),
+        )
+    )
+    cards.append(
+        _card(
+            label("report_card_to_date", lang).format(as_of=format_month(h["as_of"], lang)),
+            f"{format_number(h['ge_to_date'], lang)} GE",
+            label("report_card_genomes", lang).format(
+                genomes=format_number(h["genomes_to_date"], lang)
             ),
         )
     )
@@ -140,78 +159,6 @@ def _headline(content: ReportContent) -> str:
     )
 
 
-def method_line(content: ReportContent) -> str:
-    """The line under the headline cards naming the method of their numbers.
-
-    Parameters
-    ----------
-    content
-        The report.
-
-    Returns
-    -------
-    str
-        E.g. "Kilde til hovedtallene: Evidensbaseret model, 2.000 simulerede forløb, startværdi
-        (seed) 2023." (the last card, when present, names the published method itself).
-    """
-    from wgsforecast.report.methods import method_name
-
-    main, lang = content.main, content.lang
-    method = method_name(main.engine, lang)
-    if main.n_paths == 1 or main.seed is None:
-        return label("report_method_line_single", lang).format(method=method)
-    return label("report_method_line", lang).format(
-        method=method, paths=format_number(main.n_paths, lang), seed=main.seed
-    )
-
-
-def _ran(prognosis: Prognosis, lang: Lang) -> str:
-    """A prognosis's method with its paths and seed, for the run details."""
-    from wgsforecast.report.methods import method_name
-
-    name = method_name(prognosis.engine, lang)
-    if prognosis.n_paths == 1 or prognosis.seed is None:
-        return label("prov_ran_single", lang).format(method=name)
-    return label("prov_ran", lang).format(
-        method=name, paths=format_number(prognosis.n_paths, lang), seed=prognosis.seed
-    )
-
-
-def provenance_rows(content: ReportContent) -> list[tuple[str, str]]:
-    """The run details as (name, value) rows in the report's language.
-
-    Parameters
-    ----------
-    content
-        The report; its ``provenance`` gives the input files' hashes, version and date.
-
-    Returns
-    -------
-    list of tuple of str
-        Input files with their SHA-256, the assumptions (name and the SHA-256 of all their
-        values; ``summary.md`` lists the values), the methods with paths and seed, the
-        version and the date.
-    """
-    lang, main = content.lang, content.main
-    known = {"engine", "assumptions", "wgsforecast", "date"}
-    rows = [
-        (label(f"prov_{role}", lang) if f"prov_{role}" in LABELS else role, value)
-        for role, value in content.provenance.items()
-        if role not in known
-    ]
-    dump = main.assumptions.model_dump_json()
-    digest = hashlib.sha256(dump.encode("utf-8")).hexdigest()
-    rows.append((label("prov_assumptions", lang), f"{main.assumptions.label} · sha256:{digest}"))
-    ran = [content.published_method]
-    if content.evidence is not None:
-        ran.append(content.evidence)
-    rows.append((label("prov_engine", lang), "; ".join(_ran(p, lang) for p in ran)))
-    for key in ("wgsforecast", "date"):
-        if key in content.provenance:
-            rows.append((label(f"prov_{key}", lang), content.provenance[key]))
-    return rows
-
-
 def _provenance(content: ReportContent) -> str:
     rows = "".join(
         f"<tr><th>{escape(key)}</th><td><code>{escape(value)}</code></td></tr>"
@@ -233,11 +180,60 @@ def _figure(content: ReportContent, key: str) -> str:
     return ""
 
 
+def _section(section: Section, lang: Lang) -> str:
+    """One table with its heading and notes."""
+    heading = f"<h3>{escape(section.title)}</h3>" if section.title else ""
+    notes = "".join(f'<p class="note">{escape(note)}</p>' for note in section.notes)
+    table = table_html(section.frame, lang, index=section.index, cls=section.cls)
+    return f'<section id="{section.key}">{heading}{table}{notes}</section>'
+
+
+def _sections(content: ReportContent) -> list[str]:
+    """The report's tables (:func:`sections`) with their chapters and figures.
+
+    Sections marked ``pair`` sit side by side on a wide screen; the figures' chapter
+    follows the patient groups.
+    """
+    lang = content.lang
+    parts: list[str] = []
+    chapter = ""
+    pair_open = False
+    figures_chapter = label("report_groups", lang)
+    figures_done = False
+
+    def figures() -> None:
+        parts.append(f"<h2>{escape(label('report_figures', lang))}</h2>")
+        for key in ("fan", "target_distribution", "monthly_by_group", "group_ramps"):
+            parts.append(_figure(content, key))
+
+    for section in (s for s in sections(content) if s.shown_in("html")):
+        if pair_open and not section.pair:
+            parts.append("</div>")
+            pair_open = False
+        if section.chapter != chapter:
+            if chapter == figures_chapter:
+                figures()
+                figures_done = True
+            chapter = section.chapter
+            parts.append(f"<h2>{escape(chapter)}</h2>")
+        if section.pair and not pair_open:
+            parts.append("<div class='pair'>")
+            pair_open = True
+        parts.append(_section(section, lang))
+        if section.figure is not None:
+            if pair_open:
+                parts.append("</div>")
+                pair_open = False
+            parts.append(_figure(content, section.figure))
+    if pair_open:
+        parts.append("</div>")
+    if not figures_done:
+        figures()
+    return parts
+
+
 def render_html(content: ReportContent) -> str:
     """Return the whole report as one HTML document (figures inline, no external links)."""
-    from wgsforecast._version import package_version
-    from wgsforecast.report.methods import method_name
-
     lang, main = content.lang, content.main
     parts: list[str] = []
     title = label("report_title", lang)
@@ -247,57 +243,13 @@ def render_html(content: ReportContent) -> str:
         f'<p class="sub">{escape(programme)}'
         f" · {escape(label('plot_data_until', lang))} {escape(format_month(main.as_of, lang))}</p>"
     )
-    if any("reconstructed" in note for note in main.data_notes):
+    if is_reconstructed(main):
         parts.append(f'<div class="notice">{escape(label("reconstructed", lang))}</div>')
     parts.append(f"<h2>{escape(label('report_headline', lang))}</h2>{_headline(content)}")
-
-    if content.methods is not None:
-        parts.append(f"<h2>{escape(label('report_methods', lang))}</h2>")
-        parts.append(f"<p>{escape(label('report_methods_note', lang))}</p>")
-        parts.append(table_html(content.methods, lang, index=False))
-    parts.append(f"<h2>{escape(label('report_tables', lang))}</h2><div class='pair'>")
-    parts.append(
-        f"<div><h3>{escape(label('report_table1', lang))}</h3>{table_html(content.table1, lang)}"
-    )
-    if content.table1_published is not None:
-        parts.append(
-            f"<h3>{escape(label('report_table1_published', lang))}</h3>"
-            f"{table_html(content.table1_published, lang)}"
-        )
-    parts.append("</div>")
-    if content.table1_evidence is not None and content.evidence is not None:
-        caption = label("report_table1_evidence", lang).format(
-            engine=method_name(content.evidence.engine, lang),
-            paths=format_number(content.evidence.n_paths, lang),
-        )
-        parts.append(
-            f"<div><h3>{escape(caption)}</h3>{table_html(content.table1_evidence, lang)}</div>"
-        )
-    parts.append("</div>")
-    parts.append(_figure(content, "cumulative"))
-
-    parts.append(f"<h2>{escape(label('report_groups', lang))}</h2>")
-    parts.append(table_html(content.groups, lang, index=False, cls="groups"))
-    if content.change_groups is not None:
-        parts.append(f"<h3>{escape(label('report_change_groups', lang))}</h3>")
-        parts.append(table_html(content.change_groups, lang, index=False))
-
-    parts.append(f"<h2>{escape(label('report_figures', lang))}</h2>")
-    for key in ("fan", "target_distribution", "monthly_by_group", "group_ramps"):
-        parts.append(_figure(content, key))
-
-    if content.scenarios is not None:
-        parts.append(f"<h2>{escape(label('report_scenarios', lang))}</h2>")
-        parts.append(table_html(content.scenarios, lang, index=False))
-        parts.append(_figure(content, "scenarios"))
-    if content.funding is not None:
-        parts.append(f"<h2>{escape(label('report_funding', lang))}</h2>")
-        parts.append(table_html(content.funding, lang))
-
+    parts.extend(_sections(content))
     parts.append(f"<h2>{escape(label('report_quality', lang))}</h2><ul class='notes'>")
     parts.extend(f"<li>{escape(note)}</li>" for note in content.quality)
     parts.append("</ul>")
-
     parts.append(_provenance(content))
     return _template().substitute(
         lang=lang, title=escape(title), version=escape(package_version()), body="\n".join(parts)

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from wgsforecast.labels import label
 from wgsforecast.periods import Lang, format_month, format_number
-
-if TYPE_CHECKING:
-    from wgsforecast.report.build import ReportContent
+from wgsforecast.report.content import ReportContent, Section, is_reconstructed, sections
+from wgsforecast.report.text import headline_lines
 
 
 def markdown_table(frame: pd.DataFrame, lang: Lang) -> str:
@@ -31,10 +28,18 @@ def _cell(value: object, lang: Lang) -> str:
     return format_number(float(value), lang)  # type: ignore[arg-type]
 
 
-def render_markdown(content: ReportContent) -> str:
-    """Return the Markdown summary: headline, Table 1 (ours and published), notes."""
-    from wgsforecast.report.build import headline_lines
+def _section(section: Section, lang: Lang) -> list[str]:
+    """A section as a heading, its notes and its table (the first column as row names)."""
+    frame = section.frame if section.index else section.frame.set_index(section.frame.columns[0])
+    heading = section.title or section.chapter
+    out = ["", f"## {heading}", ""]
+    for note in section.notes:
+        out += [note, ""]
+    return [*out, markdown_table(frame, lang)]
 
+
+def render_markdown(content: ReportContent) -> str:
+    """Return the Markdown summary: headline, the sections marked ``md``, notes."""
     lang = content.lang
     main = content.main
     out = [
@@ -43,29 +48,15 @@ def render_markdown(content: ReportContent) -> str:
         f"{label('plot_data_until', lang).capitalize()} {format_month(main.as_of, lang)}.",
         "",
     ]
-    if any("reconstructed" in note for note in main.data_notes):
+    if is_reconstructed(main):
         out += [f"> **{label('reconstructed', lang)}**", ""]
     out += [f"## {label('report_headline', lang)}", ""]
     out += [f"- {line}" for line in headline_lines(content)]
     out += [f"- {line}" for line in content.drivers]
     out += [f"- {line}" for line in content.change]
-    if content.methods is not None:
-        methods = content.methods.set_index(content.methods.columns[0])
-        out += ["", f"## {label('report_methods', lang)}", "", label("report_methods_note", lang)]
-        out += ["", markdown_table(methods, lang)]
-    out += ["", f"## {label('report_table1', lang)}", "", markdown_table(content.table1, lang)]
-    if content.table1_published is not None:
-        out += [
-            "",
-            f"## {label('report_table1_published', lang)}",
-            "",
-            markdown_table(content.table1_published, lang),
-        ]
-    if content.table1_evidence is not None and content.evidence is not None:
-        caption = label("report_table1_evidence", lang).format(
-            engine=content.evidence.engine, paths=format_number(content.evidence.n_paths, lang)
-        )
-        out += ["", f"## {caption}", "", markdown_table(content.table1_evidence, lang)]
+    for section in sections(content):
+        if section.shown_in("md"):
+            out += _section(section, lang)
     out += ["", f"## {label('report_quality', lang)}", ""]
     out += [f"- {note}" for note in content.quality]
     out += ["", f"## {label('report_provenance', lang)}", ""]

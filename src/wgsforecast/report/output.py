@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 import stat
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -47,6 +48,11 @@ _IGNORED = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", LOCK, JOURNAL})
 _SHOWN = 8
 
 Log = Callable[[str], None]
+
+
+def stderr_log(message: str) -> None:
+    """Write a progress line to standard error (the report's default log)."""
+    print(message, file=sys.stderr, flush=True)
 
 
 @dataclass
