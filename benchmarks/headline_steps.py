@@ -40,7 +40,11 @@ def main() -> int:
             {"reference_weight": 0.0, "slip": no_slip, "throughput_sd_scale": 0.0},
             no_ceiling,
         ),
-        ("+ reference class", {"slip": no_slip, "throughput_sd_scale": 0.0}, no_ceiling),
+        (
+            "+ reference class (prior weight 0.5, learned)",
+            {"slip": no_slip, "throughput_sd_scale": 0.0},
+            no_ceiling,
+        ),
         ("+ go-live slippage", {"throughput_sd_scale": 0.0}, no_ceiling),
         ("+ throughput random walk and month shocks", {}, no_ceiling),
         ("+ national capacity ceiling (as shipped)", {}, data.assumptions),
