@@ -108,7 +108,7 @@ def collect(
         table1=published.yearly_table(lang),
         table1_published=published_table(published, lang),
         table1_evidence=None if evidence is None else evidence_table(evidence, lang),
-        groups=group_table(main, data.actuals, lang),
+        groups=group_table(main, lang),
         monthly=monthly_frame(main),
         cumulative=cumulative_frame(main),
         change=change,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -145,7 +145,7 @@ def overview_rows(content: ReportContent) -> list[tuple[str, str]]:
     )
     if main.n_paths > 1:
         summary = main.deadline_summary()
-        low, high = (cast(float, summary[f"ge_{q}"]) for q in ("p10", "p90"))
+        low, high = summary.ge[0.1], summary.ge[0.9]
         done = interval_text(h["ge_by_deadline"], low, high, lang)
     else:
         done = format_number(h["ge_by_deadline"], lang)
