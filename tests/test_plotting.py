@@ -417,3 +417,22 @@ def test_published_markers_take_their_label(published_method: wf.Prognosis) -> N
     assert markers.get_label() == "Prognose juni 2023 (test)"
     assert "Offentliggjort prognose (marts 2023)" not in all_texts(ax)
     plt.close(ax.figure)
+
+
+def test_scenario_figures_live_under_plotting_and_keep_their_old_import() -> None:
+    from wgsforecast.plotting import scenarios as moved
+    from wgsforecast.scenarios import plots as old_place
+
+    for name in ("plot_fans", "plot_shifts", "plot_tornado", "GID_NOT_REACHED"):
+        assert getattr(old_place, name) is getattr(moved, name)
+        assert name in old_place.__all__
+    assert plotting.plot_fans is moved.plot_fans
+
+
+def test_importing_plotting_leaves_the_scenario_machinery_unloaded() -> None:
+    # Figures of a prognosis must not pay for the scenarios' engines and models.
+    code = "import sys, wgsforecast.plotting; print('wgsforecast.scenarios' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ
+    )
+    assert result.stdout.strip() == "False"

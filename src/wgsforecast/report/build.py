@@ -11,7 +11,6 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from wgsforecast.engines import Engine
 from wgsforecast.exceptions import PriorFallbackWarning
@@ -19,7 +18,7 @@ from wgsforecast.inputs import input_paths, load_bundled
 from wgsforecast.models import ProgrammeData
 from wgsforecast.periods import Lang
 from wgsforecast.report.collecting import PathLike, collect
-from wgsforecast.report.content import EVIDENCE_ENGINE, PUBLISHED_ENGINE, ReportContent
+from wgsforecast.report.content import EVIDENCE_ENGINE, PUBLISHED_ENGINE, Headline, ReportContent
 from wgsforecast.report.output import LOCK, Log, check_folder, locked, stderr_log
 from wgsforecast.report.text import terminal_table
 from wgsforecast.report.writing import HTML_NAME, write_report
@@ -44,7 +43,7 @@ class ReportResult:
     out: Path
     files: tuple[Path, ...]
     html: Path
-    headline: dict[str, Any]
+    headline: Headline
     terminal_table: str
     vintage: Path | None
     content: ReportContent

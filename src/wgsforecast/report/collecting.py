@@ -11,7 +11,6 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -26,6 +25,7 @@ from wgsforecast.prognosis import Prognosis
 from wgsforecast.report.content import (
     EVIDENCE_ENGINE,
     PUBLISHED_ENGINE,
+    Headline,
     ReportContent,
     is_reconstructed,
 )
@@ -108,7 +108,7 @@ def collect(
         table1=published.yearly_table(lang),
         table1_published=published_table(published, lang),
         table1_evidence=None if evidence is None else evidence_table(evidence, lang),
-        groups=group_table(main, data.actuals, lang),
+        groups=group_table(main, lang),
         monthly=monthly_frame(main),
         cumulative=cumulative_frame(main),
         change=change,
@@ -138,44 +138,37 @@ def collect(
     return content
 
 
-def headline(main: Prognosis, published: Prognosis, lang: Lang) -> dict[str, Any]:
-    """The headline numbers: target month with its interval, P(by deadline), GE by deadline."""
-    programme = main.programme
-    p_by_deadline = float(main.p_target_by_deadline())
-    return {
-        "engine": main.engine,
-        "n_paths": main.n_paths,
-        "seed": main.seed,
-        "as_of": main.as_of,
-        "target_ge": programme.target_ge,
-        "deadline": programme.deadline,
-        "target_month": main.target_month(0.5),
-        "target_low": main.target_month(0.1) if main.n_paths > 1 else None,
-        "target_high": main.target_month(0.9) if main.n_paths > 1 else None,
-        "p_by_deadline": p_by_deadline if main.n_paths > 1 else None,
-        "p_later": dict(later_odds(main)) if main.n_paths > 1 else {},
-        "ge_by_deadline": main.ge_by_deadline(),
-        "ge_left_after_deadline": main.ge_left_after_deadline(),
-        **_genomes(main),
-        "published_method_target": published.target_month(),
-        "published_method_by_deadline": published.ge_by_deadline(),
-    }
-
-
-def _genomes(main: Prognosis) -> dict[str, float]:
-    """GE and genomes done to the as-of month, and genomes by the deadline (central values).
+def headline(main: Prognosis, published: Prognosis, lang: Lang) -> Headline:
+    """The headline numbers: target month with its interval, P(by deadline), GE by deadline.
 
     Genomes are GE x each group's ASSUMED genomes per GE (:meth:`Prognosis.genomes_per_ge`).
     """
+    programme = main.programme
+    p_by_deadline = float(main.p_target_by_deadline())
     ge, genomes = (
         dict(zip(frame["month"], frame["cumulative"].to_numpy(float), strict=True))
         for frame in (main.cumulative((), "ge"), main.cumulative((), "genomes"))
     )
-    return {
-        "ge_to_date": ge[main.as_of],
-        "genomes_to_date": genomes[main.as_of],
-        "genomes_by_deadline": genomes[main.programme.deadline],
-    }
+    return Headline(
+        engine=main.engine,
+        n_paths=main.n_paths,
+        seed=main.seed,
+        as_of=main.as_of,
+        target_ge=programme.target_ge,
+        deadline=programme.deadline,
+        target_month=main.target_month(0.5),
+        target_low=main.target_month(0.1) if main.n_paths > 1 else None,
+        target_high=main.target_month(0.9) if main.n_paths > 1 else None,
+        p_by_deadline=p_by_deadline if main.n_paths > 1 else None,
+        p_later=dict(later_odds(main)) if main.n_paths > 1 else {},
+        ge_by_deadline=main.ge_by_deadline(),
+        ge_left_after_deadline=main.ge_left_after_deadline(),
+        ge_to_date=ge[main.as_of],
+        genomes_to_date=genomes[main.as_of],
+        genomes_by_deadline=genomes[programme.deadline],
+        published_method_target=published.target_month(),
+        published_method_by_deadline=published.ge_by_deadline(),
+    )
 
 
 def change_lines(

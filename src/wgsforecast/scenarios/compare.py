@@ -194,13 +194,13 @@ class ScenarioComparison:
 
     def plot_fans(self, ax: Axes | None = None, lang: Lang = "da") -> Axes:
         """Cumulative GE per scenario: the median line and the P10-P90 band, with the target."""
-        from wgsforecast.scenarios.plots import plot_fans
+        from wgsforecast.plotting.scenarios import plot_fans
 
         return plot_fans(self, ax, lang)
 
     def plot_shifts(self, ax: Axes | None = None, lang: Lang = "da") -> Axes:
         """Bar chart: months the median target month moves in each scenario (+ = later)."""
-        from wgsforecast.scenarios.plots import plot_shifts
+        from wgsforecast.plotting.scenarios import plot_shifts
 
         return plot_shifts(self, ax, lang)
 
