@@ -14,8 +14,9 @@ was made from reconstructed data, every figure carries a footnote saying so.
 
 Modules: :mod:`~wgsforecast.plotting.cumulative` (cumulative GE and the fan chart),
 :mod:`~wgsforecast.plotting.groups` (monthly GE by group, small multiples),
-:mod:`~wgsforecast.plotting.distribution` (the target month), :mod:`~wgsforecast.plotting.save`
-(files); the shared plumbing is in ``_style`` and ``_marks``.
+:mod:`~wgsforecast.plotting.distribution` (the target month),
+:mod:`~wgsforecast.plotting.vintages` (saved vintages over the actuals),
+:mod:`~wgsforecast.plotting.save` (files); the shared plumbing is in ``_style`` and ``_marks``.
 
 Examples
 --------
@@ -56,6 +57,7 @@ from wgsforecast.plotting.cumulative import plot_cumulative, plot_fan
 from wgsforecast.plotting.distribution import plot_target_distribution
 from wgsforecast.plotting.groups import plot_group_ramps, plot_monthly_by_group
 from wgsforecast.plotting.save import save_figure
+from wgsforecast.plotting.vintages import plot_vintages
 
 __all__ = [
     "BLUE",
@@ -85,6 +87,7 @@ __all__ = [
     "plot_group_ramps",
     "plot_monthly_by_group",
     "plot_target_distribution",
+    "plot_vintages",
     "pyplot",
     "save_figure",
 ]
