@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -25,8 +26,17 @@ from wgsforecast.vintages import (
     previous_vintage,
     published_files,
     save_published_vintage,
+    store,
 )
-from wgsforecast.vintages.vintage import files_hash
+from wgsforecast.vintages.vintage import (
+    LedgerFile,
+    Vintage,
+    VintageManifest,
+    VintageMetadata,
+    content_hash,
+    files_hash,
+    sha256,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 SHIPPED = REPO / "data" / "vintages"
@@ -529,3 +539,81 @@ def test_the_shipped_vintages_folder_is_read_only(published_method: wf.Prognosis
     with pytest.raises(VintageError, match="read-only"):
         wf.save_vintage(published_method, "mine", root=bundled_root())
     assert not (bundled_root() / "mine").exists()
+
+
+def test_vintage_json_files_read_back_to_the_same_bytes(
+    published_method: wf.Prognosis, tmp_path: Path
+) -> None:
+    # The typed models write exactly what they read, so stored content hashes stay valid.
+    saved = wf.save_vintage(published_method, "v1", root=tmp_path)
+    for folder in (SHIPPED / PUBLISHED_NAME, saved):
+        metadata = (folder / "metadata.json").read_bytes()
+        manifest = (folder / "manifest.json").read_bytes()
+        assert VintageMetadata.model_validate_json(metadata).to_json() == metadata
+        assert VintageManifest.model_validate_json(manifest).to_json() == manifest
+    ledger = (tmp_path / LEDGER).read_bytes()
+    assert LedgerFile.model_validate_json(ledger).to_json() == ledger
+    # Only the published vintage has an English label and a publication date.
+    assert "label_en" not in json.loads((saved / "metadata.json").read_text())
+    assert wf.load_vintage(PUBLISHED_NAME).metadata.label_en is not None
+
+
+def _rehash(folder: Path) -> None:
+    """Make the manifest match the files again (a hand-edited vintage read by its path)."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["files"] = {f: sha256((folder / f).read_bytes()) for f in manifest["files"]}
+    manifest["content_hash"] = content_hash(manifest["files"])
+    (folder / "manifest.json").chmod(0o644)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_a_metadata_field_that_does_not_fit_is_named(
+    published_method: wf.Prognosis, tmp_path: Path
+) -> None:
+    folder = wf.save_vintage(published_method, "v1", root=tmp_path)
+    path = folder / "metadata.json"
+    metadata = json.loads(path.read_text())
+    metadata["target_ge"] = "many"
+    del metadata["as_of"]
+    path.chmod(0o644)
+    path.write_text(json.dumps(metadata))
+    _rehash(folder)
+    with pytest.raises(VintageError) as error:
+        wf.load_vintage(folder)
+    message = str(error.value)
+    assert str(path) in message and "lacks 'as_of'" in message and "'target_ge'" in message
+    (tmp_path / LEDGER).write_text(json.dumps({"format": 1}))
+    with pytest.raises(VintageError, match=r"ledger\.json lacks 'vintages'.*reindex"):
+        wf.list_vintages(tmp_path)
+
+
+def test_an_unchanged_vintage_is_hashed_once_and_a_changed_one_again(
+    published_method: wf.Prognosis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Freshly written files are always re-hashed (timestamp granularity); here they count
+    # as settled at once.
+    monkeypatch.setattr(store, "_SETTLED_NS", 0)
+    reads: list[str] = []
+    read_folder = store._read_folder
+
+    def counting(folder: Path, *, bundled: bool) -> Vintage:
+        reads.append(folder.name)
+        return read_folder(folder, bundled=bundled)
+
+    monkeypatch.setattr(store, "_read_folder", counting)
+    folder = wf.save_vintage(published_method, "v1", root=tmp_path)
+    first = wf.list_vintages(tmp_path)
+    reads.clear()
+    again = wf.list_vintages(tmp_path)
+    assert reads == [] and [v.name for v in again] == [v.name for v in first]
+    # A caller changing a vintage's frames does not change the next read.
+    again[-1].cumulative.loc[:, "cumulative"] = 0.0
+    assert wf.load_vintage("v1", root=tmp_path).cumulative["cumulative"].max() > 0
+    time.sleep(0.05)  # past the file system's timestamp granularity
+    table = folder / "cumulative.csv"
+    table.chmod(0o644)
+    text = table.read_text()
+    table.write_text(text.replace("1", "2", 1))  # same size, other content
+    with pytest.raises(VintageError, match=r"cumulative\.csv does not match its hash"):
+        wf.load_vintage("v1", root=tmp_path)
+    assert reads[-1] == "v1"

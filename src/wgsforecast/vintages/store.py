@@ -13,7 +13,9 @@ import datetime as dt
 import io
 import os
 import re
+import time
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -378,8 +380,67 @@ def load_vintage(name: PathLike, root: PathLike | None = None) -> Vintage:
     )
 
 
+_SETTLED_NS = 2_000_000_000
+"""A folder with a file changed less than this long ago (2 s) is re-hashed at every read: a
+change within the file system's timestamp granularity could keep the stat signature."""
+
+_Signature = tuple[tuple[str, int, int, int, int], ...]
+_verified: dict[tuple[Path, bool], tuple[_Signature, Vintage]] = {}
+"""Vintage folders read and checked in this process, by folder, with their stat signature."""
+
+
+def _signature(folder: Path) -> _Signature | None:
+    """Name, inode, size, mtime and ctime of the folder and each entry; ``None`` if unreadable.
+
+    Any write to a file changes its ctime (which no user can set back), replacing it
+    changes its inode, and adding, removing or renaming an entry changes the folder's.
+    """
+    try:
+        entries = [(".", folder.stat())]
+        entries += sorted((e.name, e.stat()) for e in os.scandir(folder))
+    except OSError:
+        return None
+    return tuple(
+        (name, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) for name, st in entries
+    )
+
+
+def _settled(signature: _Signature) -> bool:
+    now = time.time_ns()
+    return all(now - max(mtime, ctime) > _SETTLED_NS for *_, mtime, ctime in signature)
+
+
 def _load_folder(folder: Path, *, bundled: bool = False) -> Vintage:
-    """Read one vintage folder, checking every file against its manifest."""
+    """Read one vintage folder, checking every file against its manifest.
+
+    A folder read before in this process whose files have not changed since (same stat
+    signature, see :func:`_signature`) is not read and hashed again: one command reads the
+    store several times (check the name, find the previous vintage, save). The frames are
+    copies, so a caller changing them changes no later read.
+    """
+    key = (folder.absolute(), bundled)
+    before = _signature(folder)
+    cached = _verified.get(key)
+    if cached is None or before is None or cached[0] != before:
+        vintage = _read_folder(folder, bundled=bundled)
+        if before is not None and _settled(before) and _signature(folder) == before:
+            _verified[key] = (before, vintage)
+        else:
+            _verified.pop(key, None)
+    else:
+        vintage = cached[1]
+    return replace(
+        vintage,
+        path=folder,
+        table1=vintage.table1.copy(),
+        cumulative=vintage.cumulative.copy(),
+        groups_monthly=None if vintage.groups_monthly is None else vintage.groups_monthly.copy(),
+        groups=None if vintage.groups is None else vintage.groups.copy(),
+    )
+
+
+def _read_folder(folder: Path, *, bundled: bool) -> Vintage:
+    """Read one vintage folder, hashing every file and checking it against the manifest."""
     lead = f"vintage {folder.name!r}"
     manifest_path = folder / MANIFEST
     if not manifest_path.is_file():
