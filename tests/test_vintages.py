@@ -617,3 +617,28 @@ def test_an_unchanged_vintage_is_hashed_once_and_a_changed_one_again(
     with pytest.raises(VintageError, match=r"cumulative\.csv does not match its hash"):
         wf.load_vintage("v1", root=tmp_path)
     assert reads[-1] == "v1"
+
+
+def test_a_half_saved_vintage_is_removed_by_the_next_save(
+    published_method: wf.Prognosis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a save killed before its rename leaves: a staging folder of read-only files.
+    left = tmp_path / ".v0.abc123.part"
+    left.mkdir()
+    (left / "table1.csv").write_text("period\n")
+    (left / "table1.csv").chmod(0o444)
+    keep = tmp_path / ".keep"
+    keep.write_text("not a staging folder")
+    # A save failing at the rename leaves no staging folder and the ledger as it was.
+    wf.save_vintage(published_method, "v1", root=tmp_path)
+    ledger = (tmp_path / LEDGER).read_bytes()
+
+    def refuse(source: object, target: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store.os, "rename", refuse)
+    with pytest.raises(VintageError, match=r"could not save vintage 'v2'.*disk full"):
+        wf.save_vintage(published_method, "v2", root=tmp_path, label="another label")
+    assert not left.exists() and keep.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".keep", ".vintages.lock", LEDGER, "v1"]
+    assert (tmp_path / LEDGER).read_bytes() == ledger

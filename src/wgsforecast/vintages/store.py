@@ -23,6 +23,7 @@ import pandas as pd
 
 from wgsforecast._locks import folder_lock
 from wgsforecast._staging import STAGING_SUFFIX, remove_staging, staged_folder
+from wgsforecast._version import package_version
 from wgsforecast.exceptions import WgsForecastError
 from wgsforecast.io import atomic_write_bytes, bundled_data_dir
 from wgsforecast.vintages.files import prognosis_files
@@ -158,8 +159,6 @@ def write_vintage(files: dict[str, bytes], name: str, root: PathLike | None) -> 
     folder = _root(root)
     target = folder / name
     hashes = {file: sha256(data) for file, data in files.items()}
-    from wgsforecast._version import package_version
-
     manifest = VintageManifest(
         name=name,
         created=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
@@ -207,8 +206,7 @@ def write_vintage(files: dict[str, bytes], name: str, root: PathLike | None) -> 
         )
         ledger = _read_ledger(folder) or {}
         with staged_folder(folder, f".{name}.", all_files) as staging:
-            pending = LedgerEntry(**entry.model_dump(exclude_unset=True), pending=True)
-            _write_ledger(folder, {**ledger, name: pending})
+            _write_ledger(folder, {**ledger, name: entry.model_copy(update={"pending": True})})
             try:
                 os.rename(staging, target)
             except OSError as error:
