@@ -26,8 +26,8 @@ installed package. Its ``ledger.json`` lists every vintage saved there with the 
 its manifest, so a vintage that is changed, deleted or renamed is detected: every function
 that reads the store raises a :class:`VintageError` naming the folder or file. Saving holds
 a lock on the store. The published March 2023 prognosis ships read-only with the package
-(``data/vintages/2023-03-published``, checked against a content hash fixed in this module)
-and is always the first vintage, whichever store is used.
+(``data/vintages/2023-03-published``, checked against a content hash fixed in
+:mod:`~wgsforecast.vintages.store`) and is always the first vintage, whichever store is used.
 
 The package: :mod:`~wgsforecast.vintages.vintage` (the :class:`Vintage` object and its typed
 JSON files), :mod:`~wgsforecast.vintages.store` (saving, reading, the ledger and its lock),

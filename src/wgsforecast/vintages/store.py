@@ -14,7 +14,6 @@ import io
 import os
 import re
 import time
-from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -637,22 +636,17 @@ def list_vintages(root: PathLike | None = None) -> list[Vintage]:
     return found
 
 
-def previous_vintage(
-    prognosis: Prognosis,
-    root: PathLike | None = None,
-    *,
-    vintages: Iterable[Vintage] | None = None,
-) -> Vintage | None:
+def previous_vintage(prognosis: Prognosis, root: PathLike | None = None) -> Vintage | None:
     """Return the latest vintage made at or before the prognosis's as-of month.
 
     A vintage with the same as-of month counts (e.g. the published prognosis of the same
     quarter); :meth:`Change.describe` then words the result as a comparison, not as a
     change over time. A vintage with exactly the prognosis's content (the prognosis
     itself, saved) is skipped. A vintage that cannot be trusted raises
-    :class:`VintageError` (see :func:`list_vintages`). Pass ``vintages`` (from
-    :func:`list_vintages`, oldest first) to choose among those instead of reading ``root``.
+    :class:`VintageError` (see :func:`list_vintages`).
     """
     own = files_hash(prognosis_files(prognosis))
-    chosen = list_vintages(root) if vintages is None else vintages
-    earlier = [v for v in chosen if v.as_of <= prognosis.as_of and v.content_hash != own]
+    earlier = [
+        v for v in list_vintages(root) if v.as_of <= prognosis.as_of and v.content_hash != own
+    ]
     return earlier[-1] if earlier else None
