@@ -281,7 +281,7 @@ def test_english_runrate_report_with_scenarios_funding_and_a_vintage(
     assert "## Quarter by quarter" in summary and "| 2023 Q2 |" in summary
     assert "Progress by patient group" in html and "genomes (assumed conversion)" in html
     saved = wf.load_vintage("2023-03-runrate", root=root)
-    assert saved.metadata["engine"] == "runrate"
+    assert saved.metadata.engine == "runrate"
     again = run_cli(*args)
     assert again.returncode == 2
     assert "exists already" in again.stderr and "Traceback" not in again.stderr

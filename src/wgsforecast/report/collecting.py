@@ -183,7 +183,7 @@ def change_lines(
         return [label("report_no_previous", lang)], None
     change = change_since(main, previous, lang)
     lines = change.describe(lang)
-    if change.same_as_of and _method(str(previous.metadata.get("engine"))) != _method(main.engine):
+    if change.same_as_of and _method(str(previous.metadata.engine)) != _method(main.engine):
         lines[0] = method_change_line(change, main.engine, lang)
     return lines, change.groups
 

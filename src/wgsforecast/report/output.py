@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -33,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from wgsforecast._locks import folder_lock
+from wgsforecast._staging import remove_staging
 from wgsforecast.exceptions import OutputFolderError
 from wgsforecast.io import atomic_write_text, file_sha256
 
@@ -236,14 +236,7 @@ def locked(folder: Path) -> Iterator[None]:
 
 def clean_staging(folder: Path, log: Log) -> None:
     """Remove staging folders that killed runs left in ``folder`` (hold the lock first)."""
-    for entry in os.scandir(folder):
-        if not _is_staging(entry.name):
-            continue
-        path = Path(entry.path)
-        if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
-            path.unlink()  # a link is removed, never followed
-        else:
-            shutil.rmtree(path)  # does not follow links inside
+    for path in remove_staging(folder, _is_staging):
         log(f"removed {path}: left by an interrupted run")
 
 

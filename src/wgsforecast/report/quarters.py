@@ -134,7 +134,7 @@ def quarter_notes(prognosis: Prognosis, previous: Vintage | None, lang: Lang) ->
     if previous is None:
         notes.append(label("report_quarters_no_previous", lang))
     else:
-        name = (previous.metadata.get("label_en") if lang == "en" else None) or previous.label
+        name = previous.label_in(lang)
         key = (
             "report_quarters_previous"
             if len(vintage_quarters(previous))

@@ -98,7 +98,7 @@ def method_change_line(change: Change, engine: str, lang: Lang) -> str:
         One sentence naming the method and the vintage, never calling the shift progress.
     """
     previous = change.previous
-    name = (previous.metadata.get("label_en") if lang == "en" else None) or previous.label
+    name = previous.label_in(lang)
     shift = change.shift_months
     if shift is None:
         relation = label("report_against", lang)
