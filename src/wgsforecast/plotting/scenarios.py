@@ -9,6 +9,7 @@ machinery (engines, pydantic models) that a figure of a prognosis does not need.
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -36,13 +37,20 @@ _PALETTE = (
     "#b2df8a",
     "#fb9a99",
 )
+_BASELINE = _PALETTE[0]
 LATER, EARLIER, NOT_REACHED = "#b2182b", "#2166ac", "#999999"
 GID_NOT_REACHED = "not_reached"
 """The gid of a bar whose scenario (or baseline) does not reach the target in the horizon."""
 
 
 def plot_fans(comparison: ScenarioComparison, ax: Axes | None = None, lang: Lang = "da") -> Axes:
-    """Cumulative GE per scenario: the median line and the P10-P90 band, with the target."""
+    """Cumulative GE per scenario: each scenario's median, the baseline's with its 80% band.
+
+    The baseline is a wide pale line under the scenarios' thin ones, so neither hides the
+    other; only its band is shaded (overlapping bands of six scenarios read as one brown
+    mass). The y-axis stops a little above the highest median (and at least at 1.5 x the
+    target), so the region around the target is not squashed by the upper tails.
+    """
     from matplotlib.ticker import FuncFormatter
 
     from wgsforecast.plotting._style import footnote, new_axes, title
@@ -55,11 +63,29 @@ def plot_fans(comparison: ScenarioComparison, ax: Axes | None = None, lang: Lang
     shown = months >= as_of
     # Two years of history are enough context; the earlier months are all near zero.
     history = (months <= as_of) & (months >= as_of - 24)
+    highest = float(baseline.target_ge) * 1.5
     for index, outcome in enumerate(comparison.outcomes):
-        colour = _PALETTE[index % len(_PALETTE)]
         p10, p50, p90 = outcome.cumulative_quantiles
-        ax.fill_between(x[shown], p10[shown], p90[shown], color=colour, alpha=0.12, lw=0)
-        ax.plot(x[shown], p50[shown], color=colour, lw=2, label=outcome.label(lang))
+        highest = max(highest, float(np.nanmax(p50[shown])) * 1.1)
+        if outcome is baseline:
+            ax.fill_between(
+                x[shown], p10[shown], p90[shown], color=_BASELINE, alpha=0.15, lw=0, zorder=1
+            )
+            # Wide and pale under the scenarios: a scenario whose median coincides with the
+            # baseline's shows as a thin line on it instead of vanishing beneath it.
+            ax.plot(
+                x[shown],
+                p50[shown],
+                color=_BASELINE,
+                lw=5,
+                alpha=0.55,
+                zorder=2,
+                label=outcome.label(lang),
+            )
+        else:
+            colour = _PALETTE[1 + (index - 1) % (len(_PALETTE) - 1)]
+            ax.plot(x[shown], p50[shown], color=colour, lw=1.5, zorder=3, label=outcome.label(lang))
+    ax.set_ylim(0, highest)
     ax.plot(
         x[history],
         baseline.cumulative_quantiles[1][history],
@@ -70,9 +96,11 @@ def plot_fans(comparison: ScenarioComparison, ax: Axes | None = None, lang: Lang
     ax.axhline(baseline.target_ge, color="grey", ls="--", lw=1)
     ax.annotate(
         f"{label('target', lang)}: {format_number(baseline.target_ge, lang)}",
-        (x[history][0], baseline.target_ge),
-        xytext=(0, 3),
+        (x[-1], baseline.target_ge),  # at the right end: the legend has the upper left
+        xytext=(0, -3),
         textcoords="offset points",
+        ha="right",
+        va="top",
         fontsize=9,
         color="grey",
     )
@@ -85,7 +113,8 @@ def plot_fans(comparison: ScenarioComparison, ax: Axes | None = None, lang: Lang
     ax.text(
         0.99,
         0.02,
-        comparison.method_note(lang),
+        # Wrapped, so it stays in the empty lower right and clear of the actual line.
+        textwrap.fill(comparison.method_note(lang), 60),
         transform=ax.transAxes,
         ha="right",
         va="bottom",

@@ -14,12 +14,11 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from wgsforecast.labels import label
+from wgsforecast.labels import label, method_name
 from wgsforecast.models import ProgrammeData
 from wgsforecast.periods import Lang, format_number
 from wgsforecast.prognosis import Prognosis
 from wgsforecast.report.figures import Figure
-from wgsforecast.report.methods import method_name
 
 if TYPE_CHECKING:
     from wgsforecast.scenarios import ScenarioComparison

@@ -12,10 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wgsforecast.labels import label
+from wgsforecast.labels import label, method_name
 from wgsforecast.periods import Lang, format_month, format_number
 from wgsforecast.prognosis import Prognosis
-from wgsforecast.report.methods import method_name
 from wgsforecast.vintages import Vintage
 
 PAST_QUARTERS = 8

@@ -9,11 +9,10 @@ import hashlib
 
 import pandas as pd
 
-from wgsforecast.labels import LABELS, label, month_text
+from wgsforecast.labels import LABELS, label, method_name, month_text
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
 from wgsforecast.prognosis import Prognosis
 from wgsforecast.report.content import ReportContent, is_reconstructed
-from wgsforecast.report.methods import method_name
 from wgsforecast.vintages import Change
 
 
