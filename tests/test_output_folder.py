@@ -76,7 +76,7 @@ def test_a_run_killed_while_installing_is_recovered_by_the_next(
 
     log: list[str] = []
     written = build.write_report(danish, out, log=log.append)
-    assert any("left by an interrupted run" in line for line in log)
+    assert any("efterladt af en afbrudt kørsel" in line for line in log)  # Danish run
     assert not (out / JOURNAL).exists()
     assert not [p for p in out.iterdir() if p.name.endswith(".part")]
     listed = json.loads((out / MANIFEST).read_text())["files"]

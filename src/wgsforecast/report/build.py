@@ -17,6 +17,7 @@ from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.inputs import input_paths, load_bundled
 from wgsforecast.models import ProgrammeData
 from wgsforecast.periods import Lang
+from wgsforecast.report import messages
 from wgsforecast.report.collecting import PathLike, collect
 from wgsforecast.report.content import EVIDENCE_ENGINE, PUBLISHED_ENGINE, Headline, ReportContent
 from wgsforecast.report.output import LOCK, Log, check_folder, locked, stderr_log
@@ -148,7 +149,7 @@ def build_report(
     vintage = None
     if save_vintage:
         vintage = save(content.main, save_vintage, root=vintages_root)
-        say(f"saved vintage {vintage}")
+        say(messages.SAVED_VINTAGE(lang, name=vintage))
     return ReportResult(
         out=folder,
         files=result,

@@ -18,10 +18,11 @@ from wgsforecast._version import package_version
 from wgsforecast.engines import Engine, new_engine
 from wgsforecast.funding import funding_view
 from wgsforecast.io import file_sha256
-from wgsforecast.labels import label
+from wgsforecast.labels import label, method_name
 from wgsforecast.models import ProgrammeData
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
 from wgsforecast.prognosis import Prognosis
+from wgsforecast.report import messages
 from wgsforecast.report.content import (
     EVIDENCE_ENGINE,
     PUBLISHED_ENGINE,
@@ -81,19 +82,18 @@ def collect(
         fitted = new_engine(chosen).fit(data.actuals, data.groups, data.assumptions)
         return fitted.forecast(n_paths=n_paths, seed=seed, progress=False)
 
-    log("forecasting with the published method (runrate) ...")
+    log(messages.FORECAST_PUBLISHED(lang))
     published = run(PUBLISHED_ENGINE)  # deterministic: one path, no seed
     evidence = None
     skipped: list[str] = []
     if evidence_engine.name != PUBLISHED_ENGINE:
-        log(
-            f"forecasting with the {evidence_engine.name} engine ({n_paths} paths, seed {seed}) ..."
-        )
+        method = method_name(evidence_engine.name, lang)
+        log(messages.FORECAST_EVIDENCE(lang, method=method.lower(), paths=n_paths, seed=seed))
         evidence = run(evidence_engine)
     main = evidence if evidence is not None else published
     baselines = []
     if evidence is not None:
-        log(f"forecasting the baselines ({', '.join(BASELINE_ENGINES)}) ...")
+        log(messages.FORECAST_BASELINES(lang, engines=", ".join(BASELINE_ENGINES)))
         baselines = [run(name) for name in BASELINE_ENGINES]
     # A changed, deleted or renamed vintage raises: the report never silently compares
     # with an older prognosis than the latest one.
@@ -124,7 +124,7 @@ def collect(
     content.monthly_sheet = monthly_sheet(content.monthly, main, lang)
     content.cumulative_sheet = cumulative_sheet(content.cumulative, lang)
     if scenarios:
-        log(f"running {len(scenarios)} scenario(s) ...")
+        log(messages.RUN_SCENARIOS(lang, n=len(scenarios)))
         comparison = _scenarios(data, scenarios, evidence_engine, n_paths, seed, price_per_ge)
         content.scenario_comparison = comparison
         content.scenarios = comparison.table(lang)
@@ -133,7 +133,7 @@ def collect(
     content.quality = quality_notes(content)
     content.provenance = provenance(content, inputs or {}, seed, n_paths)
     if figures:
-        log("drawing figures ...")
+        log(messages.DRAW_FIGURES(lang))
         content.figures = make_figures(content)
     return content
 

@@ -35,6 +35,8 @@ from wgsforecast._locks import folder_lock
 from wgsforecast._staging import remove_staging
 from wgsforecast.exceptions import OutputFolderError
 from wgsforecast.io import atomic_write_text, file_sha256
+from wgsforecast.periods import Lang
+from wgsforecast.report import messages
 
 MANIFEST = "report-manifest.json"
 """File in the output folder listing the report's files (relative POSIX paths) and hashes."""
@@ -234,10 +236,10 @@ def locked(folder: Path) -> Iterator[None]:
         yield
 
 
-def clean_staging(folder: Path, log: Log) -> None:
+def clean_staging(folder: Path, log: Log, lang: Lang = "en") -> None:
     """Remove staging folders that killed runs left in ``folder`` (hold the lock first)."""
     for path in remove_staging(folder, _is_staging):
-        log(f"removed {path}: left by an interrupted run")
+        log(messages.REMOVED_INTERRUPTED(lang, path=path))
 
 
 def _refuse_conflicts(folder: Path, ownership: Ownership, new: Mapping[str, str]) -> None:
@@ -257,7 +259,7 @@ def _refuse_conflicts(folder: Path, ownership: Ownership, new: Mapping[str, str]
         )
 
 
-def install(staging: Path, folder: Path, log: Log) -> tuple[Path, ...]:
+def install(staging: Path, folder: Path, log: Log, lang: Lang = "en") -> tuple[Path, ...]:
     """Move every file of ``staging`` into ``folder`` and remove stale earlier outputs.
 
     Hold :func:`locked` first. Each file is moved with :func:`os.replace`, so it is
@@ -293,25 +295,25 @@ def install(staging: Path, folder: Path, log: Log) -> tuple[Path, ...]:
         os.replace(part, target)
         written.append(target)
     for relative in sorted(set(ownership.files) - set(new)):
-        _remove_stale(folder, relative, ownership, log)
+        _remove_stale(folder, relative, ownership, log, lang)
     FileListing(files=dict(new)).write(folder / MANIFEST)
     (folder / JOURNAL).unlink()
     return tuple(written)
 
 
-def _remove_stale(folder: Path, relative: str, ownership: Ownership, log: Log) -> None:
+def _remove_stale(folder: Path, relative: str, ownership: Ownership, log: Log, lang: Lang) -> None:
     path = folder / relative
     if not os.path.lexists(path):
         return
     link = _link_on_the_way(folder, relative)
     if link is not None:
-        log(f"left {path}: {link} is a symbolic link, which is never followed when removing")
+        log(messages.LEFT_SYMLINK(lang, path=path, link=link))
         return
     if not ownership.owns(folder, relative):
-        log(f"left {path}: changed since an earlier report wrote it")
+        log(messages.LEFT_CHANGED(lang, path=path))
         return
     path.unlink()
-    log(f"removed {path}: not produced by this run")
+    log(messages.REMOVED_STALE(lang, path=path))
     parent = path.parent
     # Remove folders the report made (figures/) once they are empty; never ``folder``.
     while parent != folder and not parent.is_symlink() and not any(parent.iterdir()):
