@@ -225,8 +225,10 @@ def plot_group_ramps(
             linewidth=0.9,
             gid=GID_AS_OF,
         )
+        # y=1.0 is where matplotlib puts the title anyway (no ticks above the panel); fixed,
+        # it is not measured against every tick label at each layout pass and draw.
         ax.set_title(
-            textwrap.shorten(group.name(lang), 38, placeholder=" …"), fontsize=9, loc="left"
+            textwrap.shorten(group.name(lang), 38, placeholder=" …"), fontsize=9, loc="left", y=1.0
         )
         top = max(cap, float(np.nanmax(ax.dataLim.intervaly[1:]))) * 1.15
         ax.set_ylim(0, top)

@@ -1,8 +1,9 @@
 """The report's figures: drawn by :mod:`wgsforecast.plotting`, rendered as PNG and SVG.
 
-Each figure is drawn once, in this process, and rendered as PNG and then SVG. (Forked
-worker processes were faster on Linux but outlived a killed report; no process is started
-now.) An error while drawing is a bug and fails the report: no figure is silently left out.
+Each figure is drawn once, in this process, laid out once, and rendered as PNG and then
+SVG from the same layout. (Forked worker processes were faster on Linux but outlived a
+killed report; no process is started now.) An error while drawing is a bug and fails the
+report: no figure is silently left out.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from wgsforecast.labels import label
 
 if TYPE_CHECKING:
     from wgsforecast.report.build import ReportContent
+
+DPI = 110
+"""Resolution of the PNG files (dots per inch)."""
 
 Plan = tuple[str, str, Callable[[], Any]]
 """A figure to draw: its file stem, its title, and a function returning the figure."""
@@ -96,10 +100,41 @@ def _draw_and_render(plan: Plan) -> tuple[bytes, bytes]:
 
     fig = plan[2]()
     try:
-        freeze_date_ticks(fig)
-        return render(fig, "png"), render(fig, "svg")
+        return render_formats(fig)
     finally:
         pyplot().close(fig)
+
+
+def render_formats(fig: Any) -> tuple[bytes, bytes]:
+    """Lay a finished figure out once and render it as PNG and SVG bytes.
+
+    ``savefig`` lays a figure out anew for every file, and with constrained layout that
+    measures every tick label of every panel twice before drawing (most of the time of the
+    17-panel figure). Here the layout runs once, at the PNG's resolution, and both files
+    are drawn from it; the PNG is the same file as before, and the SVG's panels sit where
+    the PNG's do (before, the SVG's own layout put them up to half a point elsewhere).
+    """
+    freeze_date_ticks(fig)
+    lay_out(fig)
+    freeze_ticks(fig)
+    return render(fig, "png"), render(fig, "svg")
+
+
+def lay_out(fig: Any) -> None:
+    """Run the figure's layout engine once, at :data:`DPI`, and then switch it off."""
+    import matplotlib
+
+    engine = fig.get_layout_engine()
+    if engine is None:
+        return
+    # Text is measured at the resolution it is drawn at, as savefig would.
+    fig.set_dpi(DPI)
+    engine.execute(fig)
+    # No engine at all (not "none", which still makes savefig draw once to lay out).
+    with matplotlib.rc_context(
+        {"figure.autolayout": False, "figure.constrained_layout.use": False}
+    ):
+        fig.set_layout_engine(None)
 
 
 def freeze_date_ticks(fig: Any) -> None:
@@ -119,6 +154,35 @@ def freeze_date_ticks(fig: Any) -> None:
             axis.set_major_locator(FixedLocator(axis.get_majorticklocs()))
         if isinstance(axis.get_minor_locator(), DateLocator):
             axis.set_minor_locator(FixedLocator(axis.get_minorticklocs()))
+
+
+def freeze_ticks(fig: Any) -> None:
+    """Fix every tick and tick label, and the place of empty axis labels, as they are now.
+
+    Call it after the layout: how many ticks an automatic locator gives depends on the
+    axes' size. A draw then asks no locator or formatter again (they run several times
+    per draw and axis) and does not measure the tick labels of every panel to place an
+    axis label that has no text and draws nothing. The drawn ticks are the same ticks.
+    """
+    from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for ticker in (axis.major, axis.minor):
+                if isinstance(ticker.locator, NullLocator):
+                    continue
+                # Shared axes share their tickers: each is fixed once.
+                if not isinstance(ticker.locator, FixedLocator):
+                    ticker.locator = FixedLocator(ticker.locator())
+                locs = ticker.locator()
+                if not isinstance(ticker.formatter, FixedFormatter):
+                    texts = ticker.formatter.format_ticks(locs)
+                    # A formatter with an offset ("1e6") keeps it; few axes have one.
+                    if not ticker.formatter.get_offset():
+                        ticker.formatter = FixedFormatter(texts)
+            if not axis.label.get_text():
+                x, y = axis.label.get_position()
+                axis.set_label_coords(x, y, transform=axis.label.get_transform())
 
 
 def render_all(plans: list[Plan]) -> dict[tuple[str, str], bytes]:
@@ -143,5 +207,5 @@ def render(fig: Any, fmt: str) -> bytes:
     # A fixed salt makes SVG element ids, and so the files, the same on every run.
     with matplotlib.rc_context({"svg.hashsalt": "wgsforecast"}):
         # The plotting module lays figures out (constrained layout); no tight-bbox pass.
-        fig.savefig(buffer, format=fmt, dpi=110, metadata=metadata)
+        fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
     return buffer.getvalue()
