@@ -138,7 +138,7 @@ def lay_out(fig: Any) -> None:
 
 
 def freeze_date_ticks(fig: Any) -> None:
-    """Replace date tick locators by the fixed ticks they give now.
+    """Replace date tick locators, and their formatters, by the fixed ticks they give now.
 
     matplotlib's date locators rerun a calendar rule every time ticks are asked for (many
     times per render with constrained layout), which made the 17-panel figure take seconds.
@@ -146,14 +146,24 @@ def freeze_date_ticks(fig: Any) -> None:
     ticks and the rendered files are byte-identical, only faster.
     """
     from matplotlib.dates import DateLocator
-    from matplotlib.ticker import FixedLocator
 
     for ax in fig.axes:
-        axis = ax.xaxis
-        if isinstance(axis.get_major_locator(), DateLocator):
-            axis.set_major_locator(FixedLocator(axis.get_majorticklocs()))
-        if isinstance(axis.get_minor_locator(), DateLocator):
-            axis.set_minor_locator(FixedLocator(axis.get_minorticklocs()))
+        for ticker in (ax.xaxis.major, ax.xaxis.minor):
+            if isinstance(ticker.locator, DateLocator):
+                _fix(ticker)
+
+
+def _fix(ticker: Any) -> None:
+    """Fix a ticker's locations and labels as its locator and formatter give them now."""
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    if not isinstance(ticker.locator, FixedLocator):
+        ticker.locator = FixedLocator(ticker.locator())
+    if not isinstance(ticker.formatter, FixedFormatter):
+        texts = ticker.formatter.format_ticks(ticker.locator())
+        # A formatter with an offset ("1e6") keeps it; few axes have one.
+        if not ticker.formatter.get_offset():
+            ticker.formatter = FixedFormatter(texts)
 
 
 def freeze_ticks(fig: Any) -> None:
@@ -164,22 +174,14 @@ def freeze_ticks(fig: Any) -> None:
     per draw and axis) and does not measure the tick labels of every panel to place an
     axis label that has no text and draws nothing. The drawn ticks are the same ticks.
     """
-    from matplotlib.ticker import FixedFormatter, FixedLocator, NullLocator
+    from matplotlib.ticker import NullLocator
 
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             for ticker in (axis.major, axis.minor):
-                if isinstance(ticker.locator, NullLocator):
-                    continue
-                # Shared axes share their tickers: each is fixed once.
-                if not isinstance(ticker.locator, FixedLocator):
-                    ticker.locator = FixedLocator(ticker.locator())
-                locs = ticker.locator()
-                if not isinstance(ticker.formatter, FixedFormatter):
-                    texts = ticker.formatter.format_ticks(locs)
-                    # A formatter with an offset ("1e6") keeps it; few axes have one.
-                    if not ticker.formatter.get_offset():
-                        ticker.formatter = FixedFormatter(texts)
+                # Shared axes share their tickers: a fixed one is left as it is.
+                if not isinstance(ticker.locator, NullLocator):
+                    _fix(ticker)
             if not axis.label.get_text():
                 x, y = axis.label.get_position()
                 axis.set_label_coords(x, y, transform=axis.label.get_transform())
