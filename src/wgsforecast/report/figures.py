@@ -111,8 +111,10 @@ def render_formats(fig: Any) -> tuple[bytes, bytes]:
     ``savefig`` lays a figure out anew for every file, and with constrained layout that
     measures every tick label of every panel twice before drawing (most of the time of the
     17-panel figure). Here the layout runs once, at the PNG's resolution, and both files
-    are drawn from it; the PNG is the same file as before, and the SVG's panels sit where
-    the PNG's do (before, the SVG's own layout put them up to half a point elsewhere).
+    are drawn from it, with the ticks fixed: the PNG is the file ``savefig`` gives, and
+    the SVG shows the PNG's panels and ticks (its own layout put panels up to half a
+    point elsewhere and gave one small panel other y ticks). The figure is left laid
+    out, at :data:`DPI`, with fixed ticks and no layout engine.
     """
     freeze_date_ticks(fig)
     lay_out(fig)
