@@ -359,6 +359,31 @@ def test_group_ramps_one_panel_per_group(published_method: wf.Prognosis) -> None
     assert "rekonstrueret" in footnote(fig)[0]
 
 
+@pytest.mark.parametrize("span", ["long", "short"])
+def test_group_ramps_minor_tick_marks_draw_matplotlibs_minor_ticks(
+    published_method: wf.Prognosis, monkeypatch: pytest.MonkeyPatch, span: str
+) -> None:
+    # The panels' minor ticks are drawn as one line of marks per panel, for speed; the
+    # picture must be the one matplotlib's own minor ticks give, pixel for pixel (yearly
+    # ticks with quarter marks over a long window, every month over a short one).
+    import io
+
+    from wgsforecast.plotting import groups
+
+    until = None if span == "long" else "2023-06"  # 33 months from the first data
+
+    def png() -> bytes:
+        fig = plotting.plot_group_ramps(published_method, until=until)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=60, metadata={"Software": None})
+        plt.close(fig)
+        return buffer.getvalue()
+
+    marks = png()
+    monkeypatch.setattr(groups, "_minor_ticks_as_marks", lambda axes: None)
+    assert marks == png()
+
+
 def test_group_ramps_bands_when_many_paths(adoption: wf.Prognosis) -> None:
     fig = plotting.plot_group_ramps(adoption, lang="en", ncols=3)
     assert len(fig.axes) == len(adoption.groups)
