@@ -63,6 +63,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "plot_data_until": {"da": "data til og med", "en": "data up to"},
     "plot_interval": {"da": "Interval", "en": "Interval"},
+    "plot_central_interval": {"da": "{share}-interval", "en": "{share} interval"},
     "plot_median": {"da": "Median", "en": "Median"},
     "plot_mean": {"da": "Gennemsnit", "en": "Mean"},
     "plot_cap": {"da": "Loft ({share} af indmeldt)", "en": "Cap ({share} of declared)"},

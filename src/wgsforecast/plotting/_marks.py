@@ -102,7 +102,7 @@ def band(
         color=BLUE,
         alpha=alpha,
         linewidth=0,
-        label=f"{label('plot_interval', lang)} {band_label(low, high)}",
+        label=band_label(low, high, lang),
         gid=GID_BAND,
     )
 

@@ -231,9 +231,26 @@ def footnote(fig: Any, data_notes: Sequence[str], lang: Lang) -> None:
     )
 
 
-def title(ax: Axes, text: str) -> None:
-    """The figure title, bold and left-aligned."""
-    ax.set_title(text, loc="left", fontsize=13, fontweight="bold", pad=12)
+_TITLE_SIZE = 13
+_BOLD_CHAR_WIDTH_EM = 0.62
+"""Mean width of a bold DejaVu Sans character, in ems (for wrapping titles)."""
+
+
+def title(ax: Axes, text: str, pad: float = 12) -> None:
+    """The axes title, bold and left-aligned, wrapped to the axes' width.
+
+    Wrapped because a long title on one of two axes side by side (a 1x2 grid in a notebook)
+    would otherwise run over its neighbour's title.
+    """
+    width_inches = ax.get_window_extent().width / ax.figure.dpi
+    columns = int(width_inches * 72 / (_TITLE_SIZE * _BOLD_CHAR_WIDTH_EM))
+    ax.set_title(
+        textwrap.fill(text, max(columns, 20)),
+        loc="left",
+        fontsize=_TITLE_SIZE,
+        fontweight="bold",
+        pad=pad,
+    )
 
 
 def legend(ax: Axes, **kwargs: Any) -> None:
@@ -241,9 +258,16 @@ def legend(ax: Axes, **kwargs: Any) -> None:
     ax.legend(frameon=False, fontsize=9, **kwargs)
 
 
-def band_label(low: float, high: float) -> str:
-    """The name of a band, e.g. ``P10–P90``."""
-    return f"P{100 * low:g}–P{100 * high:g}"
+def band_label(low: float, high: float, lang: Lang) -> str:
+    """The name of a band: ``80 %-interval (P10–P90)`` when central, else ``Interval P5–P50``.
+
+    Central bands are named as the text names them ("80 %-interval"), with the quantiles.
+    """
+    quantiles = f"P{100 * low:g}–P{100 * high:g}"
+    if abs(low + high - 1) < 1e-9:
+        share = format_percent(high - low, lang)
+        return f"{label('plot_central_interval', lang).format(share=share)} ({quantiles})"
+    return f"{label('plot_interval', lang)} {quantiles}"
 
 
 def column(q: float) -> str:

@@ -19,6 +19,7 @@ from wgsforecast.plotting._style import (
     month_start,
     new_axes,
     percent_tick,
+    title,
 )
 
 if TYPE_CHECKING:
@@ -136,7 +137,7 @@ def plot_target_distribution(
     )
     target = prognosis.programme.target_ge
     heading = label("plot_target_title", lang).format(target=format_number(target, lang))
-    ax.set_title(heading, loc="left", fontsize=13, fontweight="bold", pad=44)
+    title(ax, heading, pad=44)
     handles = ax.get_legend_handles_labels()[0] + twin.get_legend_handles_labels()[0]
     texts = ax.get_legend_handles_labels()[1] + twin.get_legend_handles_labels()[1]
     ax.legend(
