@@ -356,6 +356,47 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "Cumulative genome equivalents, actual and projected",
     },
     "report_fig_fan": {"da": "Usikkerhedsvifte", "en": "Fan chart"},
+    # Figure captions in the HTML: how to read the figure (its title is the image's alt text).
+    "report_caption_cumulative": {
+        "da": "Sådan læses figuren: den sorte linje er de gennemførte GE, den stiplede "
+        "prognosens median i det lyse 80 %-interval; hvor den krydser den vandrette "
+        "mållinje, nås målet. Den lodrette linje er finansieringsfristen, de orange ruder "
+        "den offentliggjorte prognose, når den vises.",
+        "en": "How to read it: the black line is the GE done, the dashed line the forecast's "
+        "median within the light 80% interval; where it crosses the horizontal target line, "
+        "the target is reached. The vertical line is the funding deadline, the orange "
+        "diamonds the published prognosis where shown.",
+    },
+    "report_caption_fan": {
+        "da": "Jo bredere viften, jo mere usikker prognosen: 8 af 10 simulerede forløb ligger "
+        "i det lyse bånd (80 %-interval), halvdelen i det mørke (50 %-interval).",
+        "en": "The wider the fan, the less certain the forecast: 8 in 10 simulated paths lie "
+        "in the light band (80% interval), half in the dark one (50% interval).",
+    },
+    "report_caption_target_distribution": {
+        "da": "Søjlerne er sandsynligheden for, at målet nås netop den måned; kurven er "
+        "sandsynligheden for, at det er nået senest den måned.",
+        "en": "The bars are the probability that the target is reached in that month; the "
+        "curve is the probability that it has been reached by then.",
+    },
+    "report_caption_monthly_by_group": {
+        "da": "Hvor meget hver patientgruppe bidrager måned for måned: faktisk, derefter "
+        "prognosens median.",
+        "en": "How much each patient group contributes month by month: actual, then the "
+        "forecast's median.",
+    },
+    "report_caption_group_ramps": {
+        "da": "Et panel pr. patientgruppe: de faktiske måneder, prognosens median og "
+        "interval og gruppens loft. Bemærk, at akserne er forskellige.",
+        "en": "One panel per patient group: the actual months, the forecast's median and "
+        "interval, and the group's cap. Note that the axes differ.",
+    },
+    "report_caption_scenarios": {
+        "da": "Hver linje er et scenaries median; kun grundforløbet har sit 80 %-interval "
+        "skraveret. Tabellen viser, hvor mange måneder hvert scenarie flytter målet.",
+        "en": "Each line is a scenario's median; only the baseline has its 80% interval "
+        "shaded. The table shows how many months each scenario moves the target.",
+    },
     "report_fig_target": {
         "da": "Fordeling af måneden, hvor målet nås",
         "en": "Distribution of the month the target is reached",

@@ -10,7 +10,7 @@ from string import Template
 import pandas as pd
 
 from wgsforecast._version import package_version
-from wgsforecast.labels import label, month_text
+from wgsforecast.labels import LABELS, label, month_text
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
 from wgsforecast.report.content import (
     ReportContent,
@@ -172,9 +172,11 @@ def _figure(content: ReportContent, key: str) -> str:
     for figure in content.figures:
         if figure.key == key:
             data = base64.b64encode(figure.png).decode("ascii")
+            # The title is in the image; the caption says how to read it.
+            caption = LABELS.get(f"report_caption_{key}", {}).get(content.lang, figure.title)
             return (
                 f'<figure><img alt="{escape(figure.title)}" '
-                f'src="data:image/png;base64,{data}"><figcaption>{escape(figure.title)}'
+                f'src="data:image/png;base64,{data}"><figcaption>{escape(caption)}'
                 "</figcaption></figure>"
             )
     return ""
