@@ -90,6 +90,15 @@ def test_terminal_shows_our_table1_beside_the_published_one(
     assert "rekonstrueret" in stdout
 
 
+def test_every_figure_caption_says_how_to_read_it(danish: tuple[Path, str]) -> None:
+    out, _ = danish
+    html = (out / "rapport.html").read_text(encoding="utf-8")
+    figures = re.findall(r'<img alt="([^"]*)"[^>]*><figcaption>([^<]*)</figcaption>', html)
+    assert len(figures) == 5
+    for title, caption in figures:
+        assert caption != title and len(caption) > len(title), (title, caption)
+
+
 def test_html_is_self_contained_small_and_complete(danish: tuple[Path, str]) -> None:
     out, _ = danish
     html = (out / "rapport.html").read_text(encoding="utf-8")
