@@ -481,6 +481,19 @@ def importance_sample(
     return sample
 
 
+def reweighted(sample: PosteriorSample, old: GroupPrior, new: GroupPrior) -> PosteriorSample:
+    """The same draws weighted for another prior: each weight times new / old prior density.
+
+    The draws came from the old proposal, and only the prior changed, so the likelihood
+    and the proposal density cancel out of the ratio of the two posteriors' weights.
+    """
+    keep = sample.weights > 0  # draws outside the bounds stay at weight 0
+    log_ratio = np.zeros_like(sample.weights)
+    log_ratio[keep] = new.log_density(sample.params[keep]) - old.log_density(sample.params[keep])
+    weights = np.where(keep, sample.weights * np.exp(log_ratio - log_ratio[keep].max()), 0.0)
+    return PosteriorSample(sample.params, sample.form, _cumulative(weights))
+
+
 def prior_sample(
     prior: GroupPrior, form_weights: FloatArray, n_draws: int, rng: np.random.Generator
 ) -> PosteriorSample:
@@ -709,29 +722,38 @@ class AdoptionEngine(Engine):
         self.mode_ = self.modes_[np.arange(n_groups), best]
         reference = ShareLogNormal.from_reference()
         rng = np.random.default_rng(self.proposal_seed)
-        weight = self.reference_weight
-        # Two rounds: sample under the prior weight, learn the weight from the groups with
-        # enough history (REFERENCE_PSEUDO_GROUPS), then sample every group under it.
-        for _ in range(2 if 0 < weight < 1 else 1):
-            self.group_priors_ = [
-                GroupPrior(
-                    pooled=self._planned(pooled, group, origin),
-                    reference=reference,
-                    target_share=group.ramp.target_share,
-                    reference_weight=weight,
-                )
-                for group, origin in zip(groups, origins, strict=True)
-            ]
+        priors = self._group_priors(pooled, reference, origins, self.reference_weight)
+        self.samples_ = [prior_sample(p, pooled_weights, _PRIOR_DRAWS, rng) for p in priors]
+        for index, one, posterior in zip(fitted, series, posteriors, strict=True):
+            self.samples_[index] = importance_sample(
+                one, season, priors[index], posterior, rng, self.min_effective_draws
+            )
+        self.group_priors_, self.reference_weight_ = priors, self.reference_weight
+        if 0 < self.reference_weight < 1:
+            # Learn the weight from the groups with enough history (REFERENCE_PSEUDO_GROUPS),
+            # then move every group's draws to the prior under it.
+            self.reference_weight_ = self._learned_reference_weight(months)
+            self.group_priors_ = self._group_priors(
+                pooled, reference, origins, self.reference_weight_
+            )
+            earlier = self.samples_
             self.samples_ = [
-                prior_sample(prior, pooled_weights, _PRIOR_DRAWS, rng)
-                for prior in self.group_priors_
+                prior_sample(p, pooled_weights, _PRIOR_DRAWS, rng) for p in self.group_priors_
             ]
             for index, one, posterior in zip(fitted, series, posteriors, strict=True):
-                self.samples_[index] = importance_sample(
-                    one, season, self.group_priors_[index], posterior, rng, self.min_effective_draws
+                moved = reweighted(earlier[index], priors[index], self.group_priors_[index])
+                self.samples_[index] = (
+                    moved
+                    if moved.effective_size >= self.min_effective_draws
+                    else importance_sample(
+                        one,
+                        season,
+                        self.group_priors_[index],
+                        posterior,
+                        rng,
+                        self.min_effective_draws,
+                    )
                 )
-            self.reference_weight_ = weight
-            weight = self._learned_reference_weight(months)
         self.prior_ = pooled
         self.season_ = season
         self.season_se_ = se
@@ -763,6 +785,24 @@ class AdoptionEngine(Engine):
             elif begin < 0 and group.go_live is not None and group.go_live < first:
                 waiting.append(float((first - group.go_live).n))
         return slips, waiting
+
+    def _group_priors(
+        self,
+        pooled: Prior,
+        reference: ShareLogNormal,
+        origins: list[pd.Period | None],
+        weight: float,
+    ) -> list[GroupPrior]:
+        """Each group's mixture prior at reference weight ``weight``."""
+        return [
+            GroupPrior(
+                pooled=self._planned(pooled, group, origin),
+                reference=reference,
+                target_share=group.ramp.target_share,
+                reference_weight=weight,
+            )
+            for group, origin in zip(self.groups_, origins, strict=True)
+        ]
 
     def _learned_reference_weight(self, months: npt.NDArray[np.int64]) -> float:
         """The prior reference weight updated by the groups with enough history.
