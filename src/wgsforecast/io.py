@@ -9,7 +9,6 @@ input file, never drop a row silently, and report every problem of a file at onc
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import importlib.resources
 import os
@@ -35,6 +34,7 @@ from wgsforecast._checks import (
     not_live_rows,
     not_live_spans,
 )
+from wgsforecast._suggest import did_you_mean
 from wgsforecast._tabular import (
     Cell,
     NumberText,
@@ -801,9 +801,10 @@ def _sorted(problems: Sequence[Problem]) -> list[Problem]:
 
 
 def _did_you_mean(name: str, valid: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, valid, n=1)
+    """The "did you mean" hint followed by the valid names (only the names when none is close)."""
     listing = f"valid names are {', '.join(valid)}"
-    return f"; did you mean {close[0]!r}? ({listing})" if close else f"; {listing}"
+    hint = did_you_mean(name, valid)
+    return f"{hint} ({listing})" if hint else f"; {listing}"
 
 
 # --------------------------------------------------------------------------- national genomes

@@ -6,7 +6,6 @@ file is an error instead of a silently ignored value.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -21,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from wgsforecast._suggest import closest
 from wgsforecast.periods import _fold, parse_month
 
 Month = Annotated[pd.Period, BeforeValidator(parse_month), PlainSerializer(str, return_type=str)]
@@ -169,11 +169,10 @@ class GroupRegistry:
 
     def nearest(self, name: str) -> str | None:
         """Return the known key or name closest to ``name``, for 'did you mean' messages."""
-        candidates = list(self._by_folded)
-        close = difflib.get_close_matches(_fold(str(name)), candidates, n=1, cutoff=0.0)
-        if not close:
+        close = closest(_fold(str(name)), self._by_folded, cutoff=0.0)
+        if close is None:
             return None
-        key = self._by_folded[close[0]]
+        key = self._by_folded[close]
         group = self._by_key[key]
         return f"{group.key} ({group.name_da})"
 
