@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from wgsforecast._markdown import markdown_table
 from wgsforecast.exceptions import InputError, MissingFileError, Problem
 from wgsforecast.models import NATIONAL_WGS_PER_YEAR
 from wgsforecast.periods import Lang, format_number, format_percent
@@ -184,7 +185,7 @@ def region_markdown(table: pd.DataFrame, lang: Lang = "da") -> str:
     sources = table["source"].fillna("").astype(str).tolist() if "source" in table else None
     if sources is not None:
         head.append("Kilde" if lang == "da" else "Source")
-    lines = ["| " + " | ".join(head) + " |", "|---|---:|---:|---:|" + ("---|" if sources else "")]
+    rows: list[list[str]] = []
     for row, (region, weight, share, volume) in enumerate(
         zip(
             table["region"],
@@ -202,8 +203,12 @@ def region_markdown(table: pd.DataFrame, lang: Lang = "da") -> str:
         ]
         if sources is not None:
             cells.append(sources[row].replace("|", "/"))  # a pipe would split the cell
-        lines.append("| " + " | ".join(cells) + " |")
-    total = format_number(int(table["volume"].sum()), lang)
-    last = f"| {'I alt' if lang == 'da' else 'Total'} | | | {total} |"
-    lines.append(last + (" |" if sources is not None else ""))
-    return "\n".join(lines) + "\n"
+        rows.append(cells)
+    total = [
+        "I alt" if lang == "da" else "Total",
+        "",
+        "",
+        format_number(int(table["volume"].sum()), lang),
+    ]
+    rows.append(total + ([""] if sources is not None else []))
+    return markdown_table(head, rows, align="lrrr" + ("l" if sources is not None else "")) + "\n"
