@@ -34,6 +34,7 @@ from wgsforecast._checks import (
     not_live_rows,
     not_live_spans,
 )
+from wgsforecast._data_notes import RECONSTRUCTED
 from wgsforecast._suggest import did_you_mean
 from wgsforecast._tabular import (
     Cell,
@@ -147,9 +148,6 @@ MIN_DECLARED_PER_YEAR = 10
 English way is 1.6)."""
 MAX_PROBLEMS = 100
 """An error lists at most this many problems, then says how many more there are."""
-
-RECONSTRUCTED = "reconstructed"
-"""Data note on the bundled actuals: reconstructed, not official (see ``labels.LABELS``)."""
 
 
 # --------------------------------------------------------------------------- bundled data

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from wgsforecast._data_notes import is_reconstructed
 from wgsforecast._text import Text
 from wgsforecast.commands._csv_tables import (
     last_actual_month,
@@ -225,7 +226,7 @@ def run(args: argparse.Namespace) -> int:
             )
         else:
             print(NO_ACTUALS_YET(lang))
-    if "reconstructed" in comparison.data_notes:
+    if is_reconstructed(comparison.data_notes):
         print(label("reconstructed", lang))
     print(WROTE(lang, figure=out / "vintages.png"))
     return 0
