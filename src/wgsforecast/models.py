@@ -105,6 +105,35 @@ class PatientGroup(_Frozen):
         """The most GE a month may ever be projected at: cap share x declared / 12."""
         return self.cap_share * self.declared_per_year / 12
 
+    def go_live_passed(self, as_of: pd.Period) -> bool:
+        """True when the group's go-live is dated and falls in or before ``as_of``.
+
+        For a group without data by ``as_of``, this means it is late: its start is no
+        longer its go-live but at the earliest :meth:`first_month_after` ``as_of``.
+        """
+        return self.go_live is not None and self.go_live <= as_of
+
+    def first_month_after(self, as_of: pd.Period) -> pd.Period | None:
+        """The first month a group without data by ``as_of`` can start producing.
+
+        Its go-live, or the month after ``as_of`` when the go-live has passed
+        (:meth:`go_live_passed`); ``None`` when the go-live is not dated. The engines start
+        a not-yet-live group's ramp (or its prior) from this month.
+
+        Parameters
+        ----------
+        as_of
+            The last month with data.
+
+        Returns
+        -------
+        pandas.Period or None
+            The month, or ``None`` for an undated group.
+        """
+        if self.go_live is None:
+            return None
+        return max(self.go_live, as_of + 1)
+
     def name(self, lang: str = "da") -> str:
         """Return the group's name in the language asked for."""
         return self.name_da if lang == "da" else self.name_en
