@@ -12,8 +12,7 @@ from wgsforecast.commands._options import (
     add_data_options,
     add_output_options,
     add_simulation_options,
-    check_out_is_folder,
-    check_simulation_options,
+    check_run_options,
     load_data,
 )
 from wgsforecast.periods import Lang
@@ -66,8 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from wgsforecast.backtesting import DEFAULT_ENGINES, backtest
     from wgsforecast.engines import ENGINES
 
-    check_simulation_options(args)
-    check_out_is_folder(args.out)
+    check_run_options(args, out=args.out)
     engines = args.engines or [name for name in DEFAULT_ENGINES if name in ENGINES]
     data = load_data(args)
     result = backtest(

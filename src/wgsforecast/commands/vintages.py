@@ -22,9 +22,9 @@ from wgsforecast.commands._options import (
     add_output_options,
     add_simulation_options,
     add_vintages_option,
-    check_memory,
     check_out_is_folder,
-    check_simulation_options,
+    check_run_options,
+    load_checked_data,
     load_data,
 )
 from wgsforecast.exceptions import EXIT_USER_ERROR
@@ -165,10 +165,9 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "save":
         from wgsforecast.api import forecast
 
-        check_simulation_options(args)
+        check_run_options(args)
         vintages.check_new_name(args.name, args.root)  # before the slow run
-        data = load_data(args)
-        check_memory(args, data)
+        data = load_checked_data(args)
         prognosis = forecast(
             data.actuals,
             data.groups,
