@@ -21,7 +21,8 @@ from pydantic import (
 )
 
 from wgsforecast._suggest import closest
-from wgsforecast.periods import _fold, parse_month
+from wgsforecast._text import Text
+from wgsforecast.periods import Lang, _fold, parse_month
 
 Month = Annotated[pd.Period, BeforeValidator(parse_month), PlainSerializer(str, return_type=str)]
 """A month field: accepts anything :func:`~wgsforecast.periods.parse_month` accepts."""
@@ -134,9 +135,9 @@ class PatientGroup(_Frozen):
             return None
         return max(self.go_live, as_of + 1)
 
-    def name(self, lang: str = "da") -> str:
-        """Return the group's name in the language asked for."""
-        return self.name_da if lang == "da" else self.name_en
+    def name(self, lang: Lang = "da") -> str:
+        """Return the group's name in the language asked for (``"da"`` or ``"en"``)."""
+        return Text(da=self.name_da, en=self.name_en).template(lang)
 
     def source_of(self, field: str) -> Source:
         """Return where a field's value comes from (``assumed`` unless stated)."""
@@ -234,9 +235,9 @@ class TablePeriod(_Frozen):
     first: Month | None = None
     kind: Literal["span", "point"] = "span"
 
-    def label(self, lang: str = "da") -> str:
-        """Return the column label in the language asked for."""
-        return self.label_da if lang == "da" else self.label_en
+    def label(self, lang: Lang = "da") -> str:
+        """Return the column label in the language asked for (``"da"`` or ``"en"``)."""
+        return Text(da=self.label_da, en=self.label_en).template(lang)
 
 
 def _year(year: int) -> TablePeriod:
