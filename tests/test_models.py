@@ -100,3 +100,12 @@ def test_an_undated_group_has_no_start_and_no_passed_go_live() -> None:
     as_of = pd.Period("2023-03", freq="M")
     assert group.first_month_after(as_of) is None
     assert not group.go_live_passed(as_of)
+
+
+def test_names_and_labels_follow_the_language() -> None:
+    programme = wf.Programme(name_da="Programmet", name_en="The programme")
+    assert (programme.name("da"), programme.name("en")) == ("Programmet", "The programme")
+    group = _group(name_da="Nyre {x}", name_en="Kidney {x}")  # braces are no template here
+    assert (group.name("da"), group.name("en")) == ("Nyre {x}", "Kidney {x}")
+    period = programme.table_periods[0]
+    assert period.label("da") == period.label_da and period.label("en") == period.label_en

@@ -273,6 +273,10 @@ class Programme(_Frozen):
     capacity_wgs_per_year: float | None = Field(None, gt=0)
     table_periods: tuple[TablePeriod, ...] = TABLE1_PERIODS
 
+    def name(self, lang: Lang = "da") -> str:
+        """Return the programme's name in the language asked for (``"da"`` or ``"en"``)."""
+        return Text(da=self.name_da, en=self.name_en).template(lang)
+
     @model_validator(mode="after")
     def _periods_present(self) -> Programme:
         if not self.table_periods:
