@@ -86,12 +86,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(result: Any, out: Path, lang: Lang) -> list[Path]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from wgsforecast.io import atomic_path, atomic_write_text
+    from wgsforecast.io import atomic_write_text
+    from wgsforecast.plotting import pyplot, save_figure
 
     paths = [
         write_csv(out / "backtest_scores.csv", backtest_scores(result, lang), lang),
@@ -100,11 +96,7 @@ def _write(result: Any, out: Path, lang: Lang) -> list[Path]:
             out / "backtest_summary.md", result.to_markdown(metrics=KEY_METRICS, lang=lang)
         ),
     ]
-    ax = result.plot(lang=lang)
-    figure = ax.figure
-    target = out / "backtest.png"
-    with atomic_path(target) as part:
-        figure.savefig(part, dpi=120, bbox_inches="tight")
-    plt.close(figure)
-    paths.append(target)
+    figure = result.plot(lang=lang).figure
+    paths += save_figure(figure, out / "backtest", formats=("png",), dpi=120)
+    pyplot().close(figure)
     return paths

@@ -183,16 +183,13 @@ def run(args: argparse.Namespace) -> int:
     check_out_is_folder(out)
     vintages.list_vintages(args.root)  # a damaged store fails before the actuals are read
     comparison = vintages.compare_vintages(load_data(args).actuals, root=args.root)
-    from wgsforecast.io import atomic_path
-    from wgsforecast.plotting import pyplot
+    from wgsforecast.plotting import pyplot, save_figure
 
     out.mkdir(parents=True, exist_ok=True)
     write_csv(out / "vintage_errors.csv", vintage_errors(comparison, lang), lang)
     write_csv(out / "vintage_targets.csv", vintage_targets(comparison, lang), lang)
-    ax = vintages.plot_vintages(comparison, lang=lang)
-    figure: Any = ax.figure
-    with atomic_path(out / "vintages.png") as part:
-        figure.savefig(part, format="png", dpi=120, bbox_inches="tight")
+    figure: Any = vintages.plot_vintages(comparison, lang=lang).figure
+    save_figure(figure, out / "vintages", formats=("png",), dpi=120)
     pyplot().close(figure)
     last_month = last_actual_month(comparison)
     for row in comparison.targets.to_dict("records"):
