@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 import wgsforecast as wf
-from wgsforecast.backtesting import BacktestResult, backtest, default_origins
+from wgsforecast.backtesting import BacktestResult, backtest, default_origins, metric_label
 from wgsforecast.engines import ENGINES, FlatEngine, Forecast
 from wgsforecast.simulate import SimulatedProgramme, simulate_programme
 
@@ -260,6 +260,21 @@ def test_plot_draws_one_line_per_engine(bundled: wf.ProgrammeData) -> None:
         assert "reconstructed" in texts
     finally:
         plt.close(ax.figure)
+    # The same figure from its place under plotting, on axes given to it.
+    from wgsforecast.plotting import plot_backtest
+
+    _, given = plt.subplots()
+    try:
+        drawn = plot_backtest(result, given, "da", "abs_error")
+        assert drawn is given
+        assert [line.get_label() for line in drawn.get_lines()] == ["runrate", "flat"]
+        assert drawn.get_ylabel() == metric_label("abs_error", "da")
+        with pytest.raises(ValueError, match="'rmse' is not a backtest metric"):
+            plot_backtest(result, given, metric="rmse")
+        with pytest.raises(ValueError, match="metric must be one of"):
+            result.plot(ax=given, metric="brier_deadline")
+    finally:
+        plt.close(given.figure)
 
 
 def test_bad_arguments_say_what_to_fix(bundled: wf.ProgrammeData) -> None:

@@ -312,7 +312,7 @@ def test_too_many_paths_is_refused_with_the_largest_that_fits(tmp_path: Path) ->
     )
     assert match is not None, result.stderr
     assert int(match.group(2)) == int(match.group(1).replace(",", "")) > 0
-    assert "forecasting with the adoption" not in result.stderr  # refused before the run
+    assert "fremskriver med" not in result.stderr  # refused before the run
 
 
 def test_the_largest_number_of_paths_fits_the_estimate(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -76,7 +76,7 @@ def test_a_run_killed_while_installing_is_recovered_by_the_next(
 
     log: list[str] = []
     written = build.write_report(danish, out, log=log.append)
-    assert any("left by an interrupted run" in line for line in log)
+    assert any("efterladt af en afbrudt kørsel" in line for line in log)  # Danish run
     assert not (out / JOURNAL).exists()
     assert not [p for p in out.iterdir() if p.name.endswith(".part")]
     listed = json.loads((out / MANIFEST).read_text())["files"]
@@ -171,3 +171,49 @@ def test_a_manifest_entry_outside_the_folder_is_ignored(
     (out / MANIFEST).write_text(json.dumps(manifest))
     build.write_report(danish, out, log=_quiet)
     assert victim.read_text() == "keep me"
+
+
+# The bytes an earlier version wrote: json.dumps({"files": ...}, indent=1) and a newline.
+OLD_MANIFEST = (
+    '{\n "files": {\n  "figures/kumulativ.png": "aa11",\n  "rapport.html": "bb22"\n }\n}\n'
+)
+OLD_JOURNAL = '{\n "files": {\n  "rapport.html": [\n   "bb22",\n   "cc33"\n  ]\n }\n}\n'
+
+
+def test_an_earlier_versions_manifest_and_journal_are_still_read(tmp_path: Path) -> None:
+    from wgsforecast.report.output import FileListing, check_folder, read_ownership
+
+    (tmp_path / MANIFEST).write_text(OLD_MANIFEST, encoding="utf-8")
+    (tmp_path / JOURNAL).write_text(OLD_JOURNAL, encoding="utf-8")
+    (tmp_path / "rapport.html").write_text("<html></html>", encoding="utf-8")
+    check_folder(tmp_path)  # an earlier report's folder: accepted
+    ownership = read_ownership(tmp_path)
+    assert ownership.is_report and ownership.problem is None
+    assert ownership.files == {
+        "figures/kumulativ.png": {"aa11"},
+        "rapport.html": {"bb22", "cc33"},
+    }
+    # Written back, a listing is byte for byte what the earlier version wrote.
+    again = tmp_path / "again.json"
+    FileListing.read(tmp_path / MANIFEST).write(again)
+    assert again.read_text(encoding="utf-8") == OLD_MANIFEST
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ('{"file": {}}', "files: Field required"),
+        ('{"files": {"a.html": 3}}', "files.a.html"),
+        ("not json", "Invalid JSON"),
+    ],
+)
+def test_a_broken_manifest_is_refused_naming_what_is_wrong(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    from wgsforecast.report.output import check_folder
+
+    (tmp_path / MANIFEST).write_text(text, encoding="utf-8")
+    (tmp_path / "rapport.html").write_text("<html></html>", encoding="utf-8")
+    with pytest.raises(OutputFolderError, match="not a readable report manifest") as error:
+        check_folder(tmp_path)
+    assert said in str(error.value)

@@ -359,6 +359,31 @@ def test_group_ramps_one_panel_per_group(published_method: wf.Prognosis) -> None
     assert "rekonstrueret" in footnote(fig)[0]
 
 
+@pytest.mark.parametrize("span", ["long", "short"])
+def test_group_ramps_minor_tick_marks_draw_matplotlibs_minor_ticks(
+    published_method: wf.Prognosis, monkeypatch: pytest.MonkeyPatch, span: str
+) -> None:
+    # The panels' minor ticks are drawn as one line of marks per panel, for speed; the
+    # picture must be the one matplotlib's own minor ticks give, pixel for pixel (yearly
+    # ticks with quarter marks over a long window, every month over a short one).
+    import io
+
+    from wgsforecast.plotting import groups
+
+    until = None if span == "long" else "2023-06"  # 33 months from the first data
+
+    def png() -> bytes:
+        fig = plotting.plot_group_ramps(published_method, until=until)
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=60, metadata={"Software": None})
+        plt.close(fig)
+        return buffer.getvalue()
+
+    marks = png()
+    monkeypatch.setattr(groups, "_minor_ticks_as_marks", lambda axes: None)
+    assert marks == png()
+
+
 def test_group_ramps_bands_when_many_paths(adoption: wf.Prognosis) -> None:
     fig = plotting.plot_group_ramps(adoption, lang="en", ncols=3)
     assert len(fig.axes) == len(adoption.groups)
@@ -417,3 +442,22 @@ def test_published_markers_take_their_label(published_method: wf.Prognosis) -> N
     assert markers.get_label() == "Prognose juni 2023 (test)"
     assert "Offentliggjort prognose (marts 2023)" not in all_texts(ax)
     plt.close(ax.figure)
+
+
+def test_scenario_figures_live_under_plotting_and_keep_their_old_import() -> None:
+    from wgsforecast.plotting import scenarios as moved
+    from wgsforecast.scenarios import plots as old_place
+
+    for name in ("plot_fans", "plot_shifts", "plot_tornado", "GID_NOT_REACHED"):
+        assert getattr(old_place, name) is getattr(moved, name)
+        assert name in old_place.__all__
+    assert plotting.plot_fans is moved.plot_fans
+
+
+def test_importing_plotting_leaves_the_scenario_machinery_unloaded() -> None:
+    # Figures of a prognosis must not pay for the scenarios' engines and models.
+    code = "import sys, wgsforecast.plotting; print('wgsforecast.scenarios' in sys.modules)"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ
+    )
+    assert result.stdout.strip() == "False"

@@ -96,11 +96,11 @@ def test_deadline_probability_and_shortfall(crossing: Prognosis) -> None:
     # Cumulative at the 2023-06 deadline: 120, 110, 100, 60.
     assert crossing.p_target_by_deadline() == 0.75
     summary = crossing.deadline_summary(quantiles=(0.5,))
-    assert summary["ge_mean"] == pytest.approx((120 + 110 + 100 + 60) / 4)
-    assert summary["ge_p50"] == pytest.approx(105)
-    assert summary["expected_shortfall"] == pytest.approx(40 / 4)
-    assert summary["left_p50"] == 0
-    assert summary["target_ge"] == 100
+    assert summary.ge_mean == pytest.approx((120 + 110 + 100 + 60) / 4)
+    assert summary.ge[0.5] == pytest.approx(105)
+    assert summary.expected_shortfall == pytest.approx(40 / 4)
+    assert summary.left[0.5] == 0
+    assert summary.target_ge == 100
 
 
 def test_deadline_after_horizon_is_an_error(crossing: Prognosis) -> None:

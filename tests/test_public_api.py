@@ -74,3 +74,17 @@ def test_programme_data_is_one_class_wherever_it_is_imported_from() -> None:
 
     assert wf.ProgrammeData is models.ProgrammeData is api.ProgrammeData
     assert wf.load_bundled is api.load_bundled
+
+
+def test_forecast_from_actuals_alone_uses_the_bundled_groups_and_settings_up_to_its_data(
+    bundled: wf.ProgrammeData,
+) -> None:
+    import pandas as pd
+
+    actuals = bundled.actuals[bundled.actuals["month"] <= pd.Period("2022-12", "M")]
+    alone = wf.forecast(actuals)
+    explicit = wf.forecast(
+        actuals, bundled.groups, bundled.assumptions.with_as_of(pd.Period("2022-12", "M"))
+    )
+    assert alone.as_of == pd.Period("2022-12", "M")
+    assert (alone.ge == explicit.ge).all()

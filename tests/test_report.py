@@ -9,6 +9,7 @@ import subprocess
 import sys
 import warnings
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -281,7 +282,7 @@ def test_english_runrate_report_with_scenarios_funding_and_a_vintage(
     assert "## Quarter by quarter" in summary and "| 2023 Q2 |" in summary
     assert "Progress by patient group" in html and "genomes (assumed conversion)" in html
     saved = wf.load_vintage("2023-03-runrate", root=root)
-    assert saved.metadata["engine"] == "runrate"
+    assert saved.metadata.engine == "runrate"
     again = run_cli(*args)
     assert again.returncode == 2
     assert "exists already" in again.stderr and "Traceback" not in again.stderr
@@ -357,6 +358,61 @@ def test_frozen_date_ticks_render_the_same_files(published_method: wf.Prognosis)
         return files
 
     assert render(freeze=True) == render(freeze=False)
+
+
+def test_one_layout_renders_the_same_png_and_an_svg_with_the_pngs_ticks(
+    published_method: wf.Prognosis,
+) -> None:
+    # The report lays each figure out once and draws PNG and SVG from that layout, with
+    # ticks fixed, for speed: the PNG must be the file savefig's own layout gives, and the
+    # SVG must show the PNG's ticks in every panel (its panels may move by under a point;
+    # its own layout used to give a small panel other y ticks than the PNG's).
+    from wgsforecast import plotting
+    from wgsforecast.report import figures
+
+    def svg_ticks(svg: bytes) -> list[tuple[int, list[str]]]:
+        """Per axes: how many y ticks the SVG draws, and its texts."""
+        parts = re.split(rb'<g id="axes_', svg)[1:]
+        return [
+            (
+                len(re.findall(rb'<g id="ytick_', part)),
+                [t.decode() for t in re.findall(rb"<!-- (.*?) -->", part)],
+            )
+            for part in parts
+        ]
+
+    def png_ticks(fig: Any) -> list[tuple[int, list[str]]]:
+        """Per axes: the y ticks the last render drew, and the tick labels it showed."""
+        result = []
+        for ax in fig.axes:
+            low, high = sorted(ax.get_ylim())
+            y_ticks = [
+                tick
+                for tick in ax.yaxis.get_major_ticks() + ax.yaxis.get_minor_ticks()
+                if low - 1e-9 <= tick.get_loc() <= high + 1e-9
+            ]
+            x_low, x_high = ax.get_xlim()
+            x_ticks = [t for t in ax.xaxis.get_major_ticks() if x_low <= t.get_loc() <= x_high]
+            labels = [t.label1 for t in y_ticks + x_ticks if t.label1.get_visible()]
+            result.append((len(y_ticks), [text.get_text() for text in labels if text.get_text()]))
+        return result
+
+    for draw in (
+        lambda: plotting.plot_cumulative(published_method).figure,
+        lambda: plotting.plot_group_ramps(published_method),
+    ):
+        plain = draw()
+        png = figures.render(plain, "png")
+        fast = draw()
+        fast_png, fast_svg = figures.render_formats(fast)
+        assert fast_png == png
+        in_svg = svg_ticks(fast_svg)
+        assert len(in_svg) == len(plain.axes) > 0
+        for (count, labels), (svg_count, svg_texts) in zip(png_ticks(plain), in_svg, strict=True):
+            assert count == svg_count > 0
+            assert labels and all(label in svg_texts for label in labels)
+        plotting.pyplot().close(plain)
+        plotting.pyplot().close(fast)
 
 
 def _quiet(_: str) -> None:

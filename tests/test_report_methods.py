@@ -44,11 +44,11 @@ def test_the_methods_table_names_every_method_and_its_odds(content: ReportConten
 
 def test_the_headline_gives_the_odds_after_the_deadline(content: ReportContent) -> None:
     main = content.main
-    assert list(content.headline["p_later"]) == [
+    assert list(content.headline.p_later) == [
         pd.Period("2025-06", "M"),
         pd.Period("2025-12", "M"),
     ]
-    for month, p in content.headline["p_later"].items():
+    for month, p in content.headline.p_later.items():
         assert p == main.p_target_by(month)
     lines = headline_lines(content)
     assert any("senest ved udgangen af december 2025" in line for line in lines)

@@ -162,9 +162,9 @@ def test_genomes_stand_beside_ge_in_the_headline(bundled: wf.ProgrammeData) -> N
     by_group = known.groupby("group")["ge"].sum()
     genomes = float((by_group * factors.reindex(by_group.index)).sum())
     headline = content.headline
-    assert headline["ge_to_date"] == pytest.approx(float(known["ge"].sum()))
-    assert headline["genomes_to_date"] == pytest.approx(genomes)
-    assert headline["genomes_by_deadline"] > headline["ge_by_deadline"]  # 1.44-2 per GE
+    assert headline.ge_to_date == pytest.approx(float(known["ge"].sum()))
+    assert headline.genomes_to_date == pytest.approx(genomes)
+    assert headline.genomes_by_deadline > headline.ge_by_deadline  # 1.44-2 per GE
     line = next(x for x in headline_lines(content) if "genomer" in x)
     assert format_number(genomes) in line and "ANTAGET" in line
     html = render_html(content).split("<h2>", 2)[1]  # the headline section

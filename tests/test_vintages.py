@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -20,13 +21,21 @@ from wgsforecast.vintages import (
     PUBLISHED_NAME,
     VintageError,
     VintageExistsError,
-    _content_hash,
-    _sha256,
     change_since,
     plot_vintages,
     previous_vintage,
     published_files,
     save_published_vintage,
+    store,
+)
+from wgsforecast.vintages.vintage import (
+    LedgerFile,
+    Vintage,
+    VintageManifest,
+    VintageMetadata,
+    content_hash,
+    files_hash,
+    sha256,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -55,7 +64,7 @@ def test_a_saved_vintage_reads_back_with_its_numbers(
     vintage = wf.load_vintage("v1", root=tmp_path)
     assert vintage.target_month == published_method.target_month()
     assert vintage.as_of == published_method.as_of
-    assert vintage.metadata["engine"] == "runrate"
+    assert vintage.metadata.engine == "runrate"
     totals = vintage.table1.set_index("period_da")["ge_cumulative"]
     table = published_method.yearly_table()
     assert totals["Medio 2024"] == float(table.loc["Total antal genomækvivalenter", "Medio 2024"])
@@ -88,14 +97,14 @@ def test_bad_names_and_unknown_vintages_are_clear_errors(
 def test_shipped_published_vintage_is_table1_and_intact(tmp_path: Path) -> None:
     shipped = wf.load_vintage(PUBLISHED_NAME, root=SHIPPED)
     assert shipped.target_month == pd.Period("2025-06", "M")
-    assert shipped.metadata["ge_by_deadline"] == 34_282
+    assert shipped.metadata.ge_by_deadline == 34_282
     assert not shipped.has_groups
     reference = pd.read_csv(REPO / "data" / "table1_2023_03.csv")
     assert list(shipped.table1["ge_cumulative"]) == list(reference["ge_cumulative"])
     assert shipped.bundled
     # The shipped folder is exactly what the documented function makes from the CSV.
     files = published_files(REPO / "data" / "table1_2023_03.csv")
-    remade = _content_hash({name: _sha256(data) for name, data in files.items()})
+    remade = files_hash(files)
     assert remade == shipped.content_hash == BUNDLED_CONTENT_HASHES[PUBLISHED_NAME]
     # A store does not take the shipped vintage's name, nor a copy of its content.
     with pytest.raises(VintageExistsError, match="taken by the vintage shipped"):
@@ -285,8 +294,8 @@ def test_published_vintage_takes_other_facts_and_checks_the_deadline_row(tmp_pat
     vintage = wf.load_vintage(folder)
     assert vintage.as_of == pd.Period("2023-05", "M")
     assert vintage.target_month is None and vintage.target_ge == 50_000
-    assert vintage.metadata["ge_by_deadline"] == 47_289  # the 2024-12 row of the file
-    assert vintage.label == "Anden prognose" and vintage.metadata["label_en"] == "Other prognosis"
+    assert vintage.metadata.ge_by_deadline == 47_289  # the 2024-12 row of the file
+    assert vintage.label == "Anden prognose" and vintage.metadata.label_en == "Other prognosis"
     with pytest.raises(VintageError) as error:
         save_published_vintage(source, "bad", root=tmp_path, deadline="2024-09")
     message = str(error.value)
@@ -345,12 +354,13 @@ def test_a_broken_vintage_is_an_error_naming_it_everywhere(
     with pytest.raises(VintageError, match="lacks 'files'"):
         wf.load_vintage("broken", root=tmp_path)
     # A damaged store is never silently skipped: listing, comparing, finding the previous
-    # vintage and saving all refuse, naming the folder.
+    # vintage and saving all refuse, naming the folder. Loading one intact vintage reads
+    # and checks only that one.
+    assert wf.load_vintage("good", root=tmp_path).name == "good"
     for call in (
         lambda: wf.list_vintages(tmp_path),
         lambda: wf.compare_vintages(bundled.actuals, root=tmp_path),
         lambda: previous_vintage(published_method, tmp_path),
-        lambda: wf.load_vintage("good", root=tmp_path),
     ):
         with pytest.raises(VintageError, match="'broken'"):
             call()
@@ -529,3 +539,106 @@ def test_the_shipped_vintages_folder_is_read_only(published_method: wf.Prognosis
     with pytest.raises(VintageError, match="read-only"):
         wf.save_vintage(published_method, "mine", root=bundled_root())
     assert not (bundled_root() / "mine").exists()
+
+
+def test_vintage_json_files_read_back_to_the_same_bytes(
+    published_method: wf.Prognosis, tmp_path: Path
+) -> None:
+    # The typed models write exactly what they read, so stored content hashes stay valid.
+    saved = wf.save_vintage(published_method, "v1", root=tmp_path)
+    for folder in (SHIPPED / PUBLISHED_NAME, saved):
+        metadata = (folder / "metadata.json").read_bytes()
+        manifest = (folder / "manifest.json").read_bytes()
+        assert VintageMetadata.model_validate_json(metadata).to_json() == metadata
+        assert VintageManifest.model_validate_json(manifest).to_json() == manifest
+    ledger = (tmp_path / LEDGER).read_bytes()
+    assert LedgerFile.model_validate_json(ledger).to_json() == ledger
+    # Only the published vintage has an English label and a publication date.
+    assert "label_en" not in json.loads((saved / "metadata.json").read_text())
+    assert wf.load_vintage(PUBLISHED_NAME).metadata.label_en is not None
+
+
+def _rehash(folder: Path) -> None:
+    """Make the manifest match the files again (a hand-edited vintage read by its path)."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["files"] = {f: sha256((folder / f).read_bytes()) for f in manifest["files"]}
+    manifest["content_hash"] = content_hash(manifest["files"])
+    (folder / "manifest.json").chmod(0o644)
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+
+
+def test_a_metadata_field_that_does_not_fit_is_named(
+    published_method: wf.Prognosis, tmp_path: Path
+) -> None:
+    folder = wf.save_vintage(published_method, "v1", root=tmp_path)
+    path = folder / "metadata.json"
+    metadata = json.loads(path.read_text())
+    metadata["target_ge"] = "many"
+    del metadata["as_of"]
+    path.chmod(0o644)
+    path.write_text(json.dumps(metadata))
+    _rehash(folder)
+    with pytest.raises(VintageError) as error:
+        wf.load_vintage(folder)
+    message = str(error.value)
+    assert str(path) in message and "lacks 'as_of'" in message and "'target_ge'" in message
+    (tmp_path / LEDGER).write_text(json.dumps({"format": 1}))
+    with pytest.raises(VintageError, match=r"ledger\.json lacks 'vintages'.*reindex"):
+        wf.list_vintages(tmp_path)
+
+
+def test_an_unchanged_vintage_is_hashed_once_and_a_changed_one_again(
+    published_method: wf.Prognosis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Freshly written files are always re-hashed (timestamp granularity); here they count
+    # as settled at once.
+    monkeypatch.setattr(store, "_SETTLED_NS", 0)
+    reads: list[str] = []
+    read_folder = store._read_folder
+
+    def counting(folder: Path, *, bundled: bool) -> Vintage:
+        reads.append(folder.name)
+        return read_folder(folder, bundled=bundled)
+
+    monkeypatch.setattr(store, "_read_folder", counting)
+    folder = wf.save_vintage(published_method, "v1", root=tmp_path)
+    first = wf.list_vintages(tmp_path)
+    reads.clear()
+    again = wf.list_vintages(tmp_path)
+    assert reads == [] and [v.name for v in again] == [v.name for v in first]
+    # A caller changing a vintage's frames does not change the next read.
+    again[-1].cumulative.loc[:, "cumulative"] = 0.0
+    assert wf.load_vintage("v1", root=tmp_path).cumulative["cumulative"].max() > 0
+    time.sleep(0.05)  # past the file system's timestamp granularity
+    table = folder / "cumulative.csv"
+    table.chmod(0o644)
+    text = table.read_text()
+    table.write_text(text.replace("1", "2", 1))  # same size, other content
+    with pytest.raises(VintageError, match=r"cumulative\.csv does not match its hash"):
+        wf.load_vintage("v1", root=tmp_path)
+    assert reads[-1] == "v1"
+
+
+def test_a_half_saved_vintage_is_removed_by_the_next_save(
+    published_method: wf.Prognosis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a save killed before its rename leaves: a staging folder of read-only files.
+    left = tmp_path / ".v0.abc123.part"
+    left.mkdir()
+    (left / "table1.csv").write_text("period\n")
+    (left / "table1.csv").chmod(0o444)
+    keep = tmp_path / ".keep"
+    keep.write_text("not a staging folder")
+    # A save failing at the rename leaves no staging folder and the ledger as it was.
+    wf.save_vintage(published_method, "v1", root=tmp_path)
+    ledger = (tmp_path / LEDGER).read_bytes()
+
+    def refuse(source: object, target: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(store.os, "rename", refuse)
+    with pytest.raises(VintageError, match=r"could not save vintage 'v2'.*disk full"):
+        wf.save_vintage(published_method, "v2", root=tmp_path, label="another label")
+    assert not left.exists() and keep.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".keep", ".vintages.lock", LEDGER, "v1"]
+    assert (tmp_path / LEDGER).read_bytes() == ledger

@@ -13,6 +13,12 @@ import pandas as pd
 from wgsforecast.engines import Engine, MeanAdjustment, new_engine
 from wgsforecast.engines.registry import engine_class
 from wgsforecast.inputs import input_paths, load_bundled, load_data
+from wgsforecast.io import (
+    bundled_assumptions_path,
+    bundled_groups_path,
+    read_assumptions,
+    read_groups,
+)
 from wgsforecast.models import Assumptions, GroupRegistry, ProgrammeData
 from wgsforecast.prognosis import Prognosis
 
@@ -21,8 +27,8 @@ __all__ = ["ProgrammeData", "engine_class", "forecast", "input_paths", "load_bun
 
 def forecast(
     actuals: pd.DataFrame,
-    groups: GroupRegistry,
-    assumptions: Assumptions,
+    groups: GroupRegistry | None = None,
+    assumptions: Assumptions | None = None,
     engine: str | Engine = "runrate",
     n_paths: int | None = None,
     seed: int | None = None,
@@ -36,9 +42,11 @@ def forecast(
     actuals
         Long frame as returned by :func:`wgsforecast.read_actuals`.
     groups
-        The patient groups.
+        The patient groups; default: NGC's 17 bundled groups.
     assumptions
-        As-of month, run-rate window, horizon, programme.
+        As-of month, run-rate window, horizon, programme; default: the bundled March 2023
+        settings with the as-of month moved to the last month of ``actuals`` (so none of
+        the analyst's months is ignored).
     engine
         ``"runrate"`` (the published method), another name in
         :data:`wgsforecast.engines.ENGINES`, or a configured engine such as
@@ -61,6 +69,15 @@ def forecast(
     >>> forecast(data.actuals, data.groups, data.assumptions, TrendEngine(window=6),
     ...          n_paths=20, seed=1).n_paths
     20
+    >>> str(forecast(data.actuals).target_month())  # bundled groups and settings
+    '2025-06'
     """
+    if groups is None or assumptions is None:
+        if groups is None:
+            groups = read_groups(bundled_groups_path())
+        if assumptions is None:
+            assumptions = read_assumptions(bundled_assumptions_path())
+            if len(actuals):
+                assumptions = assumptions.with_as_of(pd.Period(max(actuals["month"]), "M"))
     fitted = new_engine(engine).fit(actuals, groups, assumptions)
     return fitted.forecast(n_paths=n_paths, seed=seed, progress=progress, adjust=adjust)

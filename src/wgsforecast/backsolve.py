@@ -192,8 +192,7 @@ def required_rate(
     start_month, by_month, months, probability = _window(prognosis, start, by, probability)
     before = prognosis.cumulative_at(start_month - 1)
     needed = (prognosis.programme.target_ge - before) / months
-    position = prognosis.month_position(start_month)  # within the horizon: see _window
-    projected = float(np.median(prognosis.national_paths[:, position]))
+    projected = float(np.median(prognosis.ge_at(start_month)))  # within the horizon: _window
     return RequiredLevel(
         group=None,
         start=start_month,
@@ -252,12 +251,9 @@ def required_group_level(
             f"by {by_month} is beyond the prognosis horizon ({prognosis.months[-1]}); "
             "choose an earlier month or a longer horizon_months"
         )
-    index = prognosis.groups.keys.index(key)
-    own = np.cumsum(prognosis.ge[:, index, :], axis=1, dtype=np.float64)
-    end = prognosis.month_position(by_month)
-    begin = prognosis.month_position(start_month)
-    others = prognosis.cumulative_at(by_month) - own[:, end]
-    needed = (prognosis.programme.target_ge - others - own[:, begin - 1]) / months
+    others = prognosis.cumulative_at(by_month) - prognosis.cumulative_at(by_month, key)
+    own_before = prognosis.cumulative_at(start_month - 1, key)
+    needed = (prognosis.programme.target_ge - others - own_before) / months
     group_model = prognosis.groups[key]
     return RequiredLevel(
         group=key,
@@ -267,7 +263,7 @@ def required_group_level(
         probability=probability,
         per_month=_level(needed, probability),
         current_per_month=float(prognosis.run_rate()[key]),
-        projected_per_month=float(np.median(prognosis.ge[:, index, begin])),
+        projected_per_month=float(np.median(prognosis.ge_at(start_month, key))),
         cap_per_month=group_model.cap_per_month,
         data_notes=prognosis.data_notes,
         group_name_da=group_model.name_da,

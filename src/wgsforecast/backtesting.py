@@ -37,7 +37,6 @@ Scores (``metric`` in the tidy frame; ``lead`` is months after the origin):
 
 from __future__ import annotations
 
-import textwrap
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -219,41 +218,11 @@ class BacktestResult:
         matplotlib.axes.Axes
             The axes drawn on.
         """
-        import matplotlib.pyplot as plt
+        from wgsforecast.plotting.backtest import plot_backtest
 
         if metric not in LEAD_METRICS:
             raise ValueError(f"metric must be one of {', '.join(LEAD_METRICS)}; got {metric!r}")
-        if ax is None:
-            _, ax = plt.subplots(figsize=(8, 4.5))
-        rows = self.scores[self.scores["metric"] == metric]
-        means = rows.groupby(["engine", "lead"])["value"].mean()
-        for engine in self.engines:
-            if engine not in means.index.get_level_values(0):
-                continue
-            series = means.loc[engine].dropna()
-            ax.plot(series.index.astype(int), series.to_numpy(), marker="o", label=engine)
-        ax.set_xlabel(label("backtest_lead", lang))
-        ax.set_ylabel(metric_label(metric, lang))
-        ax.set_title(
-            label("backtest_title", lang).format(
-                origins=len(self.origins),
-                first=self.origins[0] if self.origins else "",
-                last=self.origins[-1] if self.origins else "",
-            )
-        )
-        ax.set_xticks(sorted({int(lead) for lead in rows["lead"].dropna()}))
-        ax.legend(title=label("backtest_engine", lang))
-        if "reconstructed" in self.data_notes:
-            # Below the x label, inside the saved area (savefig with bbox_inches="tight").
-            ax.text(
-                0.0,
-                -0.2,
-                textwrap.fill(label("plot_reconstructed_note", lang), 110),
-                transform=ax.transAxes,
-                fontsize=7,
-                va="top",
-            )
-        return ax
+        return plot_backtest(self, ax, lang, metric)
 
 
 def _column(metric: str, lead: Any) -> str:

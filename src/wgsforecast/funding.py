@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from wgsforecast.labels import label, labels_with_prefix, quantile_label
+from wgsforecast.labels import label, labels_with_prefix
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
 
 if TYPE_CHECKING:
@@ -148,11 +148,8 @@ def funding_view(
             f"({prognosis.months[-1]}); use a longer horizon_months"
         ) from error
 
-    def at(prefix: str) -> dict[float, float]:
-        return {q: float(cast(float, summary[f"{prefix}_{quantile_label(q)}"])) for q in qs}
-
     # The GE left fall as the GE done rise: P10 of what is left is P90 of what is done.
-    done, left = at("ge"), at("left")
+    done, left = dict(summary.ge), dict(summary.left)
     cost = None
     if price_per_ge is not None:
         cost = {q: value * price_per_ge for q, value in left.items()}
@@ -162,7 +159,7 @@ def funding_view(
         quantiles=qs,
         done=done,
         left=left,
-        p_by_deadline=float(cast(float, summary["p_target_by_deadline"])),
+        p_by_deadline=summary.p_target_by_deadline,
         price_per_ge=price_per_ge,
         currency=currency,
         cost=cost,

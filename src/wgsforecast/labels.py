@@ -679,7 +679,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "scenario_method": {
         "da": (
-            "Model: {engine}; {paths} simulerede forløb; startværdi (seed) {seed}; alle "
+            "Metode: {engine}; {paths} simulerede forløb; startværdi (seed) {seed}; alle "
             "scenarier bruger de samme tilfældige tal."
         ),
         "en": (
@@ -689,7 +689,7 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "scenario_fans_title": {
         "da": "Akkumulerede genomækvivalenter pr. scenarie (median og 80 %-interval)",
-        "en": "Cumulative genome equivalents per scenario (median and P10-P90)",
+        "en": "Cumulative genome equivalents per scenario (median and 80% interval)",
     },
     "scenario_shifts_title": {
         "da": "Forskydning af måneden hvor målet nås (median)",
@@ -789,7 +789,7 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "The prognosis is deterministic (one path): the quantiles agree.",
     },
     "scenario_method_deterministic": {
-        "da": "Model: {engine} (deterministisk, ét forløb).",
+        "da": "Metode: {engine} (deterministisk, ét forløb).",
         "en": "Engine: {engine} (deterministic, one path).",
     },
     "scenario_deadline_beyond": {
@@ -893,6 +893,12 @@ def quantile_label(q: float) -> str:
 def label(key: str, lang: Lang = "da") -> str:
     """Return the text for ``key`` in ``lang``; an unknown key is a programming error."""
     return LABELS[key][lang]
+
+
+def method_name(engine: str, lang: Lang) -> str:
+    """A method's name for readers (``method_<engine>`` in the labels, else the engine)."""
+    key = f"method_{engine}"
+    return LABELS[key][lang] if key in LABELS else engine
 
 
 def labels_with_prefix(prefix: str, lang: Lang = "da") -> dict[str, str]:

@@ -82,6 +82,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from wgsforecast.exceptions import InputError, Problem, WgsForecastError
+from wgsforecast.target_reach import TargetReach
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -550,6 +551,11 @@ class NationalFit:
         result: FloatArray = np.where(np.isfinite(months) & (months <= limit), months, np.inf)
         return result
 
+    def target_reach(self, target: float) -> TargetReach:
+        """When each bootstrap curve reaches ``target`` (:meth:`target_dates`), as the
+        target-date view a :class:`~wgsforecast.prognosis.Prognosis` also gives."""
+        return TargetReach(self.target_dates(target))
+
     def target_date(
         self, target: float, quantiles: Sequence[float] = (0.1, 0.5, 0.9)
     ) -> dict[float, pd.Timestamp | None]:
@@ -568,17 +574,15 @@ class NationalFit:
         >>> dates_[0.1] <= dates_[0.5] <= dates_[0.9]
         True
         """
-        months = self.target_dates(target)
-        values = np.quantile(months, list(quantiles), method="inverted_cdf")
+        values = self.target_reach(target).quantiles(quantiles)
         return {
-            q: (self._date(float(v)) if np.isfinite(v) else None)
+            q: (self._date(v) if np.isfinite(v) else None)
             for q, v in zip(quantiles, values, strict=True)
         }
 
     def p_target_by(self, target: float, date: Any) -> float:
         """Share of bootstrap curves that reach ``target`` by ``date``."""
-        limit = float(self._months([date])[0])
-        return float(np.mean(self.target_dates(target) <= limit))
+        return self.target_reach(target).p_by(float(self._months([date])[0]))
 
 
 def _natural(theta: FloatArray) -> tuple[float, float, float]:

@@ -19,10 +19,12 @@ import pandas as pd
 
 # quantile_label is defined with the other labels (plotting needs it without Prognosis);
 # importable from here as before.
+from wgsforecast.deadline import DeadlineSummary
 from wgsforecast.labels import quantile_label as quantile_label
 from wgsforecast.models import Assumptions, GroupRegistry, Programme, TablePeriod
 from wgsforecast.notes import GroupNote
 from wgsforecast.periods import Lang, parse_month
+from wgsforecast.target_reach import TargetReach
 
 if TYPE_CHECKING:
     import xarray
@@ -182,15 +184,66 @@ class Prognosis:
         """National cumulative GE per path, shape ``[path, month]``."""
         return np.cumsum(self.national_paths, axis=1)
 
-    def cumulative_at(self, month: pd.Period) -> FloatArray:
-        """Cumulative GE at the end of ``month`` on every path (NaN beyond the horizon)."""
+    def cumulative_at(self, month: pd.Period, group: str | None = None) -> FloatArray:
+        """Cumulative GE at the end of ``month`` on every path (NaN beyond the horizon).
+
+        Parameters
+        ----------
+        month
+            The month; before the first month the total is 0.
+        group
+            A group key for that group's own running total; ``None`` (default): national.
+        """
         position = self.month_position(month)
         if position < 0:
             return np.zeros(self.n_paths)
         if position >= len(self.months):
             return np.full(self.n_paths, np.nan)
-        values: FloatArray = self.cumulative_paths[:, position]
+        running = (
+            self.cumulative_paths if group is None else np.cumsum(self._paths_of(group), axis=1)
+        )
+        values: FloatArray = running[:, position]
         return values
+
+    def ge_at(self, month: pd.Period, group: str | None = None) -> FloatArray:
+        """GE in ``month`` on every path, national or one group's (``group``: its key).
+
+        Raises
+        ------
+        ValueError
+            If ``month`` is outside the prognosis's months (nothing is known there).
+        """
+        position = self.month_position(month)
+        if not 0 <= position < len(self.months):
+            raise ValueError(
+                f"{month} is outside the prognosis's months ({self.months[0]} to "
+                f"{self.months[-1]}); choose a month within them"
+            )
+        values: FloatArray = self._paths_of(group)[:, position]
+        return values
+
+    def history(self, last: int | None = None) -> pd.DataFrame:
+        """The actual GE per group and month up to the as-of month (the same on every path).
+
+        Parameters
+        ----------
+        last
+            Only the last ``last`` months up to the as-of month (fewer when the data start
+            later); ``None`` (default): every month of actuals.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per group (index ``group``, the keys), one column per month
+            (``pandas.Period``), GE as float.
+        """
+        end = self.month_position(self.as_of) + 1
+        start = 0 if last is None else max(end - last, 0)
+        return pd.DataFrame(
+            np.asarray(self.ge[0, :, start:end], dtype=np.float64),
+            index=pd.Index(self.groups.keys, name="group"),
+            columns=self.months[start:end],
+        )
 
     @cached_property
     def target_positions(self) -> npt.NDArray[np.int64]:
@@ -198,6 +251,13 @@ class Prognosis:
         reached = self.cumulative_paths >= self.programme.target_ge
         first = reached.argmax(axis=1)
         return np.where(reached.any(axis=1), first, -1).astype(np.int64)
+
+    @cached_property
+    def target_reach(self) -> TargetReach:
+        """When the target is first reached on each path, in month positions (``inf``:
+        not within the horizon): the view :meth:`target_month`, :meth:`p_target_by` and
+        :meth:`p_never` read, shared with :class:`~wgsforecast.national.NationalFit`."""
+        return TargetReach.from_positions(self.target_positions)
 
     # ---- genomes beside GE ------------------------------------------------------------
     def genomes_per_ge(self) -> pd.Series:
@@ -249,9 +309,7 @@ class Prognosis:
         Paths that never reach the target within the horizon count as later than any
         month; ``None`` means the target is not reached (on that quantile) within the horizon.
         """
-        positions = self.target_positions.astype(np.float64)
-        positions[positions < 0] = np.inf
-        value = np.quantile(positions, quantile, method="inverted_cdf")
+        value = self.target_reach.quantile(quantile)
         if not np.isfinite(value):
             return None
         month: pd.Period = self.months[int(value)]
@@ -292,6 +350,25 @@ class Prognosis:
                 in_period[:, column] = end - start
         return {"in_period": in_period, "cumulative": cumulative}
 
+    def period_quantiles(
+        self,
+        quantiles: Sequence[float] = DEFAULT_QUANTILES,
+        periods: Sequence[TablePeriod] | None = None,
+    ) -> dict[str, FloatArray]:
+        """Quantiles over paths of :meth:`period_paths`: each table cell's spread.
+
+        Returns
+        -------
+        dict
+            ``{"in_period": [quantile, period], "cumulative": [quantile, period]}``; NaN
+            where :meth:`period_paths` is NaN (``point`` periods, beyond the horizon).
+        """
+        values = self.period_paths(periods)
+        with np.errstate(invalid="ignore"):
+            return {
+                key: np.quantile(array, list(quantiles), axis=0) for key, array in values.items()
+            }
+
     def yearly_table(self, lang: Lang = "da", quantile: float | None = None) -> pd.DataFrame:
         """The yearly table in the shape of the published Table 1.
 
@@ -327,11 +404,10 @@ class Prognosis:
     ) -> pd.DataFrame:
         """Quantiles over paths of each table cell: one row per period and measure."""
         periods = self.programme.table_periods
-        values = self.period_paths(periods)
+        spread = self.period_quantiles(quantiles, periods)
         records = []
         for measure, key in (("per_period", "in_period"), ("total", "cumulative")):
-            with np.errstate(invalid="ignore"):
-                qs = np.quantile(values[key], list(quantiles), axis=0)
+            qs = spread[key]
             for column, period in enumerate(periods):
                 record: dict[str, object] = {"period": period.label(lang), "measure": measure}
                 for q, row in zip(quantiles, qs, strict=True):
@@ -417,10 +493,23 @@ class Prognosis:
             }
         )
         if quantiles:
-            qs = np.quantile(running, list(quantiles), axis=0)
+            qs = self.cumulative_quantiles(quantiles, unit)
             for q, row in zip(quantiles, qs, strict=True):
                 frame[f"cumulative_{quantile_label(q)}"] = row
         return frame
+
+    def cumulative_quantiles(
+        self, quantiles: Sequence[float] = DEFAULT_QUANTILES, unit: Unit = "ge"
+    ) -> FloatArray:
+        """Quantiles over paths of the national running total, shape ``[quantile, month]``.
+
+        The numbers of :meth:`cumulative`'s ``cumulative_p10`` ... columns, as an array.
+        """
+        running = (
+            self.cumulative_paths if unit == "ge" else np.cumsum(self._paths_of(None, unit), axis=1)
+        )
+        values: FloatArray = np.quantile(running, list(quantiles), axis=0)
+        return values
 
     def quarterly(
         self,
@@ -663,7 +752,7 @@ class Prognosis:
 
     def p_never(self) -> float:
         """Share of paths that do not reach the target within the horizon."""
-        return float(np.mean(self.target_positions < 0))
+        return self.target_reach.p_never()
 
     def target_month_quantiles(
         self, quantiles: Sequence[float] = DEFAULT_QUANTILES
@@ -700,8 +789,7 @@ class Prognosis:
                 f"{month} is after the horizon end {self.months[-1]}; project further "
                 "(a longer horizon_months) to judge it"
             )
-        positions = self.target_positions
-        return float(np.mean((positions >= 0) & (positions <= position)))
+        return self.target_reach.p_by(position)
 
     def what_moves_the_date(self) -> pd.DataFrame:
         """Which drawn input moves the target month most: paths split by each driver.
@@ -751,37 +839,38 @@ class Prognosis:
 
     def p_target_by_deadline(self) -> float:
         """Share of paths on which the target is reached by the end of the deadline month."""
-        position = self._deadline_position()
-        positions = self.target_positions
-        return float(np.mean((positions >= 0) & (positions <= position)))
+        return self.target_reach.p_by(self._deadline_position())
 
-    def deadline_summary(self, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> dict[str, object]:
+    def deadline_summary(self, quantiles: Sequence[float] = DEFAULT_QUANTILES) -> DeadlineSummary:
         """GE at the funding deadline and what is left of the target, over paths.
 
         Returns
         -------
-        dict
-            ``deadline``, ``target_ge``, ``p_target_by_deadline``, ``ge_mean`` and
-            ``ge_p10`` ... (cumulative GE at the end of the deadline month),
-            ``expected_shortfall`` (mean of ``max(target - GE, 0)``) and ``left_p10`` ...
-            (quantiles of that shortfall).
+        DeadlineSummary
+            ``deadline``, ``target_ge``, ``p_target_by_deadline``, ``ge_mean`` and ``ge``
+            (cumulative GE at the end of the deadline month, by quantile),
+            ``expected_shortfall`` (mean of ``max(target - GE, 0)``) and ``left`` (that
+            shortfall by quantile); :meth:`DeadlineSummary.as_dict` gives the flat record
+            (``ge_p10``, ``left_p10`` ...).
+
+        Raises
+        ------
+        ValueError
+            If the deadline is after the horizon end.
         """
         self._deadline_position()
         done = self.cumulative_at(self.programme.deadline)
         left = np.maximum(self.programme.target_ge - done, 0.0)
-        summary: dict[str, object] = {
-            "deadline": self.programme.deadline,
-            "target_ge": self.programme.target_ge,
-            "p_target_by_deadline": self.p_target_by_deadline(),
-            "ge_mean": float(done.mean()),
-        }
-        qs = list(quantiles)
-        for q, value in zip(qs, np.quantile(done, qs), strict=True):
-            summary[f"ge_{quantile_label(q)}"] = float(value)
-        summary["expected_shortfall"] = float(left.mean())
-        for q, value in zip(qs, np.quantile(left, qs), strict=True):
-            summary[f"left_{quantile_label(q)}"] = float(value)
-        return summary
+        qs = [float(q) for q in quantiles]
+        return DeadlineSummary(
+            deadline=self.programme.deadline,
+            target_ge=self.programme.target_ge,
+            p_target_by_deadline=self.p_target_by_deadline(),
+            ge_mean=float(done.mean()),
+            ge=dict(zip(qs, map(float, np.quantile(done, qs)), strict=True)),
+            expected_shortfall=float(left.mean()),
+            left=dict(zip(qs, map(float, np.quantile(left, qs)), strict=True)),
+        )
 
     def contributions(
         self, period: TablePeriod | None = None, quantiles: Sequence[float] = DEFAULT_QUANTILES

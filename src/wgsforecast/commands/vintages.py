@@ -145,7 +145,7 @@ def run(args: argparse.Namespace) -> int:
                 lang,
                 name=v.name,
                 as_of=v.as_of,
-                engine=str(v.metadata.get("engine")),
+                engine=str(v.metadata.engine),
                 target=v.target_month or "-",
                 hash=v.content_hash[:12],
                 where=SHIPPED(lang) if v.bundled else "",

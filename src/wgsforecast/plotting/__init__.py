@@ -15,7 +15,10 @@ was made from reconstructed data, every figure carries a footnote saying so.
 Modules: :mod:`~wgsforecast.plotting.cumulative` (cumulative GE and the fan chart),
 :mod:`~wgsforecast.plotting.groups` (monthly GE by group, small multiples),
 :mod:`~wgsforecast.plotting.distribution` (the target month), :mod:`~wgsforecast.plotting.save`
-(files); the shared plumbing is in ``_style`` and ``_marks``.
+(files), :mod:`~wgsforecast.plotting.scenarios` (scenario fans and shifts, the tornado),
+:mod:`~wgsforecast.plotting.backtest` (scores by lead) and
+:mod:`~wgsforecast.plotting.vintages` (saved vintages over the actuals); the shared plumbing
+is in ``_style`` and ``_marks``.
 
 Examples
 --------
@@ -52,10 +55,13 @@ from wgsforecast.plotting._style import (
     footnote,
     pyplot,
 )
+from wgsforecast.plotting.backtest import plot_backtest
 from wgsforecast.plotting.cumulative import plot_cumulative, plot_fan
 from wgsforecast.plotting.distribution import plot_target_distribution
 from wgsforecast.plotting.groups import plot_group_ramps, plot_monthly_by_group
 from wgsforecast.plotting.save import save_figure
+from wgsforecast.plotting.scenarios import plot_fans, plot_shifts, plot_tornado
+from wgsforecast.plotting.vintages import plot_vintages
 
 __all__ = [
     "BLUE",
@@ -80,11 +86,16 @@ __all__ = [
     "PURPLE",
     "RED",
     "footnote",
+    "plot_backtest",
     "plot_cumulative",
     "plot_fan",
+    "plot_fans",
     "plot_group_ramps",
     "plot_monthly_by_group",
+    "plot_shifts",
     "plot_target_distribution",
+    "plot_tornado",
+    "plot_vintages",
     "pyplot",
     "save_figure",
 ]

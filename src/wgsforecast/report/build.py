@@ -11,15 +11,15 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from wgsforecast.engines import Engine
 from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.inputs import input_paths, load_bundled
 from wgsforecast.models import ProgrammeData
 from wgsforecast.periods import Lang
+from wgsforecast.report import messages
 from wgsforecast.report.collecting import PathLike, collect
-from wgsforecast.report.content import EVIDENCE_ENGINE, PUBLISHED_ENGINE, ReportContent
+from wgsforecast.report.content import EVIDENCE_ENGINE, PUBLISHED_ENGINE, Headline, ReportContent
 from wgsforecast.report.output import LOCK, Log, check_folder, locked, stderr_log
 from wgsforecast.report.text import terminal_table
 from wgsforecast.report.writing import HTML_NAME, write_report
@@ -44,7 +44,7 @@ class ReportResult:
     out: Path
     files: tuple[Path, ...]
     html: Path
-    headline: dict[str, Any]
+    headline: Headline
     terminal_table: str
     vintage: Path | None
     content: ReportContent
@@ -149,7 +149,7 @@ def build_report(
     vintage = None
     if save_vintage:
         vintage = save(content.main, save_vintage, root=vintages_root)
-        say(f"saved vintage {vintage}")
+        say(messages.SAVED_VINTAGE(lang, name=vintage))
     return ReportResult(
         out=folder,
         files=result,

@@ -11,7 +11,6 @@ import datetime as dt
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -19,13 +18,15 @@ from wgsforecast._version import package_version
 from wgsforecast.engines import Engine, new_engine
 from wgsforecast.funding import funding_view
 from wgsforecast.io import file_sha256
-from wgsforecast.labels import label
+from wgsforecast.labels import label, method_name
 from wgsforecast.models import ProgrammeData
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
 from wgsforecast.prognosis import Prognosis
+from wgsforecast.report import messages
 from wgsforecast.report.content import (
     EVIDENCE_ENGINE,
     PUBLISHED_ENGINE,
+    Headline,
     ReportContent,
     is_reconstructed,
 )
@@ -81,19 +82,18 @@ def collect(
         fitted = new_engine(chosen).fit(data.actuals, data.groups, data.assumptions)
         return fitted.forecast(n_paths=n_paths, seed=seed, progress=False)
 
-    log("forecasting with the published method (runrate) ...")
+    log(messages.FORECAST_PUBLISHED(lang))
     published = run(PUBLISHED_ENGINE)  # deterministic: one path, no seed
     evidence = None
     skipped: list[str] = []
     if evidence_engine.name != PUBLISHED_ENGINE:
-        log(
-            f"forecasting with the {evidence_engine.name} engine ({n_paths} paths, seed {seed}) ..."
-        )
+        method = method_name(evidence_engine.name, lang)
+        log(messages.FORECAST_EVIDENCE(lang, method=method.lower(), paths=n_paths, seed=seed))
         evidence = run(evidence_engine)
     main = evidence if evidence is not None else published
     baselines = []
     if evidence is not None:
-        log(f"forecasting the baselines ({', '.join(BASELINE_ENGINES)}) ...")
+        log(messages.FORECAST_BASELINES(lang, engines=", ".join(BASELINE_ENGINES)))
         baselines = [run(name) for name in BASELINE_ENGINES]
     # A changed, deleted or renamed vintage raises: the report never silently compares
     # with an older prognosis than the latest one.
@@ -108,7 +108,7 @@ def collect(
         table1=published.yearly_table(lang),
         table1_published=published_table(published, lang),
         table1_evidence=None if evidence is None else evidence_table(evidence, lang),
-        groups=group_table(main, data.actuals, lang),
+        groups=group_table(main, lang),
         monthly=monthly_frame(main),
         cumulative=cumulative_frame(main),
         change=change,
@@ -124,7 +124,7 @@ def collect(
     content.monthly_sheet = monthly_sheet(content.monthly, main, lang)
     content.cumulative_sheet = cumulative_sheet(content.cumulative, lang)
     if scenarios:
-        log(f"running {len(scenarios)} scenario(s) ...")
+        log(messages.RUN_SCENARIOS(lang, n=len(scenarios)))
         comparison = _scenarios(data, scenarios, evidence_engine, n_paths, seed, price_per_ge)
         content.scenario_comparison = comparison
         content.scenarios = comparison.table(lang)
@@ -133,49 +133,42 @@ def collect(
     content.quality = quality_notes(content)
     content.provenance = provenance(content, inputs or {}, seed, n_paths)
     if figures:
-        log("drawing figures ...")
+        log(messages.DRAW_FIGURES(lang))
         content.figures = make_figures(content)
     return content
 
 
-def headline(main: Prognosis, published: Prognosis, lang: Lang) -> dict[str, Any]:
-    """The headline numbers: target month with its interval, P(by deadline), GE by deadline."""
-    programme = main.programme
-    p_by_deadline = float(main.p_target_by_deadline())
-    return {
-        "engine": main.engine,
-        "n_paths": main.n_paths,
-        "seed": main.seed,
-        "as_of": main.as_of,
-        "target_ge": programme.target_ge,
-        "deadline": programme.deadline,
-        "target_month": main.target_month(0.5),
-        "target_low": main.target_month(0.1) if main.n_paths > 1 else None,
-        "target_high": main.target_month(0.9) if main.n_paths > 1 else None,
-        "p_by_deadline": p_by_deadline if main.n_paths > 1 else None,
-        "p_later": dict(later_odds(main)) if main.n_paths > 1 else {},
-        "ge_by_deadline": main.ge_by_deadline(),
-        "ge_left_after_deadline": main.ge_left_after_deadline(),
-        **_genomes(main),
-        "published_method_target": published.target_month(),
-        "published_method_by_deadline": published.ge_by_deadline(),
-    }
-
-
-def _genomes(main: Prognosis) -> dict[str, float]:
-    """GE and genomes done to the as-of month, and genomes by the deadline (central values).
+def headline(main: Prognosis, published: Prognosis, lang: Lang) -> Headline:
+    """The headline numbers: target month with its interval, P(by deadline), GE by deadline.
 
     Genomes are GE x each group's ASSUMED genomes per GE (:meth:`Prognosis.genomes_per_ge`).
     """
+    programme = main.programme
+    p_by_deadline = float(main.p_target_by_deadline())
     ge, genomes = (
         dict(zip(frame["month"], frame["cumulative"].to_numpy(float), strict=True))
         for frame in (main.cumulative((), "ge"), main.cumulative((), "genomes"))
     )
-    return {
-        "ge_to_date": ge[main.as_of],
-        "genomes_to_date": genomes[main.as_of],
-        "genomes_by_deadline": genomes[main.programme.deadline],
-    }
+    return Headline(
+        engine=main.engine,
+        n_paths=main.n_paths,
+        seed=main.seed,
+        as_of=main.as_of,
+        target_ge=programme.target_ge,
+        deadline=programme.deadline,
+        target_month=main.target_month(0.5),
+        target_low=main.target_month(0.1) if main.n_paths > 1 else None,
+        target_high=main.target_month(0.9) if main.n_paths > 1 else None,
+        p_by_deadline=p_by_deadline if main.n_paths > 1 else None,
+        p_later=dict(later_odds(main)) if main.n_paths > 1 else {},
+        ge_by_deadline=main.ge_by_deadline(),
+        ge_left_after_deadline=main.ge_left_after_deadline(),
+        ge_to_date=ge[main.as_of],
+        genomes_to_date=genomes[main.as_of],
+        genomes_by_deadline=genomes[programme.deadline],
+        published_method_target=published.target_month(),
+        published_method_by_deadline=published.ge_by_deadline(),
+    )
 
 
 def change_lines(
@@ -190,7 +183,7 @@ def change_lines(
         return [label("report_no_previous", lang)], None
     change = change_since(main, previous, lang)
     lines = change.describe(lang)
-    if change.same_as_of and _method(str(previous.metadata.get("engine"))) != _method(main.engine):
+    if change.same_as_of and _method(str(previous.metadata.engine)) != _method(main.engine):
         lines[0] = method_change_line(change, main.engine, lang)
     return lines, change.groups
 

@@ -9,16 +9,16 @@ here computes a statistic or formats a number; :mod:`wgsforecast.report.collecti
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
+from pydantic import BaseModel, ConfigDict
 
-from wgsforecast.labels import label
+from wgsforecast.labels import label, method_name
 from wgsforecast.models import ProgrammeData
 from wgsforecast.periods import Lang, format_number
 from wgsforecast.prognosis import Prognosis
 from wgsforecast.report.figures import Figure
-from wgsforecast.report.methods import method_name
 
 if TYPE_CHECKING:
     from wgsforecast.scenarios import ScenarioComparison
@@ -39,6 +39,56 @@ def is_reconstructed(prognosis: Prognosis) -> bool:
     return any("reconstructed" in note for note in prognosis.data_notes)
 
 
+class Headline(BaseModel):
+    """The headline numbers, made by :func:`wgsforecast.report.collecting.headline`.
+
+    Central values are medians over paths (the value itself for the published method).
+
+    Attributes
+    ----------
+    engine, n_paths, seed
+        The headline prognosis's engine, number of paths and seed (``None``: none).
+    as_of, target_ge, deadline
+        Its as-of month, the programme's target and funding-deadline month.
+    target_month
+        Median month the target is reached (``None``: not within the horizon).
+    target_low, target_high
+        That month at P10 and P90 (``None`` for one path, or beyond the horizon).
+    p_by_deadline
+        P(target by the end of the deadline month); ``None`` for one path.
+    p_later
+        P(target by each later month the report names); empty for one path.
+    ge_by_deadline, ge_left_after_deadline
+        Cumulative GE at the end of the deadline month, and the target's GE left after it.
+    ge_to_date, genomes_to_date, genomes_by_deadline
+        GE and genomes (GE x each group's ASSUMED genomes per GE) done to the as-of month,
+        and genomes by the deadline.
+    published_method_target, published_method_by_deadline
+        The published method's target month and GE by the deadline, beside them.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", arbitrary_types_allowed=True)
+
+    engine: str
+    n_paths: int
+    seed: int | None
+    as_of: pd.Period
+    target_ge: int
+    deadline: pd.Period
+    target_month: pd.Period | None
+    target_low: pd.Period | None
+    target_high: pd.Period | None
+    p_by_deadline: float | None
+    p_later: dict[pd.Period, float]
+    ge_by_deadline: float
+    ge_left_after_deadline: float
+    ge_to_date: float
+    genomes_to_date: float
+    genomes_by_deadline: float
+    published_method_target: pd.Period | None
+    published_method_by_deadline: float
+
+
 @dataclass
 class ReportContent:
     """Everything the report shows, ready for the HTML, Markdown and Excel writers.
@@ -53,7 +103,7 @@ class ReportContent:
     data: ProgrammeData
     published_method: Prognosis
     evidence: Prognosis | None
-    headline: dict[str, Any]
+    headline: Headline
     table1: pd.DataFrame
     table1_published: pd.DataFrame | None
     table1_evidence: pd.DataFrame | None

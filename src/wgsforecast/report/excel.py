@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -123,52 +123,50 @@ def overview_rows(content: ReportContent) -> list[tuple[str, str]]:
     the paths (:meth:`Prognosis.deadline_summary`), as a memo quotes it.
     """
     h, lang, main = content.headline, content.lang, content.main
-    deadline = format_month(h["deadline"], lang)
-    month = month_text(h["target_month"], lang)
-    if h["target_low"] is not None:
+    deadline = format_month(h.deadline, lang)
+    month = month_text(h.target_month, lang)
+    if h.target_low is not None:
         month += " " + label("report_interval", lang).format(
-            low=month_text(h["target_low"], lang), high=month_text(h["target_high"], lang)
+            low=month_text(h.target_low, lang), high=month_text(h.target_high, lang)
         )
-    rows = [
-        (label("xl_target_month", lang).format(target=format_number(h["target_ge"], lang)), month)
-    ]
-    if h["p_by_deadline"] is not None:
+    rows = [(label("xl_target_month", lang).format(target=format_number(h.target_ge, lang)), month)]
+    if h.p_by_deadline is not None:
         rows.append(
             (
                 label("xl_p_by", lang).format(month=deadline),
-                format_percent(h["p_by_deadline"], lang),
+                format_percent(h.p_by_deadline, lang),
             )
         )
     rows.extend(
         (label("xl_p_by", lang).format(month=format_month(m, lang)), format_percent(p, lang))
-        for m, p in h["p_later"].items()
+        for m, p in h.p_later.items()
     )
     if main.n_paths > 1:
         summary = main.deadline_summary()
-        low, high = (cast(float, summary[f"ge_{q}"]) for q in ("p10", "p90"))
-        done = interval_text(h["ge_by_deadline"], low, high, lang)
+        low, high = summary.ge[0.1], summary.ge[0.9]
+        done = interval_text(h.ge_by_deadline, low, high, lang)
     else:
-        done = format_number(h["ge_by_deadline"], lang)
+        done = format_number(h.ge_by_deadline, lang)
     rows.append((label("xl_ge_by_deadline", lang).format(deadline=deadline), done))
-    as_of = format_month(h["as_of"], lang)
+    as_of = format_month(h.as_of, lang)
     rows.append(
-        (label("xl_ge_to_date", lang).format(as_of=as_of), format_number(h["ge_to_date"], lang))
+        (label("xl_ge_to_date", lang).format(as_of=as_of), format_number(h.ge_to_date, lang))
     )
     rows.append(
         (
             label("xl_genomes_to_date", lang).format(as_of=as_of),
-            format_number(h["genomes_to_date"], lang),
+            format_number(h.genomes_to_date, lang),
         )
     )
     rows.append(
         (
             label("xl_genomes_by_deadline", lang).format(deadline=deadline),
-            format_number(h["genomes_by_deadline"], lang),
+            format_number(h.genomes_by_deadline, lang),
         )
     )
     if content.evidence is not None:
         rows.append(
-            (label("xl_published_method", lang), month_text(h["published_method_target"], lang))
+            (label("xl_published_method", lang), month_text(h.published_method_target, lang))
         )
     return rows
 

@@ -1,8 +1,9 @@
 """The report's figures: drawn by :mod:`wgsforecast.plotting`, rendered as PNG and SVG.
 
-Each figure is drawn once, in this process, and rendered as PNG and then SVG. (Forked
-worker processes were faster on Linux but outlived a killed report; no process is started
-now.) An error while drawing is a bug and fails the report: no figure is silently left out.
+Each figure is drawn once, in this process, laid out once, and rendered as PNG and then
+SVG from the same layout. (Forked worker processes were faster on Linux but outlived a
+killed report; no process is started now.) An error while drawing is a bug and fails the
+report: no figure is silently left out.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from wgsforecast.labels import label
 
 if TYPE_CHECKING:
     from wgsforecast.report.build import ReportContent
+
+DPI = 110
+"""Resolution of the PNG files (dots per inch)."""
 
 Plan = tuple[str, str, Callable[[], Any]]
 """A figure to draw: its file stem, its title, and a function returning the figure."""
@@ -96,14 +100,47 @@ def _draw_and_render(plan: Plan) -> tuple[bytes, bytes]:
 
     fig = plan[2]()
     try:
-        freeze_date_ticks(fig)
-        return render(fig, "png"), render(fig, "svg")
+        return render_formats(fig)
     finally:
         pyplot().close(fig)
 
 
+def render_formats(fig: Any) -> tuple[bytes, bytes]:
+    """Lay a finished figure out once and render it as PNG and SVG bytes.
+
+    ``savefig`` lays a figure out anew for every file, and with constrained layout that
+    measures every tick label of every panel twice before drawing (most of the time of the
+    17-panel figure). Here the layout runs once, at the PNG's resolution, and both files
+    are drawn from it, with the ticks fixed: the PNG is the file ``savefig`` gives, and
+    the SVG shows the PNG's panels and ticks (its own layout put panels up to half a
+    point elsewhere and gave one small panel other y ticks). The figure is left laid
+    out, at :data:`DPI`, with fixed ticks and no layout engine.
+    """
+    freeze_date_ticks(fig)
+    lay_out(fig)
+    freeze_ticks(fig)
+    return render(fig, "png"), render(fig, "svg")
+
+
+def lay_out(fig: Any) -> None:
+    """Run the figure's layout engine once, at :data:`DPI`, and then switch it off."""
+    import matplotlib
+
+    engine = fig.get_layout_engine()
+    if engine is None:
+        return
+    # Text is measured at the resolution it is drawn at, as savefig would.
+    fig.set_dpi(DPI)
+    engine.execute(fig)
+    # No engine at all (not "none", which still makes savefig draw once to lay out).
+    with matplotlib.rc_context(
+        {"figure.autolayout": False, "figure.constrained_layout.use": False}
+    ):
+        fig.set_layout_engine(None)
+
+
 def freeze_date_ticks(fig: Any) -> None:
-    """Replace date tick locators by the fixed ticks they give now.
+    """Replace date tick locators, and their formatters, by the fixed ticks they give now.
 
     matplotlib's date locators rerun a calendar rule every time ticks are asked for (many
     times per render with constrained layout), which made the 17-panel figure take seconds.
@@ -111,14 +148,45 @@ def freeze_date_ticks(fig: Any) -> None:
     ticks and the rendered files are byte-identical, only faster.
     """
     from matplotlib.dates import DateLocator
-    from matplotlib.ticker import FixedLocator
 
     for ax in fig.axes:
-        axis = ax.xaxis
-        if isinstance(axis.get_major_locator(), DateLocator):
-            axis.set_major_locator(FixedLocator(axis.get_majorticklocs()))
-        if isinstance(axis.get_minor_locator(), DateLocator):
-            axis.set_minor_locator(FixedLocator(axis.get_minorticklocs()))
+        for ticker in (ax.xaxis.major, ax.xaxis.minor):
+            if isinstance(ticker.locator, DateLocator):
+                _fix(ticker)
+
+
+def _fix(ticker: Any) -> None:
+    """Fix a ticker's locations and labels as its locator and formatter give them now."""
+    from matplotlib.ticker import FixedFormatter, FixedLocator
+
+    if not isinstance(ticker.locator, FixedLocator):
+        ticker.locator = FixedLocator(ticker.locator())
+    if not isinstance(ticker.formatter, FixedFormatter):
+        texts = ticker.formatter.format_ticks(ticker.locator())
+        # A formatter with an offset ("1e6") keeps it; few axes have one.
+        if not ticker.formatter.get_offset():
+            ticker.formatter = FixedFormatter(texts)
+
+
+def freeze_ticks(fig: Any) -> None:
+    """Fix every tick and tick label, and the place of empty axis labels, as they are now.
+
+    Call it after the layout: how many ticks an automatic locator gives depends on the
+    axes' size. A draw then asks no locator or formatter again (they run several times
+    per draw and axis) and does not measure the tick labels of every panel to place an
+    axis label that has no text and draws nothing. The drawn ticks are the same ticks.
+    """
+    from matplotlib.ticker import NullLocator
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for ticker in (axis.major, axis.minor):
+                # Shared axes share their tickers: a fixed one is left as it is.
+                if not isinstance(ticker.locator, NullLocator):
+                    _fix(ticker)
+            if not axis.label.get_text():
+                x, y = axis.label.get_position()
+                axis.set_label_coords(x, y, transform=axis.label.get_transform())
 
 
 def render_all(plans: list[Plan]) -> dict[tuple[str, str], bytes]:
@@ -143,5 +211,5 @@ def render(fig: Any, fmt: str) -> bytes:
     # A fixed salt makes SVG element ids, and so the files, the same on every run.
     with matplotlib.rc_context({"svg.hashsalt": "wgsforecast"}):
         # The plotting module lays figures out (constrained layout); no tight-bbox pass.
-        fig.savefig(buffer, format=fmt, dpi=110, metadata=metadata)
+        fig.savefig(buffer, format=fmt, dpi=DPI, metadata=metadata)
     return buffer.getvalue()

@@ -91,23 +91,23 @@ def _card(key: str, value: str, sub: str = "") -> str:
 def _headline(content: ReportContent) -> str:
     h, lang = content.headline, content.lang
     interval = ""
-    if h["target_low"] is not None:
+    if h.target_low is not None:
         interval = label("report_interval", lang).format(
-            low=month_text(h["target_low"], lang), high=month_text(h["target_high"], lang)
+            low=month_text(h.target_low, lang), high=month_text(h.target_high, lang)
         )
     cards = [
         _card(
-            label("report_card_target", lang).format(target=format_number(h["target_ge"], lang)),
-            month_text(h["target_month"], lang),
+            label("report_card_target", lang).format(target=format_number(h.target_ge, lang)),
+            month_text(h.target_month, lang),
             interval,
         )
     ]
-    deadline = format_month(h["deadline"], lang)
-    if h["p_by_deadline"] is not None:
+    deadline = format_month(h.deadline, lang)
+    if h.p_by_deadline is not None:
         cards.append(
             _card(
                 label("report_card_p", lang).format(deadline=deadline),
-                format_percent(h["p_by_deadline"], lang),
+                format_percent(h.p_by_deadline, lang),
             )
         )
     cards.extend(
@@ -115,27 +115,27 @@ def _headline(content: ReportContent) -> str:
             label("col_p_by", lang).format(month=format_month(month, lang)),
             format_percent(p, lang),
         )
-        for month, p in h["p_later"].items()
+        for month, p in h.p_later.items()
     )
     cards.append(
         _card(
             label("report_card_done", lang).format(deadline=deadline),
-            format_number(h["ge_by_deadline"], lang),
+            format_number(h.ge_by_deadline, lang),
             label("report_card_left", lang).format(
-                left=format_number(h["ge_left_after_deadline"], lang)
+                left=format_number(h.ge_left_after_deadline, lang)
             )
             + " · "
             + label("report_card_genomes", lang).format(
-                genomes=format_number(h["genomes_by_deadline"], lang)
+                genomes=format_number(h.genomes_by_deadline, lang)
             ),
         )
     )
     cards.append(
         _card(
-            label("report_card_to_date", lang).format(as_of=format_month(h["as_of"], lang)),
-            f"{format_number(h['ge_to_date'], lang)} GE",
+            label("report_card_to_date", lang).format(as_of=format_month(h.as_of, lang)),
+            f"{format_number(h.ge_to_date, lang)} GE",
             label("report_card_genomes", lang).format(
-                genomes=format_number(h["genomes_to_date"], lang)
+                genomes=format_number(h.genomes_to_date, lang)
             ),
         )
     )
@@ -143,9 +143,9 @@ def _headline(content: ReportContent) -> str:
         cards.append(
             _card(
                 label("report_card_published", lang),
-                month_text(h["published_method_target"], lang),
+                month_text(h.published_method_target, lang),
                 label("report_card_published_sub", lang).format(
-                    done=format_number(h["published_method_by_deadline"], lang),
+                    done=format_number(h.published_method_by_deadline, lang),
                     deadline=deadline,
                 ),
             )

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from wgsforecast.labels import label, month_text
+from wgsforecast.labels import label, method_name, month_text
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
 from wgsforecast.prognosis import Prognosis
 
@@ -30,14 +30,6 @@ def later_months(prognosis: Prognosis) -> list[pd.Period]:
     year_end = pd.Period(year=one_year.year, month=12, freq="M")
     months = [one_year] if one_year == year_end else [one_year, year_end]
     return [m for m in months if m <= prognosis.months[-1]]
-
-
-def method_name(engine: str, lang: Lang) -> str:
-    """A method's name for readers (``method_<engine>`` in the labels, else the engine)."""
-    try:
-        return label(f"method_{engine}", lang)
-    except KeyError:
-        return engine
 
 
 def methods_table(prognoses: Sequence[Prognosis], lang: Lang) -> pd.DataFrame:

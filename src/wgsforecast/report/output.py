@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -30,9 +29,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 from wgsforecast._locks import folder_lock
+from wgsforecast._staging import remove_staging
 from wgsforecast.exceptions import OutputFolderError
 from wgsforecast.io import atomic_write_text, file_sha256
+from wgsforecast.periods import Lang
+from wgsforecast.report import messages
 
 MANIFEST = "report-manifest.json"
 """File in the output folder listing the report's files (relative POSIX paths) and hashes."""
@@ -103,12 +107,46 @@ def _link_on_the_way(folder: Path, relative: str) -> Path | None:
     return None
 
 
-def _read_json_files(path: Path) -> dict[str, object]:
-    value = json.loads(path.read_text(encoding="utf-8"))
-    files = value["files"] if isinstance(value, dict) else None
-    if not isinstance(files, dict):
-        raise ValueError("no 'files' object")
-    return {str(k): v for k, v in files.items()}
+class FileListing(BaseModel):
+    """The JSON of :data:`MANIFEST` and :data:`JOURNAL`: ``{"files": {path: hash}}``.
+
+    ``files`` maps each relative POSIX path to its SHA-256 (the manifest) or to every
+    SHA-256 accepted for it (the journal). Other top-level keys are ignored, so a listing
+    with more keys (a later version's) still reads; entries reaching outside the folder are
+    dropped by :meth:`Ownership.add`, not here.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    files: dict[str, str | list[str]]
+
+    @classmethod
+    def read(cls, path: Path) -> FileListing:
+        """Read and check a listing.
+
+        Raises
+        ------
+        ValueError
+            If the file is not JSON of that shape; the message names what is wrong.
+        """
+        try:
+            return cls.model_validate_json(path.read_bytes())
+        except ValidationError as error:
+            raise ValueError(_validation_text(error)) from None
+
+    def write(self, path: Path) -> None:
+        """Write the listing atomically, paths sorted, one entry a line."""
+        listing = {"files": dict(sorted(self.files.items()))}
+        atomic_write_text(path, json.dumps(listing, indent=1, ensure_ascii=False) + "\n")
+
+
+def _validation_text(error: ValidationError) -> str:
+    """Pydantic's errors in one line: ``files.summary.md: Input should be ...; ...``."""
+    parts = []
+    for item in error.errors(include_url=False):
+        where = ".".join(str(part) for part in item["loc"]) or "the top level"
+        parts.append(f"{where}: {item['msg']}")
+    return "; ".join(parts)
 
 
 def read_ownership(folder: Path) -> Ownership:
@@ -122,8 +160,8 @@ def read_ownership(folder: Path) -> Ownership:
             ownership.problem = f"{path} is not a plain file"
             continue
         try:
-            ownership.add(_read_json_files(path))
-        except (OSError, ValueError, KeyError) as error:
+            ownership.add(FileListing.read(path).files)
+        except (OSError, ValueError) as error:
             ownership.problem = f"{path} is not a readable report manifest ({error})"
             continue
         ownership.is_report = True
@@ -198,22 +236,10 @@ def locked(folder: Path) -> Iterator[None]:
         yield
 
 
-def clean_staging(folder: Path, log: Log) -> None:
+def clean_staging(folder: Path, log: Log, lang: Lang = "en") -> None:
     """Remove staging folders that killed runs left in ``folder`` (hold the lock first)."""
-    for entry in os.scandir(folder):
-        if not _is_staging(entry.name):
-            continue
-        path = Path(entry.path)
-        if entry.is_symlink() or not entry.is_dir(follow_symlinks=False):
-            path.unlink()  # a link is removed, never followed
-        else:
-            shutil.rmtree(path)  # does not follow links inside
-        log(f"removed {path}: left by an interrupted run")
-
-
-def _write_json(path: Path, files: Mapping[str, object]) -> None:
-    text = json.dumps({"files": dict(sorted(files.items()))}, indent=1, ensure_ascii=False)
-    atomic_write_text(path, text + "\n")
+    for path in remove_staging(folder, _is_staging):
+        log(messages.REMOVED_INTERRUPTED(lang, path=path))
 
 
 def _refuse_conflicts(folder: Path, ownership: Ownership, new: Mapping[str, str]) -> None:
@@ -233,7 +259,7 @@ def _refuse_conflicts(folder: Path, ownership: Ownership, new: Mapping[str, str]
         )
 
 
-def install(staging: Path, folder: Path, log: Log) -> tuple[Path, ...]:
+def install(staging: Path, folder: Path, log: Log, lang: Lang = "en") -> tuple[Path, ...]:
     """Move every file of ``staging`` into ``folder`` and remove stale earlier outputs.
 
     Hold :func:`locked` first. Each file is moved with :func:`os.replace`, so it is
@@ -260,7 +286,7 @@ def install(staging: Path, folder: Path, log: Log) -> tuple[Path, ...]:
     journal: dict[str, set[str]] = {k: set(v) for k, v in ownership.files.items()}
     for relative, digest in new.items():
         journal.setdefault(relative, set()).add(digest)
-    _write_json(folder / JOURNAL, {k: sorted(v) for k, v in journal.items()})
+    FileListing(files={k: sorted(v) for k, v in journal.items()}).write(folder / JOURNAL)
     written = []
     for relative in new:
         part, target = staging / relative, folder / relative
@@ -269,25 +295,25 @@ def install(staging: Path, folder: Path, log: Log) -> tuple[Path, ...]:
         os.replace(part, target)
         written.append(target)
     for relative in sorted(set(ownership.files) - set(new)):
-        _remove_stale(folder, relative, ownership, log)
-    _write_json(folder / MANIFEST, new)
+        _remove_stale(folder, relative, ownership, log, lang)
+    FileListing(files=dict(new)).write(folder / MANIFEST)
     (folder / JOURNAL).unlink()
     return tuple(written)
 
 
-def _remove_stale(folder: Path, relative: str, ownership: Ownership, log: Log) -> None:
+def _remove_stale(folder: Path, relative: str, ownership: Ownership, log: Log, lang: Lang) -> None:
     path = folder / relative
     if not os.path.lexists(path):
         return
     link = _link_on_the_way(folder, relative)
     if link is not None:
-        log(f"left {path}: {link} is a symbolic link, which is never followed when removing")
+        log(messages.LEFT_SYMLINK(lang, path=path, link=link))
         return
     if not ownership.owns(folder, relative):
-        log(f"left {path}: changed since an earlier report wrote it")
+        log(messages.LEFT_CHANGED(lang, path=path))
         return
     path.unlink()
-    log(f"removed {path}: not produced by this run")
+    log(messages.REMOVED_STALE(lang, path=path))
     parent = path.parent
     # Remove folders the report made (figures/) once they are empty; never ``folder``.
     while parent != folder and not parent.is_symlink() and not any(parent.iterdir()):

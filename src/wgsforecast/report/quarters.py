@@ -12,10 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wgsforecast.labels import label
+from wgsforecast.labels import label, method_name
 from wgsforecast.periods import Lang, format_month, format_number
 from wgsforecast.prognosis import Prognosis
-from wgsforecast.report.methods import method_name
 from wgsforecast.vintages import Vintage
 
 PAST_QUARTERS = 8
@@ -134,7 +133,7 @@ def quarter_notes(prognosis: Prognosis, previous: Vintage | None, lang: Lang) ->
     if previous is None:
         notes.append(label("report_quarters_no_previous", lang))
     else:
-        name = (previous.metadata.get("label_en") if lang == "en" else None) or previous.label
+        name = previous.label_in(lang)
         key = (
             "report_quarters_previous"
             if len(vintage_quarters(previous))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from wgsforecast.io import bundled_data_dir
@@ -75,18 +74,20 @@ def _cap_columns(prognosis: Prognosis, base: pd.DataFrame, lang: Lang) -> dict[s
     }
 
 
-def group_table(prognosis: Prognosis, actuals: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+def group_table(prognosis: Prognosis, lang: Lang) -> pd.DataFrame:
     """Per-group table: declared, cap, the run-rate window's months, status, projected, flags.
 
-    Only actuals up to the prognosis' as-of month count; a later row (e.g. a file with more
-    months than ``--as-of``) neither shows nor clears the "no data yet" flag.
+    The months come from the prognosis' own actuals (:meth:`Prognosis.history`), so only
+    those up to its as-of month count; a later row of the input (e.g. a file with more
+    months than ``--as-of``) neither shows nor clears the "no data yet" flag. A month of
+    the window before the data start shows 0.
     """
     base = prognosis.group_table(lang)
     window = prognosis.assumptions.run_rate_window
     last = pd.period_range(prognosis.as_of - (window - 1), prognosis.as_of, freq="M")
-    known = known_actuals(actuals, prognosis.as_of)
-    counts = known.pivot_table(index="group", columns="month", values="ge", aggfunc="sum")
-    with_data = set(known.loc[known["ge"] > 0, "group"])
+    history = prognosis.history()
+    recent = history.reindex(columns=last, fill_value=0.0)
+    with_data = set(history.index[(history > 0).any(axis=1)])
     spans = [p.label(lang) for p in prognosis.programme.table_periods if p.kind == "span"]
     table = pd.DataFrame(
         {
@@ -98,12 +99,8 @@ def group_table(prognosis: Prognosis, actuals: pd.DataFrame, lang: Lang) -> pd.D
     )
     abbr = MONTH_ABBR_DA if lang == "da" else MONTH_ABBR_EN
     for month in last:
-        values = [
-            counts.at[g, month] if g in counts.index and month in counts.columns else np.nan
-            for g in base["group"]
-        ]
         table[f"{abbr[month.month - 1]} {month.year}"] = (
-            pd.Series(values, dtype=float).fillna(0).to_numpy()
+            recent[month].reindex(pd.Index(base["group"])).to_numpy()
         )
     table[run_rate_header(window, lang)] = base["run_rate_per_month"].round(1)
     for span in spans:

@@ -9,11 +9,10 @@ import hashlib
 
 import pandas as pd
 
-from wgsforecast.labels import LABELS, label, month_text
+from wgsforecast.labels import LABELS, label, method_name, month_text
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
 from wgsforecast.prognosis import Prognosis
 from wgsforecast.report.content import ReportContent, is_reconstructed
-from wgsforecast.report.methods import method_name
 from wgsforecast.vintages import Change
 
 
@@ -32,49 +31,49 @@ def run_rate_header(window: int, lang: Lang) -> str:
 def headline_lines(content: ReportContent) -> list[str]:
     """The headline as sentences in the report's language."""
     h, lang = content.headline, content.lang
-    month = month_text(h["target_month"], lang)
-    if h["target_low"] is not None:
+    month = month_text(h.target_month, lang)
+    if h.target_low is not None:
         month += " " + label("report_interval", lang).format(
-            low=month_text(h["target_low"], lang), high=month_text(h["target_high"], lang)
+            low=month_text(h.target_low, lang), high=month_text(h.target_high, lang)
         )
     lines = [
         label("report_target_line", lang).format(
-            target=format_number(h["target_ge"], lang), month=month
+            target=format_number(h.target_ge, lang), month=month
         )
     ]
-    if h["p_by_deadline"] is not None:
+    if h.p_by_deadline is not None:
         lines.append(
             label("report_p_deadline_line", lang).format(
-                deadline=format_month(h["deadline"], lang),
-                p=format_percent(h["p_by_deadline"], lang),
+                deadline=format_month(h.deadline, lang),
+                p=format_percent(h.p_by_deadline, lang),
             )
         )
     lines.extend(
         label("report_p_later_line", lang).format(
             month=format_month(month, lang), p=format_percent(p, lang)
         )
-        for month, p in h["p_later"].items()
+        for month, p in h.p_later.items()
     )
     lines.append(
         label("report_genomes_line", lang).format(
-            as_of=format_month(h["as_of"], lang),
-            done=format_number(h["ge_to_date"], lang),
-            genomes=format_number(h["genomes_to_date"], lang),
-            by_deadline=format_number(h["genomes_by_deadline"], lang),
+            as_of=format_month(h.as_of, lang),
+            done=format_number(h.ge_to_date, lang),
+            genomes=format_number(h.genomes_to_date, lang),
+            by_deadline=format_number(h.genomes_by_deadline, lang),
         )
     )
     lines.append(
         label("report_by_deadline_line", lang).format(
-            deadline=format_month(h["deadline"], lang),
-            done=format_number(h["ge_by_deadline"], lang),
-            left=format_number(h["ge_left_after_deadline"], lang),
+            deadline=format_month(h.deadline, lang),
+            done=format_number(h.ge_by_deadline, lang),
+            left=format_number(h.ge_left_after_deadline, lang),
         )
     )
     if content.evidence is not None:
         lines.append(
             label("report_published_method_line", lang).format(
-                month=month_text(h["published_method_target"], lang),
-                done=format_number(h["published_method_by_deadline"], lang),
+                month=month_text(h.published_method_target, lang),
+                done=format_number(h.published_method_by_deadline, lang),
             )
         )
     return lines
@@ -98,7 +97,7 @@ def method_change_line(change: Change, engine: str, lang: Lang) -> str:
         One sentence naming the method and the vintage, never calling the shift progress.
     """
     previous = change.previous
-    name = (previous.metadata.get("label_en") if lang == "en" else None) or previous.label
+    name = previous.label_in(lang)
     shift = change.shift_months
     if shift is None:
         relation = label("report_against", lang)

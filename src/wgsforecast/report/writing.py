@@ -13,6 +13,7 @@ from pathlib import Path
 
 from wgsforecast.csv_export import csv_bytes
 from wgsforecast.periods import Lang
+from wgsforecast.report import messages
 from wgsforecast.report.content import ReportContent, csv_tables
 from wgsforecast.report.excel import write_workbook
 from wgsforecast.report.html import render_html
@@ -50,7 +51,7 @@ def write_report(content: ReportContent, out: PathLike, log: Log = stderr_log) -
     check_folder(folder)
     folder.mkdir(parents=True, exist_ok=True)
     with locked(folder):
-        clean_staging(folder, log)
+        clean_staging(folder, log, content.lang)
         check_folder(folder)  # again, now that no other run can change it
         staging = Path(tempfile.mkdtemp(dir=folder, prefix=".report-", suffix=".part"))
         try:
@@ -61,7 +62,7 @@ def write_report(content: ReportContent, out: PathLike, log: Log = stderr_log) -
                 files[f"figures/{figure.key}.png"] = figure.png
                 files[f"figures/{figure.key}.svg"] = figure.svg
             files["summary.md"] = render_markdown(content).encode("utf-8")
-            log("writing the HTML report ...")
+            log(messages.WRITE_HTML(content.lang))
             html = render_html(content).encode("utf-8")
             if len(html) > MAX_HTML_BYTES:
                 raise RuntimeError(
@@ -72,9 +73,9 @@ def write_report(content: ReportContent, out: PathLike, log: Log = stderr_log) -
                 path = staging / relative
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(data)
-            log("writing the Excel workbook ...")
+            log(messages.WRITE_WORKBOOK(content.lang))
             write_workbook(content, staging / WORKBOOK_NAME[content.lang])
-            written = install(staging, folder, log)
+            written = install(staging, folder, log, content.lang)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
     return written

@@ -13,7 +13,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from wgsforecast.engines.registry import new_engine
-from wgsforecast.labels import label
+from wgsforecast.labels import label, method_name
 from wgsforecast.periods import Lang, format_month, format_number, format_percent, month_range
 from wgsforecast.scenarios.apply import apply_scenario, scenario_engine
 from wgsforecast.scenarios.model import BASELINE, Scenario, check_unique
@@ -194,13 +194,13 @@ class ScenarioComparison:
 
     def plot_fans(self, ax: Axes | None = None, lang: Lang = "da") -> Axes:
         """Cumulative GE per scenario: the median line and the P10-P90 band, with the target."""
-        from wgsforecast.scenarios.plots import plot_fans
+        from wgsforecast.plotting.scenarios import plot_fans
 
         return plot_fans(self, ax, lang)
 
     def plot_shifts(self, ax: Axes | None = None, lang: Lang = "da") -> Axes:
         """Bar chart: months the median target month moves in each scenario (+ = later)."""
-        from wgsforecast.scenarios.plots import plot_shifts
+        from wgsforecast.plotting.scenarios import plot_shifts
 
         return plot_shifts(self, ax, lang)
 
@@ -208,7 +208,9 @@ class ScenarioComparison:
         """Engine, number of paths and seed, for notes under tables and figures."""
         key = "method" if self.n_paths > 1 else "method_deterministic"
         return comparison_texts(lang)[key].format(
-            engine=self.engine, paths=format_number(self.n_paths, lang), seed=self.seed
+            engine=method_name(self.engine, lang),
+            paths=format_number(self.n_paths, lang),
+            seed=self.seed,
         )
 
 

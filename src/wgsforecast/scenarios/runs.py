@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from wgsforecast.engines.registry import new_engine
-from wgsforecast.labels import quantile_label
 from wgsforecast.periods import Lang
 from wgsforecast.scenarios.apply import apply_scenario, scenario_engine
 from wgsforecast.scenarios.model import Scenario
 
 if TYPE_CHECKING:
+    from wgsforecast.deadline import DeadlineSummary
     from wgsforecast.engines import Engine
     from wgsforecast.models import ProgrammeData
     from wgsforecast.prognosis import Prognosis
@@ -58,7 +58,7 @@ class ScenarioOutcome:
     period_quantiles: FloatArray
     done_by_deadline: FloatArray
     target_quantiles: tuple[float, float, float]
-    deadline_summary: dict[str, object] | None
+    deadline_summary: DeadlineSummary | None
 
     def label(self, lang: Lang = "da") -> str:
         """The scenario's label in the language asked for."""
@@ -69,14 +69,13 @@ class ScenarioOutcome:
         """P(target reached by the end of the deadline month); ``None``: beyond the horizon."""
         if self.deadline_summary is None:
             return None
-        return float(cast(float, self.deadline_summary["p_target_by_deadline"]))
+        return self.deadline_summary.p_target_by_deadline
 
     def left_after_deadline(self) -> tuple[float, float, float] | None:
         """GE of the target left after the deadline at P10, P50, P90 (``None``: unknown)."""
         if self.deadline_summary is None:
             return None
-        values = (self.deadline_summary[f"left_{quantile_label(q)}"] for q in QUANTILES)
-        low, mid, high = (float(cast(float, v)) for v in values)
+        low, mid, high = (self.deadline_summary.left[q] for q in QUANTILES)
         return low, mid, high
 
     def target_position_quantiles(self) -> list[float]:
@@ -86,16 +85,12 @@ class ScenarioOutcome:
 
 def _outcome(prognosis: Prognosis, name: str, label_da: str, label_en: str) -> ScenarioOutcome:
     programme = prognosis.programme
-    periods = prognosis.period_paths()["cumulative"]
-    with np.errstate(invalid="ignore"):
-        period_q = np.quantile(periods, QUANTILES, axis=0)
-    months = prognosis.target_month_quantiles(QUANTILES)
-    positions: list[float] = []
-    for q in QUANTILES:
-        month = months[q]
-        positions.append(float("inf") if month is None else prognosis.month_position(month))
+    # Whole month positions stay ints, so the shift columns stay integers when known.
+    low, mid, high = (
+        int(v) if np.isfinite(v) else v for v in prognosis.target_reach.quantiles(QUANTILES)
+    )
     try:
-        summary: dict[str, object] | None = prognosis.deadline_summary(QUANTILES)
+        summary: DeadlineSummary | None = prognosis.deadline_summary(QUANTILES)
     except ValueError:  # the deadline is after the horizon: unknown, not 0 %
         summary = None
     return ScenarioOutcome(
@@ -105,10 +100,10 @@ def _outcome(prognosis: Prognosis, name: str, label_da: str, label_en: str) -> S
         target_ge=programme.target_ge,
         deadline=programme.deadline,
         target_positions=prognosis.target_positions.copy(),
-        cumulative_quantiles=np.quantile(prognosis.cumulative_paths, QUANTILES, axis=0),
-        period_quantiles=period_q,
+        cumulative_quantiles=prognosis.cumulative_quantiles(QUANTILES),
+        period_quantiles=prognosis.period_quantiles(QUANTILES)["cumulative"],
         done_by_deadline=prognosis.cumulative_at(programme.deadline).copy(),
-        target_quantiles=(positions[0], positions[1], positions[2]),
+        target_quantiles=(low, mid, high),
         deadline_summary=summary,
     )
 

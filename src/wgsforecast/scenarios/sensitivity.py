@@ -76,7 +76,7 @@ class TornadoResult:
 
     def plot(self, ax: Axes | None = None, lang: Lang = "da") -> Axes:
         """Horizontal bars from the baseline to the low and high values of each parameter."""
-        from wgsforecast.scenarios.plots import plot_tornado
+        from wgsforecast.plotting.scenarios import plot_tornado
 
         return plot_tornado(self, ax, lang)
 
