@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from wgsforecast._data_notes import is_reconstructed
 from wgsforecast.labels import label, quantile_label
 from wgsforecast.periods import Lang, format_month, format_number, format_percent, parse_month
 
@@ -206,7 +207,7 @@ def footnote(fig: Any, data_notes: Sequence[str], lang: Lang) -> None:
     lang
         ``"da"`` or ``"en"``.
     """
-    if "reconstructed" not in data_notes:
+    if not is_reconstructed(data_notes):
         return
     if any(text.get_gid() == GID_FOOTNOTE for text in fig.texts):
         return
