@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pydantic
 import pytest
 
@@ -75,3 +76,36 @@ def test_assumptions_horizon_end() -> None:
     assumptions = wf.Assumptions(as_of="2023-02", horizon_months=34)
     assert str(assumptions.horizon_end) == "2025-12"
     assert str(assumptions.with_as_of("2023-06").as_of) == "2023-06"
+
+
+@pytest.mark.parametrize(
+    ("go_live", "passed", "first"),
+    [
+        ("2023-06", False, "2023-06"),  # planned after the as-of month: starts as planned
+        ("2023-03", True, "2023-04"),  # planned for the as-of month itself: late
+        ("2022-11", True, "2023-04"),  # long passed: at the earliest the next month
+    ],
+)
+def test_a_group_without_data_starts_at_its_go_live_or_after_the_as_of_month(
+    go_live: str, passed: bool, first: str
+) -> None:
+    group = _group(go_live=go_live, status="onboarding")
+    as_of = pd.Period("2023-03", freq="M")
+    assert group.go_live_passed(as_of) is passed
+    assert group.first_month_after(as_of) == pd.Period(first, freq="M")
+
+
+def test_an_undated_group_has_no_start_and_no_passed_go_live() -> None:
+    group = _group(go_live=None, status="onboarding")
+    as_of = pd.Period("2023-03", freq="M")
+    assert group.first_month_after(as_of) is None
+    assert not group.go_live_passed(as_of)
+
+
+def test_names_and_labels_follow_the_language() -> None:
+    programme = wf.Programme(name_da="Programmet", name_en="The programme")
+    assert (programme.name("da"), programme.name("en")) == ("Programmet", "The programme")
+    group = _group(name_da="Nyre {x}", name_en="Kidney {x}")  # braces are no template here
+    assert (group.name("da"), group.name("en")) == ("Nyre {x}", "Kidney {x}")
+    period = programme.table_periods[0]
+    assert period.label("da") == period.label_da and period.label("en") == period.label_en

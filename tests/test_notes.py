@@ -22,7 +22,7 @@ WRITTEN = {
 
 
 def _note(code: NoteCode) -> GroupNote:
-    fields = note_fields(NOTE_TEXTS[code].text["en"])
+    fields = note_fields(NOTE_TEXTS[code].text.en)
     return GroupNote(code, **{name: SAMPLE[name] for name in fields})  # type: ignore[arg-type]
 
 
@@ -33,9 +33,9 @@ def test_the_table_has_exactly_one_entry_per_code() -> None:
 @pytest.mark.parametrize("code", list(NoteCode))
 def test_every_code_renders_in_both_languages_with_every_field_filled(code: NoteCode) -> None:
     texts = NOTE_TEXTS[code]
-    fields = note_fields(texts.text["en"])
-    assert note_fields(texts.text["da"]) == fields, "both languages name the same fields"
-    assert note_fields(texts.flag["da"]) == note_fields(texts.flag["en"]) <= fields
+    fields = note_fields(texts.text.en)
+    assert note_fields(texts.text.da) == fields, "both languages name the same fields"
+    assert note_fields(texts.flag.da) == note_fields(texts.flag.en) <= fields
     note = _note(code)
     member = note.in_member("ets", 0.25)
     rendered = {
@@ -114,7 +114,8 @@ def test_a_note_takes_exactly_the_fields_its_text_names() -> None:
 
 
 def test_member_text_names_member_and_weight_in_both_languages() -> None:
-    assert all(note_fields(text) == {"member", "weight"} for text in MEMBER_TEXT.values())
+    texts = (MEMBER_TEXT.da, MEMBER_TEXT.en)
+    assert all(note_fields(text) == {"member", "weight"} for text in texts)
 
 
 def test_a_prognosis_refuses_notes_that_are_not_group_notes(

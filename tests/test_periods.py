@@ -7,7 +7,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from wgsforecast.periods import format_month, format_number, format_percent, parse_month
+from wgsforecast.periods import (
+    format_month,
+    format_number,
+    format_percent,
+    month_abbreviations,
+    parse_month,
+)
 
 FEB_2023 = pd.Period("2023-02", "M")
 
@@ -54,3 +60,10 @@ def test_number_formatting() -> None:
     assert format_percent(0.5, "en") == "50%"
     assert format_month(pd.Period("2025-06", "M")) == "juni 2025"
     assert format_month(pd.Period("2025-06", "M"), "en") == "June 2025"
+
+
+def test_month_abbreviations_follow_the_language_and_refuse_others() -> None:
+    assert month_abbreviations("da")[4] == "maj" and month_abbreviations("en")[4] == "May"
+    assert len(month_abbreviations("da")) == len(month_abbreviations("en")) == 12
+    with pytest.raises(ValueError, match="lang must be 'da' or 'en'"):
+        month_abbreviations("de")  # type: ignore[arg-type]

@@ -48,8 +48,26 @@ class Text:
         str
             The formatted message.
         """
+        return self.template(lang).format(**fields)
+
+    def template(self, lang: Lang) -> str:
+        """The message in ``lang`` as written, its ``{name}`` fields not filled in.
+
+        For a caller that fills the fields itself (an engine note formats months and
+        weights per language) or a text that is no template (a name read from a file).
+
+        Parameters
+        ----------
+        lang
+            ``"da"`` or ``"en"``; anything else is a programming error.
+
+        Returns
+        -------
+        str
+            The Danish or the English text.
+        """
         if lang == "da":
-            return self.da.format(**fields)
+            return self.da
         if lang == "en":
-            return self.en.format(**fields)
+            return self.en
         raise ValueError(f"lang must be 'da' or 'en'; got {lang!r}")

@@ -9,7 +9,6 @@ input file, never drop a row silently, and report every problem of a file at onc
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import importlib.resources
 import os
@@ -35,6 +34,8 @@ from wgsforecast._checks import (
     not_live_rows,
     not_live_spans,
 )
+from wgsforecast._data_notes import RECONSTRUCTED
+from wgsforecast._suggest import did_you_mean
 from wgsforecast._tabular import (
     Cell,
     NumberText,
@@ -147,9 +148,6 @@ MIN_DECLARED_PER_YEAR = 10
 English way is 1.6)."""
 MAX_PROBLEMS = 100
 """An error lists at most this many problems, then says how many more there are."""
-
-RECONSTRUCTED = "reconstructed"
-"""Data note on the bundled actuals: reconstructed, not official (see ``labels.LABELS``)."""
 
 
 # --------------------------------------------------------------------------- bundled data
@@ -801,9 +799,10 @@ def _sorted(problems: Sequence[Problem]) -> list[Problem]:
 
 
 def _did_you_mean(name: str, valid: Sequence[str]) -> str:
-    close = difflib.get_close_matches(name, valid, n=1)
+    """The "did you mean" hint followed by the valid names (only the names when none is close)."""
     listing = f"valid names are {', '.join(valid)}"
-    return f"; did you mean {close[0]!r}? ({listing})" if close else f"; {listing}"
+    hint = did_you_mean(name, valid)
+    return f"{hint} ({listing})" if hint else f"; {listing}"
 
 
 # --------------------------------------------------------------------------- national genomes

@@ -6,7 +6,6 @@ file is an error instead of a silently ignored value.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
@@ -21,7 +20,9 @@ from pydantic import (
     model_validator,
 )
 
-from wgsforecast.periods import _fold, parse_month
+from wgsforecast._suggest import closest
+from wgsforecast._text import Text
+from wgsforecast.periods import Lang, _fold, parse_month
 
 Month = Annotated[pd.Period, BeforeValidator(parse_month), PlainSerializer(str, return_type=str)]
 """A month field: accepts anything :func:`~wgsforecast.periods.parse_month` accepts."""
@@ -105,9 +106,38 @@ class PatientGroup(_Frozen):
         """The most GE a month may ever be projected at: cap share x declared / 12."""
         return self.cap_share * self.declared_per_year / 12
 
-    def name(self, lang: str = "da") -> str:
-        """Return the group's name in the language asked for."""
-        return self.name_da if lang == "da" else self.name_en
+    def go_live_passed(self, as_of: pd.Period) -> bool:
+        """True when the group's go-live is dated and falls in or before ``as_of``.
+
+        For a group without data by ``as_of``, this means it is late: its start is no
+        longer its go-live but at the earliest :meth:`first_month_after` ``as_of``.
+        """
+        return self.go_live is not None and self.go_live <= as_of
+
+    def first_month_after(self, as_of: pd.Period) -> pd.Period | None:
+        """The first month a group without data by ``as_of`` can start producing.
+
+        Its go-live, or the month after ``as_of`` when the go-live has passed
+        (:meth:`go_live_passed`); ``None`` when the go-live is not dated. The engines start
+        a not-yet-live group's ramp (or its prior) from this month.
+
+        Parameters
+        ----------
+        as_of
+            The last month with data.
+
+        Returns
+        -------
+        pandas.Period or None
+            The month, or ``None`` for an undated group.
+        """
+        if self.go_live is None:
+            return None
+        return max(self.go_live, as_of + 1)
+
+    def name(self, lang: Lang = "da") -> str:
+        """Return the group's name in the language asked for (``"da"`` or ``"en"``)."""
+        return Text(da=self.name_da, en=self.name_en).template(lang)
 
     def source_of(self, field: str) -> Source:
         """Return where a field's value comes from (``assumed`` unless stated)."""
@@ -169,11 +199,10 @@ class GroupRegistry:
 
     def nearest(self, name: str) -> str | None:
         """Return the known key or name closest to ``name``, for 'did you mean' messages."""
-        candidates = list(self._by_folded)
-        close = difflib.get_close_matches(_fold(str(name)), candidates, n=1, cutoff=0.0)
-        if not close:
+        close = closest(_fold(str(name)), self._by_folded, cutoff=0.0)
+        if close is None:
             return None
-        key = self._by_folded[close[0]]
+        key = self._by_folded[close]
         group = self._by_key[key]
         return f"{group.key} ({group.name_da})"
 
@@ -206,9 +235,9 @@ class TablePeriod(_Frozen):
     first: Month | None = None
     kind: Literal["span", "point"] = "span"
 
-    def label(self, lang: str = "da") -> str:
-        """Return the column label in the language asked for."""
-        return self.label_da if lang == "da" else self.label_en
+    def label(self, lang: Lang = "da") -> str:
+        """Return the column label in the language asked for (``"da"`` or ``"en"``)."""
+        return Text(da=self.label_da, en=self.label_en).template(lang)
 
 
 def _year(year: int) -> TablePeriod:
@@ -243,6 +272,10 @@ class Programme(_Frozen):
     deadline: Month = Field(default_factory=lambda: pd.Period("2024-06", "M"))
     capacity_wgs_per_year: float | None = Field(None, gt=0)
     table_periods: tuple[TablePeriod, ...] = TABLE1_PERIODS
+
+    def name(self, lang: Lang = "da") -> str:
+        """Return the programme's name in the language asked for (``"da"`` or ``"en"``)."""
+        return Text(da=self.name_da, en=self.name_en).template(lang)
 
     @model_validator(mode="after")
     def _periods_present(self) -> Programme:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from wgsforecast.periods import Lang
+from wgsforecast._text import Text
 
 
 class NoteCode(StrEnum):
@@ -46,97 +46,87 @@ class NoteCode(StrEnum):
 class NoteText:
     """The words of one note code: the whole note and its short flag, per language."""
 
-    text: dict[Lang, str]
-    flag: dict[Lang, str]
+    text: Text
+    flag: Text
 
 
-_PRIOR_FLAG: dict[Lang, str] = {
-    "da": "bygger på fælles forudsætninger",
-    "en": "fell back to prior",
-}
+_PRIOR_FLAG = Text(da="bygger på fælles forudsætninger", en="fell back to prior")
 
 NOTE_TEXTS: dict[NoteCode, NoteText] = {
     NoteCode.NO_DATA: NoteText(
-        text={"da": "ingen data: fremskrevet med 0", "en": "no data: projected at 0"},
-        flag={"da": "ingen data", "en": "no data"},
+        text=Text(da="ingen data: fremskrevet med 0", en="no data: projected at 0"),
+        flag=Text(da="ingen data", en="no data"),
     ),
     NoteCode.NO_GO_LIVE: NoteText(
-        text={
-            "da": "ingen data og ingen planlagt opstartsmåned: fremskrevet med 0",
-            "en": "no data and no go-live month: projected at 0",
-        },
-        flag={
-            "da": "ingen data og ingen planlagt opstartsmåned",
-            "en": "no data and no go-live month",
-        },
+        text=Text(
+            da="ingen data og ingen planlagt opstartsmåned: fremskrevet med 0",
+            en="no data and no go-live month: projected at 0",
+        ),
+        flag=Text(
+            da="ingen data og ingen planlagt opstartsmåned", en="no data and no go-live month"
+        ),
     ),
     NoteCode.NOT_LIVE: NoteText(
-        text={"da": "ikke i drift endnu: starter {start}", "en": "not live yet: starts {start}"},
-        flag={"da": "ikke i drift endnu", "en": "not live yet"},
+        text=Text(da="ikke i drift endnu: starter {start}", en="not live yet: starts {start}"),
+        flag=Text(da="ikke i drift endnu", en="not live yet"),
     ),
     NoteCode.GO_LIVE_PASSED: NoteText(
-        text={
-            "da": "planlagt opstart {go_live} passeret uden data: starter {start}",
-            "en": "go-live {go_live} passed without data: starts {start}",
-        },
-        flag={"da": "planlagt opstart passeret uden data", "en": "go-live passed"},
+        text=Text(
+            da="planlagt opstart {go_live} passeret uden data: starter {start}",
+            en="go-live {go_live} passed without data: starts {start}",
+        ),
+        flag=Text(da="planlagt opstart passeret uden data", en="go-live passed"),
     ),
     NoteCode.NO_RECENT_GE: NoteText(
-        text={
-            "da": "ingen GE i de seneste {window} mdr.: fremskrevet med 0",
-            "en": "no GE in the last {window} months: projected at 0",
-        },
-        flag={
-            "da": "ingen GE i de seneste {window} mdr.",
-            "en": "no GE in the last {window} months",
-        },
+        text=Text(
+            da="ingen GE i de seneste {window} mdr.: fremskrevet med 0",
+            en="no GE in the last {window} months: projected at 0",
+        ),
+        flag=Text(da="ingen GE i de seneste {window} mdr.", en="no GE in the last {window} months"),
     ),
     NoteCode.PRIOR: NoteText(
-        text={
-            "da": "bygger på fælles forudsætninger: {months} mdr. historik ({needed} krævet)",
-            "en": "fell back to prior: {months} months of history ({needed} needed)",
-        },
+        text=Text(
+            da="bygger på fælles forudsætninger: {months} mdr. historik ({needed} krævet)",
+            en="fell back to prior: {months} months of history ({needed} needed)",
+        ),
         flag=_PRIOR_FLAG,
     ),
     NoteCode.PRIOR_NOT_LIVE: NoteText(
-        text={
-            "da": "bygger på fælles forudsætninger: ikke i drift endnu (starter {start}); "
+        text=Text(
+            da="bygger på fælles forudsætninger: ikke i drift endnu (starter {start}); "
             "{months} mdr. historik ({needed} krævet)",
-            "en": "fell back to prior: not live yet (starts {start}); {months} months of "
+            en="fell back to prior: not live yet (starts {start}); {months} months of "
             "history ({needed} needed)",
-        },
+        ),
         flag=_PRIOR_FLAG,
     ),
     NoteCode.PRIOR_LATE: NoteText(
-        text={
-            "da": "bygger på fælles forudsætninger: ikke i drift endnu (starter {start}; "
+        text=Text(
+            da="bygger på fælles forudsætninger: ikke i drift endnu (starter {start}; "
             "planlagt opstart {go_live} passeret uden data); {months} mdr. historik "
             "({needed} krævet)",
-            "en": "fell back to prior: not live yet (starts {start}; go-live {go_live} passed "
+            en="fell back to prior: not live yet (starts {start}; go-live {go_live} passed "
             "without data); {months} months of history ({needed} needed)",
-        },
+        ),
         flag=_PRIOR_FLAG,
     ),
     NoteCode.PRIOR_UNDATED: NoteText(
-        text={
-            "da": "bygger på fælles forudsætninger: ingen planlagt opstartsmåned, opstart "
+        text=Text(
+            da="bygger på fælles forudsætninger: ingen planlagt opstartsmåned, opstart "
             "trukket fra {start}; {months} mdr. historik ({needed} krævet)",
-            "en": "fell back to prior: no go-live month, start drawn from {start}; {months} "
+            en="fell back to prior: no go-live month, start drawn from {start}; {months} "
             "months of history ({needed} needed)",
-        },
+        ),
         flag=_PRIOR_FLAG,
     ),
     NoteCode.PLANNED_RAMP: NoteText(
-        text={
-            "da": "bygger på den planlagte rampe: {months} mdr. historik ({needed} krævet til ETS)",
-            "en": "fell back to planned ramp: {months} months of history ({needed} needed for ETS)",
-        },
-        flag={"da": "bygger på den planlagte rampe", "en": "fell back to planned ramp"},
+        text=Text(
+            da="bygger på den planlagte rampe: {months} mdr. historik ({needed} krævet til ETS)",
+            en="fell back to planned ramp: {months} months of history ({needed} needed for ETS)",
+        ),
+        flag=Text(da="bygger på den planlagte rampe", en="fell back to planned ramp"),
     ),
 }
 
-MEMBER_TEXT: dict[Lang, str] = {
-    "da": " (i {member}, vægt {weight})",
-    "en": " (in {member}, weight {weight})",
-}
+MEMBER_TEXT = Text(da=" (i {member}, vægt {weight})", en=" (in {member}, weight {weight})")
 """Appended to a note an ensemble took from one of its members."""

@@ -74,7 +74,7 @@ class GroupNote:
     weight: float | None = None
 
     def __post_init__(self) -> None:
-        needs = note_fields(NOTE_TEXTS[self.code].text["en"])
+        needs = note_fields(NOTE_TEXTS[self.code].text.en)
         given = {
             name
             for name in ("start", "go_live", "months", "needed", "window")
@@ -95,20 +95,20 @@ class GroupNote:
 
     def text(self, lang: Lang = "da") -> str:
         """The whole note in ``lang``, with months as people write them (``juni 2023``)."""
-        return self._render(NOTE_TEXTS[self.code].text[lang], lang, _written_month(lang))
+        return self._render(NOTE_TEXTS[self.code].text.template(lang), lang, _written_month(lang))
 
     def flag(self, lang: Lang = "da") -> str:
         """The note's short flag in ``lang``, for a table cell (``ikke i drift endnu``)."""
-        return self._fill(NOTE_TEXTS[self.code].flag[lang], lang, _written_month(lang))
+        return self._fill(NOTE_TEXTS[self.code].flag.template(lang), lang, _written_month(lang))
 
     def __str__(self) -> str:
         """The note in English with ISO months: the engines' log and API text."""
-        return self._render(NOTE_TEXTS[self.code].text["en"], "en", str)
+        return self._render(NOTE_TEXTS[self.code].text.en, "en", str)
 
     def _render(self, template: str, lang: Lang, month: Callable[[pd.Period], str]) -> str:
         text = self._fill(template, lang, month)
         if self.member is not None:
-            text += self._fill(MEMBER_TEXT[lang], lang, month)
+            text += self._fill(MEMBER_TEXT.template(lang), lang, month)
         return text
 
     def _fill(self, template: str, lang: Lang, month: Callable[[pd.Period], str]) -> str:

@@ -52,6 +52,22 @@ MONTH_NAMES_DA = (
 MONTH_ABBR_DA = ("jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 MONTH_ABBR_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
+
+def month_abbreviations(lang: Lang) -> tuple[str, ...]:
+    """The twelve short month names in ``lang``, January first (``maj``/``May``).
+
+    Raises
+    ------
+    ValueError
+        For a language other than ``"da"`` or ``"en"``.
+    """
+    if lang == "da":
+        return MONTH_ABBR_DA
+    if lang == "en":
+        return MONTH_ABBR_EN
+    raise ValueError(f"lang must be 'da' or 'en'; got {lang!r}")
+
+
 # Excel stores dates as days since 1899-12-30 (the 1900 leap-year bug included).
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 # Serial numbers accepted as months: 1954-10-02 to 2119-01-10. A bare 2024 or 202302 is far

@@ -18,6 +18,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from wgsforecast._markdown import markdown_table
+from wgsforecast._text import Text
 from wgsforecast.exceptions import InputError, MissingFileError, Problem
 from wgsforecast.models import NATIONAL_WGS_PER_YEAR
 from wgsforecast.periods import Lang, format_number, format_percent
@@ -170,21 +172,26 @@ def split_by_region(
     return table[columns].reset_index(drop=True)
 
 
+_COLUMNS = (
+    Text(da="Region", en="Region"),
+    Text(da="Vægt", en="Weight"),
+    Text(da="Andel", en="Share"),
+    Text(da="Volumen", en="Volume"),
+)
+_SOURCE = Text(da="Kilde", en="Source")
+_TOTAL = Text(da="I alt", en="Total")
+
+
 def region_markdown(table: pd.DataFrame, lang: Lang = "da") -> str:
     """A split as a Markdown table with Danish (or English) number formats.
 
     When the table has a ``source`` column (the bundled populations), it is shown, so a
     figure that is derived rather than quoted (Nordjylland's population) says so.
     """
-    head = (
-        ["Region", "Vægt", "Andel", "Volumen"]
-        if lang == "da"
-        else ["Region", "Weight", "Share", "Volume"]
-    )
     sources = table["source"].fillna("").astype(str).tolist() if "source" in table else None
-    if sources is not None:
-        head.append("Kilde" if lang == "da" else "Source")
-    lines = ["| " + " | ".join(head) + " |", "|---|---:|---:|---:|" + ("---|" if sources else "")]
+    columns = _COLUMNS + ((_SOURCE,) if sources is not None else ())
+    head = [column(lang) for column in columns]
+    rows: list[list[str]] = []
     for row, (region, weight, share, volume) in enumerate(
         zip(
             table["region"],
@@ -202,8 +209,7 @@ def region_markdown(table: pd.DataFrame, lang: Lang = "da") -> str:
         ]
         if sources is not None:
             cells.append(sources[row].replace("|", "/"))  # a pipe would split the cell
-        lines.append("| " + " | ".join(cells) + " |")
-    total = format_number(int(table["volume"].sum()), lang)
-    last = f"| {'I alt' if lang == 'da' else 'Total'} | | | {total} |"
-    lines.append(last + (" |" if sources is not None else ""))
-    return "\n".join(lines) + "\n"
+        rows.append(cells)
+    total = [_TOTAL(lang), "", "", format_number(int(table["volume"].sum()), lang)]
+    rows.append(total + ([""] if sources is not None else []))
+    return markdown_table(head, rows, align="lrrr" + ("l" if sources is not None else "")) + "\n"

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from wgsforecast._data_notes import RECONSTRUCTED
 from wgsforecast._text import Text
 from wgsforecast.csv_export import csv_bytes
 from wgsforecast.labels import label
@@ -77,7 +78,7 @@ def data_notes_text(notes: str, lang: Lang) -> str:
     """A ``data_notes`` cell (``"reconstructed"``, joined by ``"; "``) in ``lang``."""
     if lang == "en" or not notes:
         return notes
-    short = {"reconstructed": label("vintage_reconstructed_short", "da")}
+    short = {RECONSTRUCTED: label("vintage_reconstructed_short", "da")}
     return "; ".join(short.get(note, note) for note in notes.split("; "))
 
 

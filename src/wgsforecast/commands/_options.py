@@ -152,6 +152,36 @@ def check_simulation_options(args: argparse.Namespace) -> None:
         raise UsageError(f"--seed must be a whole number 0 or more; got {args.seed}")
 
 
+def check_run_options(args: argparse.Namespace, *, out: Path | None = None) -> None:
+    """Refuse a run's options before any data are read or engines run.
+
+    ``--paths`` and ``--seed`` (:func:`check_simulation_options`), and, where the
+    subcommand has them, ``--price-per-ge`` (positive) and ``--workers`` (at least 1).
+
+    Parameters
+    ----------
+    args
+        The parsed options of a subcommand with :func:`add_simulation_options`.
+    out
+        The output folder to check (:func:`check_out_is_folder`); ``None`` for a subcommand
+        that checks its folder itself.
+
+    Raises
+    ------
+    UsageError
+        Naming the first option that is wrong and what it must be.
+    """
+    check_simulation_options(args)
+    price = getattr(args, "price_per_ge", None)
+    if price is not None and not price > 0:
+        raise UsageError(f"--price-per-ge must be positive; got {price}")
+    workers = getattr(args, "workers", None)
+    if workers is not None and workers < 1:
+        raise UsageError(f"--workers must be at least 1; got {workers}")
+    if out is not None:
+        check_out_is_folder(out)
+
+
 def available_memory() -> int | None:
     """Bytes of memory available to a new allocation (Linux: ``MemAvailable``), or ``None``."""
     try:
@@ -167,7 +197,13 @@ def available_memory() -> int | None:
         return None
 
 
-def check_memory(args: argparse.Namespace, data: ProgrammeData, prognoses: int = 1) -> None:
+def check_memory(
+    args: argparse.Namespace,
+    data: ProgrammeData,
+    prognoses: int = 1,
+    *,
+    engine: str | None = None,
+) -> None:
     """Refuse ``--paths`` whose sample paths would not fit in memory, before the run.
 
     Parameters
@@ -179,6 +215,9 @@ def check_memory(args: argparse.Namespace, data: ProgrammeData, prognoses: int =
     prognoses
         How many prognoses of ``--paths`` paths are held at once (the report keeps the
         evidence-based one and its baselines).
+    engine
+        The engine that will run, when the subcommand picks one for a missing ``--engine``
+        (default: ``args.engine``).
 
     Raises
     ------
@@ -187,7 +226,7 @@ def check_memory(args: argparse.Namespace, data: ProgrammeData, prognoses: int =
     """
     from wgsforecast.api import engine_class
 
-    engine = getattr(args, "engine", None)
+    engine = engine if engine is not None else getattr(args, "engine", None)
     if engine is not None and not getattr(engine_class(engine), "stochastic", True):
         return
     available = available_memory()
@@ -226,3 +265,27 @@ def load_data(args: argparse.Namespace) -> ProgrammeData:
         sheet=args.sheet,
         **reading_options(args),
     )
+
+
+def load_checked_data(
+    args: argparse.Namespace, *, engine: str | None = None, prognoses: int = 1
+) -> ProgrammeData:
+    """:func:`load_data`, then :func:`check_memory`: the data of a run that will fit.
+
+    Parameters
+    ----------
+    args
+        The parsed options (data options, ``--paths`` and optionally ``--engine``).
+    engine
+        The engine that will run when ``--engine`` was not given (default: ``args.engine``).
+    prognoses
+        How many prognoses of ``--paths`` paths are held at once.
+
+    Returns
+    -------
+    ProgrammeData
+        The data read.
+    """
+    data = load_data(args)
+    check_memory(args, data, prognoses, engine=engine)
+    return data

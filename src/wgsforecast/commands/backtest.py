@@ -12,8 +12,7 @@ from wgsforecast.commands._options import (
     add_data_options,
     add_output_options,
     add_simulation_options,
-    check_out_is_folder,
-    check_simulation_options,
+    check_run_options,
     load_data,
 )
 from wgsforecast.periods import Lang
@@ -66,8 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from wgsforecast.backtesting import DEFAULT_ENGINES, backtest
     from wgsforecast.engines import ENGINES
 
-    check_simulation_options(args)
-    check_out_is_folder(args.out)
+    check_run_options(args, out=args.out)
     engines = args.engines or [name for name in DEFAULT_ENGINES if name in ENGINES]
     data = load_data(args)
     result = backtest(
@@ -88,12 +86,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(result: Any, out: Path, lang: Lang) -> list[Path]:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from wgsforecast.io import atomic_path, atomic_write_text
+    from wgsforecast.io import atomic_write_text
+    from wgsforecast.plotting import pyplot, save_figure
 
     paths = [
         write_csv(out / "backtest_scores.csv", backtest_scores(result, lang), lang),
@@ -102,11 +96,7 @@ def _write(result: Any, out: Path, lang: Lang) -> list[Path]:
             out / "backtest_summary.md", result.to_markdown(metrics=KEY_METRICS, lang=lang)
         ),
     ]
-    ax = result.plot(lang=lang)
-    figure = ax.figure
-    target = out / "backtest.png"
-    with atomic_path(target) as part:
-        figure.savefig(part, dpi=120, bbox_inches="tight")
-    plt.close(figure)
-    paths.append(target)
+    figure = result.plot(lang=lang).figure
+    paths += save_figure(figure, out / "backtest", formats=("png",), dpi=120)
+    pyplot().close(figure)
     return paths

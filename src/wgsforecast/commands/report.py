@@ -12,9 +12,8 @@ from wgsforecast.commands._options import (
     add_output_options,
     add_simulation_options,
     add_vintages_option,
-    check_memory,
-    check_simulation_options,
-    load_data,
+    check_run_options,
+    load_checked_data,
 )
 from wgsforecast.exceptions import UsageError
 
@@ -66,9 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from wgsforecast.report.output import check_folder
     from wgsforecast.vintages import check_new_name, list_vintages
 
-    check_simulation_options(args)
-    if args.price_per_ge is not None and not args.price_per_ge > 0:
-        raise UsageError(f"--price-per-ge must be positive; got {args.price_per_ge}")
+    check_run_options(args)  # the folder by check_folder below, as the report writes it
     for path in args.scenarios:
         if not path.is_file():
             raise UsageError(f"scenario file {path} does not exist; check the path")
@@ -81,15 +78,10 @@ def run(args: argparse.Namespace) -> int:
         list_vintages(args.vintages)
     # The files read, for the report's provenance section.
     inputs = input_paths(args.actuals, args.groups, args.assumptions)
-    data = load_data(args)
     # The evidence engine and its stochastic baselines are held at once (scenarios one at a
     # time); deterministic engines run one path.
     stochastic = sum(getattr(engine_class(b), "stochastic", True) for b in BASELINE_ENGINES)
-    check_memory(
-        argparse.Namespace(**{**vars(args), "engine": args.engine or EVIDENCE_ENGINE}),
-        data,
-        prognoses=1 + stochastic,
-    )
+    data = load_checked_data(args, engine=args.engine or EVIDENCE_ENGINE, prognoses=1 + stochastic)
     result = build_report(
         data,
         args.out,

@@ -14,12 +14,9 @@ from wgsforecast.commands._options import (
     add_data_options,
     add_output_options,
     add_simulation_options,
-    check_memory,
-    check_out_is_folder,
-    check_simulation_options,
-    load_data,
+    check_run_options,
+    load_checked_data,
 )
-from wgsforecast.exceptions import UsageError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -61,18 +58,10 @@ def run(args: argparse.Namespace) -> int:
     from wgsforecast.plotting import pyplot, save_figure
     from wgsforecast.scenarios import compare_scenarios, read_scenarios
 
-    check_simulation_options(args)
-    check_out_is_folder(args.out)
-    if args.workers is not None and args.workers < 1:
-        raise UsageError(f"--workers must be at least 1; got {args.workers}")
-    if args.price_per_ge is not None and not args.price_per_ge > 0:
-        raise UsageError(f"--price-per-ge must be a positive number; got {args.price_per_ge}")
+    check_run_options(args, out=args.out)
     engine = args.engine or ("adoption" if "adoption" in ENGINES else "runrate")
     scenarios = read_scenarios(args.files)
-    data = load_data(args)
-    check_memory(
-        argparse.Namespace(**{**vars(args), "engine": engine}), data, prognoses=1 + len(scenarios)
-    )
+    data = load_checked_data(args, engine=engine, prognoses=1 + len(scenarios))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         comparison = compare_scenarios(

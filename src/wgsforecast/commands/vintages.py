@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from wgsforecast._data_notes import is_reconstructed
 from wgsforecast._text import Text
 from wgsforecast.commands._csv_tables import (
     last_actual_month,
@@ -21,9 +22,9 @@ from wgsforecast.commands._options import (
     add_output_options,
     add_simulation_options,
     add_vintages_option,
-    check_memory,
     check_out_is_folder,
-    check_simulation_options,
+    check_run_options,
+    load_checked_data,
     load_data,
 )
 from wgsforecast.exceptions import EXIT_USER_ERROR
@@ -164,10 +165,9 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "save":
         from wgsforecast.api import forecast
 
-        check_simulation_options(args)
+        check_run_options(args)
         vintages.check_new_name(args.name, args.root)  # before the slow run
-        data = load_data(args)
-        check_memory(args, data)
+        data = load_checked_data(args)
         prognosis = forecast(
             data.actuals,
             data.groups,
@@ -183,16 +183,13 @@ def run(args: argparse.Namespace) -> int:
     check_out_is_folder(out)
     vintages.list_vintages(args.root)  # a damaged store fails before the actuals are read
     comparison = vintages.compare_vintages(load_data(args).actuals, root=args.root)
-    from wgsforecast.io import atomic_path
-    from wgsforecast.plotting import pyplot
+    from wgsforecast.plotting import pyplot, save_figure
 
     out.mkdir(parents=True, exist_ok=True)
     write_csv(out / "vintage_errors.csv", vintage_errors(comparison, lang), lang)
     write_csv(out / "vintage_targets.csv", vintage_targets(comparison, lang), lang)
-    ax = vintages.plot_vintages(comparison, lang=lang)
-    figure: Any = ax.figure
-    with atomic_path(out / "vintages.png") as part:
-        figure.savefig(part, format="png", dpi=120, bbox_inches="tight")
+    figure: Any = vintages.plot_vintages(comparison, lang=lang).figure
+    save_figure(figure, out / "vintages", formats=("png",), dpi=120)
     pyplot().close(figure)
     last_month = last_actual_month(comparison)
     for row in comparison.targets.to_dict("records"):
@@ -225,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
             )
         else:
             print(NO_ACTUALS_YET(lang))
-    if "reconstructed" in comparison.data_notes:
+    if is_reconstructed(comparison.data_notes):
         print(label("reconstructed", lang))
     print(WROTE(lang, figure=out / "vintages.png"))
     return 0

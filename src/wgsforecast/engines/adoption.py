@@ -686,12 +686,11 @@ class AdoptionEngine(Engine):
             else:
                 # The planned go-live; the paths draw how late the real start comes.
                 origins.append(group.go_live)
-                origin = max(group.go_live, as_of + 1)
-                late = origin != group.go_live
+                late = group.go_live_passed(as_of)
                 notes[group.key] = (
                     GroupNote(
                         NoteCode.PRIOR_LATE if late else NoteCode.PRIOR_NOT_LIVE,
-                        start=origin,
+                        start=group.first_month_after(as_of),
                         go_live=group.go_live if late else None,
                         months=0,
                         needed=self.min_months,

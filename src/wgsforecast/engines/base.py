@@ -9,7 +9,6 @@ clips at the caps (flagging what it clipped) and wraps everything in a :class:`P
 from __future__ import annotations
 
 import copy
-import difflib
 import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -21,6 +20,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from wgsforecast._checks import check_actuals_frame, not_live_rows
+from wgsforecast._suggest import did_you_mean
 from wgsforecast.exceptions import NotFittedError, WgsForecastError
 from wgsforecast.models import Assumptions, GroupRegistry
 from wgsforecast.notes import GroupNote
@@ -414,10 +414,8 @@ class Engine(ABC):
         known = list(self.settings())
         if not known:
             return f"{name!r} is not a setting: the {self.name} engine has no settings"
-        close = difflib.get_close_matches(name, known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
         return (
-            f"{name!r} is not a setting of the {self.name} engine{hint} "
+            f"{name!r} is not a setting of the {self.name} engine{did_you_mean(name, known)} "
             f"(its settings: {', '.join(known)})"
         )
 

@@ -71,7 +71,7 @@ def planned_ramp(history: History, groups: GroupRegistry, assumptions: Assumptio
     start_level = run_rate_start(history, assumptions.run_rate_window)
     target_level = np.array([g.ramp.target_share * g.declared_per_year / 12 for g in groups])
     ramp_months = np.array([g.ramp.months for g in groups], dtype=np.int64)
-    offsets, notes = _ramp_offsets(groups, ~not_live, as_of_ordinal=assumptions.as_of.ordinal)
+    offsets, notes = _ramp_offsets(groups, ~not_live, assumptions.as_of)
     levels = linear_ramps(start_level, target_level, offsets, ramp_months, horizon)
     # A group that is not live stays at zero until its ramp (from zero) begins.
     steps = np.arange(1, horizon + 1)[None, :]
@@ -104,28 +104,27 @@ class RunRateEngine(Engine):
 
 
 def _ramp_offsets(
-    groups: GroupRegistry, live: npt.NDArray[np.bool_], as_of_ordinal: int
+    groups: GroupRegistry, live: npt.NDArray[np.bool_], as_of: pd.Period
 ) -> tuple[npt.NDArray[np.int64], dict[str, tuple[GroupNote, ...]]]:
     """Months after the as-of month at which each group's ramp begins (1 = next month)."""
     offsets = np.ones(len(groups), dtype=np.int64)
     notes: dict[str, tuple[GroupNote, ...]] = {}
     for index, group in enumerate(groups):
         begin = group.ramp.start
-        offset = max(begin.ordinal - as_of_ordinal, 1) if begin is not None else 1
+        offset = max(begin.ordinal - as_of.ordinal, 1) if begin is not None else 1
         if not live[index]:
-            if group.go_live is None:
+            first = group.first_month_after(as_of)
+            if first is None:
                 notes[group.key] = (GroupNote(NoteCode.NO_GO_LIVE),)
                 offsets[index] = np.iinfo(np.int64).max // 2
                 continue
-            if begin is None or begin < group.go_live:
-                begin = group.go_live
-            offset = max(begin.ordinal - as_of_ordinal, 1)
-            if group.go_live.ordinal <= as_of_ordinal:
-                start = pd.Period(ordinal=as_of_ordinal + offset, freq="M")
+            start = first if begin is None else max(begin, first)
+            offset = start.ordinal - as_of.ordinal
+            if group.go_live_passed(as_of):
                 notes[group.key] = (
                     GroupNote(NoteCode.GO_LIVE_PASSED, go_live=group.go_live, start=start),
                 )
             else:
-                notes[group.key] = (GroupNote(NoteCode.NOT_LIVE, start=begin),)
+                notes[group.key] = (GroupNote(NoteCode.NOT_LIVE, start=start),)
         offsets[index] = offset
     return offsets, notes

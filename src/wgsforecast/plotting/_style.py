@@ -17,8 +17,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from wgsforecast._data_notes import is_reconstructed
 from wgsforecast.labels import label, quantile_label
-from wgsforecast.periods import Lang, format_month, format_number, format_percent, parse_month
+from wgsforecast.periods import (
+    Lang,
+    format_month,
+    format_number,
+    format_percent,
+    month_abbreviations,
+    parse_month,
+)
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -168,8 +176,6 @@ def month_axis(ax: Axes, first: pd.Period, last: pd.Period, lang: Lang) -> None:
     """Year labels for long spans; month-and-year labels for short ones."""
     from matplotlib.ticker import FuncFormatter
 
-    from wgsforecast.periods import MONTH_ABBR_DA, MONTH_ABBR_EN
-
     # matplotlib.dates has no annotations; typed as Any rather than silencing each call.
     mdates: Any = importlib.import_module("matplotlib.dates")
 
@@ -184,7 +190,7 @@ def month_axis(ax: Axes, first: pd.Period, last: pd.Period, lang: Lang) -> None:
     step = 3 if span <= 24 else 6
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=range(1, 13, step)))
     ax.xaxis.set_minor_locator(mdates.MonthLocator())
-    names = MONTH_ABBR_DA if lang == "da" else MONTH_ABBR_EN
+    names = month_abbreviations(lang)
 
     def month_label(value: float, _: int) -> str:
         day = mdates.num2date(value)
@@ -206,7 +212,7 @@ def footnote(fig: Any, data_notes: Sequence[str], lang: Lang) -> None:
     lang
         ``"da"`` or ``"en"``.
     """
-    if "reconstructed" not in data_notes:
+    if not is_reconstructed(data_notes):
         return
     if any(text.get_gid() == GID_FOOTNOTE for text in fig.texts):
         return

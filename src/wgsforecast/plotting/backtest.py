@@ -9,6 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
+from wgsforecast._data_notes import is_reconstructed
 from wgsforecast.labels import LABELS, label
 from wgsforecast.periods import Lang
 
@@ -63,7 +64,7 @@ def plot_backtest(
     )
     ax.set_xticks(sorted({int(lead) for lead in rows["lead"].dropna()}))
     ax.legend(title=label("backtest_engine", lang))
-    if "reconstructed" in result.data_notes:
+    if is_reconstructed(result.data_notes):
         # Below the x label, inside the saved area (savefig with bbox_inches="tight").
         ax.text(
             0.0,

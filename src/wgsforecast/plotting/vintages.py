@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from wgsforecast._data_notes import is_reconstructed
 from wgsforecast.labels import label as text_of
 from wgsforecast.periods import Lang, format_number
 from wgsforecast.plotting._style import footnote, pyplot
@@ -41,7 +42,7 @@ def plot_vintages(comparison: VintageComparison, ax: Axes | None = None, lang: L
     assert ax is not None
     actual = comparison.actual
     actual_label = text_of("actual", lang)
-    if "reconstructed" in comparison.data_notes:
+    if is_reconstructed(comparison.data_notes):
         actual_label += f" ({text_of('vintage_reconstructed_short', lang)})"
     ax.plot(
         pd.PeriodIndex(actual["month"], freq="M").to_timestamp(how="end"),
