@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from wgsforecast._data_notes import is_reconstructed
 from wgsforecast.labels import label, labels_with_prefix
 from wgsforecast.periods import Lang, format_month, format_number, format_percent, parse_month
 
@@ -107,7 +108,7 @@ class RequiredLevel:
         text = "\n".join(lines) + "\n"
         if self.exceeds_cap:
             text += "\n" + _texts(lang)["above_cap"] + "\n"
-        if "reconstructed" in self.data_notes:
+        if is_reconstructed(self.data_notes):
             text += "\n" + label("reconstructed", lang) + "\n"
         return text
 

@@ -46,6 +46,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from wgsforecast._data_notes import is_reconstructed
 from wgsforecast.engines.base import Engine
 from wgsforecast.engines.registry import ENGINES, engine_labels, new_engine
 from wgsforecast.exceptions import PriorFallbackWarning
@@ -262,7 +263,7 @@ def summary_markdown(
             cells.append(_format_cell(str(column), value, lang))
         lines.append("| " + " | ".join(cells) + " |")
     text = "\n".join(lines) + "\n"
-    if "reconstructed" in data_notes:
+    if is_reconstructed(data_notes):
         text += "\n" + label("reconstructed", lang) + "\n"
     return text
 

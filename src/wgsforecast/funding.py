@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from wgsforecast._data_notes import is_reconstructed
 from wgsforecast.labels import label, labels_with_prefix
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
 
@@ -88,7 +89,7 @@ class FundingView:
             )
         if self.n_paths == 1:
             parts.append(texts["deterministic"])
-        if "reconstructed" in self.data_notes:
+        if is_reconstructed(self.data_notes):
             parts.append(label("reconstructed", lang))
         return "\n\n".join(parts) + "\n"
 

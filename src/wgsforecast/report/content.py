@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
+from wgsforecast._data_notes import is_reconstructed as has_reconstructed_note
 from wgsforecast.labels import label, method_name
 from wgsforecast.models import ProgrammeData
 from wgsforecast.periods import Lang, format_number
@@ -36,7 +37,7 @@ DATA: frozenset[Output] = frozenset({"xlsx", "csv"})
 
 def is_reconstructed(prognosis: Prognosis) -> bool:
     """True when the prognosis was made from reconstructed (not public) data."""
-    return any("reconstructed" in note for note in prognosis.data_notes)
+    return has_reconstructed_note(prognosis.data_notes)
 
 
 class Headline(BaseModel):

@@ -39,7 +39,7 @@ def group_status(group: PatientGroup, ge_to_date: float, as_of: pd.Period) -> St
     """A group's status from its GE reported to date, its go-live month and registry status."""
     if ge_to_date > 0:
         return "live"
-    if group.go_live is not None and group.go_live <= as_of:
+    if group.go_live_passed(as_of):
         return "slipped"
     return "onboarding" if group.status == "onboarding" else "planned"
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -12,6 +11,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from wgsforecast._data_notes import is_reconstructed
+from wgsforecast._suggest import did_you_mean
 from wgsforecast.engines.registry import new_engine
 from wgsforecast.labels import label, method_name
 from wgsforecast.periods import Lang, format_month, format_number, format_percent, month_range
@@ -60,8 +61,7 @@ class ScenarioComparison:
             if outcome.name == name:
                 return outcome
         names = [o.name for o in self.outcomes]
-        close = difflib.get_close_matches(name, names, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(name, names)
         raise KeyError(f"no scenario {name!r}{hint} (scenarios: {', '.join(names)})")
 
     def _month(self, position: float) -> pd.Period | None:
@@ -175,7 +175,7 @@ class ScenarioComparison:
         bullets = [f"- {name}: {text}" for name, text in described if text]
         if bullets:
             notes.append("\n".join(bullets))
-        if "reconstructed" in self.data_notes:
+        if is_reconstructed(self.data_notes):
             notes.append(label("reconstructed", lang))
         return "\n".join(lines) + "\n\n" + "\n\n".join(notes) + "\n"
 

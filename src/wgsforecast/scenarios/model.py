@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -19,6 +18,7 @@ from pydantic import (
     model_validator,
 )
 
+from wgsforecast._suggest import closest, did_you_mean
 from wgsforecast.exceptions import ConfigError, MissingFileError
 from wgsforecast.models import Month
 from wgsforecast.periods import Lang, parse_month
@@ -34,8 +34,7 @@ def _months_or_range(value: Any) -> Any:
         return value
     unknown = [key for key in value if key not in ("from", "to")]
     if unknown:
-        close = difflib.get_close_matches(str(unknown[0]), ["from", "to"], n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(str(unknown[0]), ["from", "to"])
         raise ValueError(
             f"unknown key {unknown[0]!r} in the pause range{hint} (write "
             '{from = "2023-07", to = "2023-08"} or a list of months)'
@@ -206,8 +205,8 @@ def _messages(error: ValidationError) -> list[str]:
         path = ".".join(location) or "(file)"
         if problem["type"] == "extra_forbidden":
             valid = _valid_keys(location[:-1])
-            close = difflib.get_close_matches(location[-1], valid, n=1, cutoff=0.5)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+            match = closest(location[-1], valid, cutoff=0.5)
+            hint = f"did you mean {match!r}? " if match is not None else ""
             lines.append(f"{path}: unknown key; {hint}(valid keys: {', '.join(valid)})")
         elif problem["type"] == "missing":
             lines.append(f"{path}: missing; add it")

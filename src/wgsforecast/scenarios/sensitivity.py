@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -10,6 +9,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
+from wgsforecast._suggest import did_you_mean
 from wgsforecast.models import PatientGroup
 from wgsforecast.periods import Lang
 from wgsforecast.scenarios.compare import ScenarioComparison, compare_scenarios
@@ -136,8 +136,7 @@ def tornado(
     chosen = dict(values) if values is not None else default_tornado_values(group)
     unknown = [p for p in chosen if p not in TORNADO_PARAMETERS]
     if unknown:
-        close = difflib.get_close_matches(unknown[0], TORNADO_PARAMETERS, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        hint = did_you_mean(unknown[0], TORNADO_PARAMETERS)
         raise ValueError(
             f"unknown tornado parameter {unknown[0]!r}{hint} (choose from "
             f"{', '.join(TORNADO_PARAMETERS)})"
