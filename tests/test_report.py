@@ -90,6 +90,14 @@ def test_terminal_shows_our_table1_beside_the_published_one(
     assert "rekonstrueret" in stdout
 
 
+def test_the_terminal_output_fits_in_100_columns(danish: tuple[Path, str]) -> None:
+    out, printed = danish
+    # File paths are as long as the folder the user chose; everything else must fit.
+    lines = [line for line in printed.splitlines() if str(out) not in line]
+    assert len(lines) > 10
+    assert max(len(line) for line in lines) <= 100, max(lines, key=len)
+
+
 def test_every_figure_caption_says_how_to_read_it(danish: tuple[Path, str]) -> None:
     out, _ = danish
     html = (out / "rapport.html").read_text(encoding="utf-8")

@@ -6,6 +6,7 @@ Texts only: every number comes from the collected :class:`ReportContent`.
 from __future__ import annotations
 
 import hashlib
+import textwrap
 
 import pandas as pd
 
@@ -128,6 +129,10 @@ def method_change_line(change: Change, engine: str, lang: Lang) -> str:
     )
 
 
+TERMINAL_WIDTH = 100
+"""Columns the terminal output fits in."""
+
+
 def terminal_table(content: ReportContent) -> str:
     """Table 1 for the terminal: ours (published method) beside the published one."""
     lang = content.lang
@@ -135,7 +140,8 @@ def terminal_table(content: ReportContent) -> str:
     published = content.table1_published
     columns = list(ours.columns)
     width = max(len(c) for c in columns) + 2
-    name_width = 34
+    names = [label("report_ours", lang), label("report_published", lang)]
+    name_width = max(len(name) for name in names) + 4
     title = "report_terminal_title" if published is not None else "report_table1"
     lines = [label(title, lang)]
     lines.append(" " * name_width + "".join(c.rjust(width) for c in columns))
@@ -147,10 +153,10 @@ def terminal_table(content: ReportContent) -> str:
         for name, values in series:
             cells = ["-" if pd.isna(v) else format_number(float(v), lang) for v in values]
             lines.append(f"  {name}".ljust(name_width) + "".join(c.rjust(width) for c in cells))
-    lines.extend(headline_lines(content))
-    lines.extend(content.drivers)
+    prose = [*headline_lines(content), *content.drivers]
     if is_reconstructed(content.main):
-        lines.append(label("report_terminal_reconstructed", lang))
+        prose.append(label("report_terminal_reconstructed", lang))
+    lines.extend(textwrap.fill(line, TERMINAL_WIDTH) for line in prose)
     return "\n".join(lines)
 
 
