@@ -123,3 +123,23 @@ def test_a_prognosis_refuses_notes_that_are_not_group_notes(
 ) -> None:
     with pytest.raises(TypeError, match=r"group_notes\['a'\] holds a str"):
         replace(published_method, group_notes={"a": ("fell back to prior",)})
+
+
+def test_fallback_warnings_are_worded_from_their_note_in_either_language() -> None:
+    import warnings as stdlib_warnings
+
+    from wgsforecast.engines import AdoptionEngine
+    from wgsforecast.exceptions import PriorFallbackWarning
+    from wgsforecast.notes import warning_text
+
+    data = wf.load_bundled()
+    with stdlib_warnings.catch_warnings(record=True) as caught:
+        stdlib_warnings.simplefilter("always")
+        AdoptionEngine().fit(data.actuals, data.groups, data.assumptions)
+    fallbacks = [w.message for w in caught if isinstance(w.message, PriorFallbackWarning)]
+    assert len(fallbacks) == 8
+    for warning in fallbacks:
+        danish, english = warning_text(warning, "da"), warning_text(warning, "en")
+        assert danish.startswith(f"{warning.group}: bygger på fælles forudsætninger"), danish
+        assert english.startswith(f"{warning.group}: fell back to prior"), english
+    assert warning_text(UserWarning("plain"), "da") == "plain"

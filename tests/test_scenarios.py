@@ -335,6 +335,13 @@ def test_comparison_table_markdown_and_plots(bundled: wf.ProgrammeData) -> None:
     table = comparison.table()
     assert table["scenario"].iloc[0] == "baseline"
     assert len(table) == 1 + len(scenarios)
+    for lang in ("da", "en"):
+        text = comparison.to_text(lang)
+        assert max(len(line) for line in text.splitlines()) <= 100
+        for outcome in comparison.outcomes:  # every scenario named, as in the Markdown
+            assert outcome.label(lang) in text and outcome.label(lang) in comparison.to_markdown(
+                lang
+            )
     row = table.set_index("scenario").loc["kraeft-onboarding-6-mdr-senere"]
     assert row["shift_p50_months"] >= 0
     assert row["Juni 2025 p50"] < table.set_index("scenario").loc["baseline", "Juni 2025 p50"]

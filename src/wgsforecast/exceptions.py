@@ -73,7 +73,15 @@ class WgsForecastWarning(UserWarning):
 
 
 class PriorFallbackWarning(WgsForecastWarning):
-    """A group had too little history for its own fit and used the pooled prior instead."""
+    """A group had too little history for its own fit and used the pooled prior instead.
+
+    ``group`` and ``note`` (set by the engine that warns: the group's key and the
+    :class:`~wgsforecast.notes.GroupNote` it also records) let a caller word the warning in
+    the user's language (:func:`wgsforecast.notes.warning_text`).
+    """
+
+    group: str = ""
+    note: object = None
 
 
 class UsageError(WgsForecastError, ValueError):

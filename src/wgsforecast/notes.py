@@ -126,3 +126,28 @@ class GroupNote:
 
 def _written_month(lang: Lang) -> Callable[[pd.Period], str]:
     return lambda month: format_month(month, lang)
+
+
+def warning_text(warning: Warning | str, lang: Lang) -> str:
+    """A warning in ``lang``: an engine's fallback warning through its group note.
+
+    Parameters
+    ----------
+    warning
+        A caught warning's message. A :class:`~wgsforecast.exceptions.PriorFallbackWarning`
+        that carries its group and :class:`GroupNote` is worded from the note; any other
+        warning keeps its own (English) text.
+    lang
+        ``"da"`` or ``"en"``.
+
+    Returns
+    -------
+    str
+        E.g. ``"udbredt-uhelbredelig-kraeft: bygger på fælles forudsætninger: 4 mdr.
+        historik (6 krævet)"``.
+    """
+    note = getattr(warning, "note", None)
+    group = getattr(warning, "group", "")
+    if isinstance(note, GroupNote) and group:
+        return f"{group}: {note.text(lang)}"
+    return str(warning)

@@ -17,6 +17,7 @@ from wgsforecast.commands._options import (
     check_run_options,
     load_checked_data,
 )
+from wgsforecast.notes import warning_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -75,10 +76,10 @@ def run(args: argparse.Namespace) -> int:
             run_progress=None,
         )
     # Every refit repeats the engine's warnings; show each message once, without source lines.
-    for message in dict.fromkeys(str(w.message) for w in caught):
+    for message in dict.fromkeys(warning_text(w.message, args.lang) for w in caught):
         print(WARNING(args.lang, message=message), file=sys.stderr)
     markdown = comparison.to_markdown(args.lang)
-    print(markdown)
+    print(comparison.to_text(args.lang))
     out: Path = args.out
     written = [
         write_csv(out / "scenarios.csv", scenario_table(comparison, args.lang), args.lang),

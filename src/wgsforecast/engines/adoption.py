@@ -682,7 +682,7 @@ class AdoptionEngine(Engine):
                         NoteCode.PRIOR_UNDATED, start=as_of + 1, months=0, needed=self.min_months
                     ),
                 )
-                self._warn(group.key, 0)
+                self._warn(group.key, notes[group.key][0])
             else:
                 # The planned go-live; the paths draw how late the real start comes.
                 origins.append(group.go_live)
@@ -696,7 +696,7 @@ class AdoptionEngine(Engine):
                         needed=self.min_months,
                     ),
                 )
-                self._warn(group.key, 0)
+                self._warn(group.key, notes[group.key][0])
         posteriors, pooled, season, se = fit_programme(series, self.iterations, self.season_sd)
         n_groups, n_forms = len(groups), len(FORMS)
         self.modes_ = np.tile(pooled.mean, (n_groups, n_forms, 1))
@@ -716,7 +716,7 @@ class AdoptionEngine(Engine):
                 notes[groups.keys[index]] = (
                     GroupNote(NoteCode.PRIOR, months=int(one.y.size), needed=self.min_months),
                 )
-                self._warn(groups.keys[index], int(one.y.size))
+                self._warn(groups.keys[index], notes[groups.keys[index]][0])
         best = np.argmax(self.form_weights_, axis=1)
         self.mode_ = self.modes_[np.arange(n_groups), best]
         reference = ShareLogNormal.from_reference()
@@ -855,14 +855,14 @@ class AdoptionEngine(Engine):
         relative = count_variance[usable] / expected[usable] ** 2
         return residuals, float(relative.mean()) if relative.size else 0.0
 
-    def _warn(self, key: str, months: int) -> None:
-        warnings.warn(
-            f"group {key!r} has {months} months of history; its own ramp fit needs "
+    def _warn(self, key: str, note: GroupNote) -> None:
+        warning = PriorFallbackWarning(
+            f"group {key!r} has {note.months} months of history; its own ramp fit needs "
             f"{self.min_months}, so it uses the pooled prior of the other groups "
-            "(flagged in the prognosis' group notes)",
-            PriorFallbackWarning,
-            stacklevel=4,
+            "(flagged in the prognosis' group notes)"
         )
+        warning.group, warning.note = key, note
+        warnings.warn(warning, stacklevel=4)
 
     @property
     def size_(self) -> FloatArray:

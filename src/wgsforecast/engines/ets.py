@@ -71,12 +71,12 @@ class ETSEngine(Engine):
                 notes[group.key] = (
                     GroupNote(NoteCode.PLANNED_RAMP, months=months, needed=self.min_months),
                 )
-                warnings.warn(
+                warning = PriorFallbackWarning(
                     f"group {group.key!r} has {months} months of history; ETS needs "
-                    f"{self.min_months}, so it follows the published planned ramp",
-                    PriorFallbackWarning,
-                    stacklevel=3,
+                    f"{self.min_months}, so it follows the published planned ramp"
                 )
+                warning.group, warning.note = group.key, notes[group.key][0]
+                warnings.warn(warning, stacklevel=3)
                 continue
             series = history.ge[index, begin:]
             trend = "add" if months >= self.trend_months else None

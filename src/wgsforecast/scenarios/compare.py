@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -89,8 +90,8 @@ class ScenarioComparison:
         ``data_notes`` (``reconstructed`` for the bundled data). The deadline columns are
         empty (``None``) when the deadline is after the horizon: unknown, not 0.
         """
-        base_q = self.baseline.target_position_quantiles()
         labels = self.period_labels_da if lang == "da" else self.period_labels_en
+        base_q = self.baseline.target_position_quantiles()
         rows = []
         for outcome in self.outcomes:
             positions = outcome.target_position_quantiles()
@@ -114,10 +115,57 @@ class ScenarioComparison:
             rows.append(row)
         return pd.DataFrame.from_records(rows)
 
+    def _summary_cells(self, outcome: ScenarioOutcome, lang: Lang) -> list[str]:
+        """Scenario, median target month, its 80% interval, shift and P(by the deadline)."""
+        words = comparison_texts(lang)
+        positions = outcome.target_position_quantiles()
+        shift = positions[1] - self.baseline.target_position_quantiles()[1]
+        shift_text = (
+            "-"
+            if outcome is self.baseline
+            else (f"{shift:+.0f}" if np.isfinite(shift) else words["na"])
+        )
+        p_now, p_base = outcome.p_by_deadline, self.baseline.p_by_deadline
+        p_text = words["na"] if p_now is None else format_percent(p_now, lang)
+        if outcome is not self.baseline and p_now is not None and p_base is not None:
+            change = p_now - p_base
+            points = format_number(100 * abs(change), lang)
+            p_text += f" ({'+' if change >= 0 else '-'}{points} {words['pp']})"
+        return [
+            outcome.label(lang),
+            self.month_text(positions[1], lang),
+            f"{self.month_text(positions[0], lang)} - {self.month_text(positions[2], lang)}",
+            shift_text,
+            p_text,
+        ]
+
+    def to_text(self, lang: Lang = "da", width: int = 100) -> str:
+        """The comparison for a terminal: one block per scenario, no line over ``width``.
+
+        The Markdown table (:meth:`to_markdown`) is too wide for a terminal once the
+        scenario names and the yearly columns are in it.
+        """
+        words = comparison_texts(lang)
+        blocks = []
+        for outcome in self.outcomes:
+            name, median, interval, shift, chance = self._summary_cells(outcome, lang)
+            detail = (
+                f"{words['target_p50']}: {median} ({words['target_interval']}: {interval}); "
+                f"{words['shift']}: {shift}; {words['p_deadline']}: {chance}"
+            )
+            blocks.append(
+                textwrap.fill(name, width)
+                + "\n"
+                + textwrap.fill(detail, width, initial_indent="  ", subsequent_indent="  ")
+            )
+        blocks.append(textwrap.fill(self.method_note(lang), width))
+        if is_reconstructed(self.data_notes):
+            blocks.append(textwrap.fill(label("reconstructed", lang), width))
+        return "\n".join(blocks)
+
     def to_markdown(self, lang: Lang = "da") -> str:
         """A Markdown table for reports, with Danish number formats by default."""
         words = comparison_texts(lang)
-        base_q = self.baseline.target_position_quantiles()
         labels = self.period_labels_da if lang == "da" else self.period_labels_en
         header = [
             words["scenario"],
@@ -131,26 +179,7 @@ class ScenarioComparison:
             header.append(words["cost"].format(currency=self.currency))
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         for outcome in self.outcomes:
-            positions = outcome.target_position_quantiles()
-            shift = positions[1] - base_q[1]
-            shift_text = (
-                "-"
-                if outcome is self.baseline
-                else (f"{shift:+.0f}" if np.isfinite(shift) else words["na"])
-            )
-            p_now, p_base = outcome.p_by_deadline, self.baseline.p_by_deadline
-            p_text = words["na"] if p_now is None else format_percent(p_now, lang)
-            if outcome is not self.baseline and p_now is not None and p_base is not None:
-                change = p_now - p_base
-                points = format_number(100 * abs(change), lang)
-                p_text += f" ({'+' if change >= 0 else '-'}{points} {words['pp']})"
-            cells = [
-                outcome.label(lang),
-                self.month_text(positions[1], lang),
-                f"{self.month_text(positions[0], lang)} - {self.month_text(positions[2], lang)}",
-                shift_text,
-                p_text,
-            ]
+            cells = self._summary_cells(outcome, lang)
             for column in range(len(labels)):
                 p10, p50, p90 = outcome.period_quantiles[:, column]
                 cells.append(
