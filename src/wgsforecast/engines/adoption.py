@@ -317,13 +317,18 @@ class GroupPrior:
         )
         return result
 
-    def log_density(self, phis: FloatArray) -> FloatArray:
-        """Log prior density of parameter vectors ``[draw, 4]``."""
+    def _component_log_densities(self, phis: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """Log densities of ``[draw, 4]`` under the pooled and the reference component."""
         normal = _log_normal_density(phis, self.pooled.mean, self.pooled.sd)
         pooled: FloatArray = normal.sum(axis=1)
         reference: FloatArray = self._reference_log_share_density(phis[:, 0]) + normal[:, 1:].sum(
             axis=1
         )
+        return pooled, reference
+
+    def log_density(self, phis: FloatArray) -> FloatArray:
+        """Log prior density of parameter vectors ``[draw, 4]``."""
+        pooled, reference = self._component_log_densities(phis)
         if self.reference_weight <= 0:
             return pooled
         if self.reference_weight >= 1:
@@ -338,13 +343,9 @@ class GroupPrior:
         """Per draw, the probability that it came from the reference-class component."""
         if self.reference_weight <= 0 or self.reference_weight >= 1:
             return np.full(phis.shape[0], float(self.reference_weight))
-        normal = _log_normal_density(phis, self.pooled.mean, self.pooled.sd)
-        pooled = math.log1p(-self.reference_weight) + normal.sum(axis=1)
-        reference = (
-            math.log(self.reference_weight)
-            + self._reference_log_share_density(phis[:, 0])
-            + normal[:, 1:].sum(axis=1)
-        )
+        pooled, reference = self._component_log_densities(phis)
+        pooled = pooled + math.log1p(-self.reference_weight)
+        reference = reference + math.log(self.reference_weight)
         result: FloatArray = np.exp(reference - np.logaddexp(pooled, reference))
         return result
 
@@ -606,6 +607,12 @@ class AdoptionEngine(Engine):
     proposal_seed
         Seed of the importance sampler's proposal draws (fixed, so a fit is reproducible).
 
+    Notes
+    -----
+    After ``fit``, ``reference_weight_`` is the reference-class weight learned from the
+    groups with history (:data:`REFERENCE_PSEUDO_GROUPS`) and ``slip_`` the slip prior
+    learned from the programme's go-lives (:data:`SLIP_PSEUDO_GROUPS`).
+
     Examples
     --------
     >>> from wgsforecast.simulate import simulate_programme
@@ -772,7 +779,7 @@ class AdoptionEngine(Engine):
         """How late this programme's go-lives came: months from plan to first data for live
         groups with a ``planned_go_live``, and months waited so far past a planned go-live
         without data. Groups with their own ``slip_by_group`` are left out."""
-        history, first = self.history_, self.assumptions_.as_of + 1
+        history, as_of = self.history_, self.assumptions_.as_of
         slips: list[float] = []
         waiting: list[float] = []
         for index, group in enumerate(self.groups_):
@@ -781,8 +788,8 @@ class AdoptionEngine(Engine):
                 continue
             if begin >= 0 and group.planned_go_live is not None:
                 slips.append(float((history.months[begin] - group.planned_go_live).n))
-            elif begin < 0 and group.go_live is not None and group.go_live < first:
-                waiting.append(float((first - group.go_live).n))
+            elif begin < 0 and group.go_live is not None and group.go_live_passed(as_of):
+                waiting.append(float((as_of + 1 - group.go_live).n))
         return slips, waiting
 
     def _group_priors(
