@@ -24,6 +24,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from wgsforecast._data_notes import is_reconstructed
+from wgsforecast._markdown import markdown_table
 from wgsforecast.labels import label, labels_with_prefix
 from wgsforecast.periods import Lang, format_month, format_number, format_percent, parse_month
 
@@ -103,9 +104,8 @@ class RequiredLevel:
     def to_markdown(self, lang: Lang = "da") -> str:
         """The result as a Markdown table, with the reconstructed-data note when relevant."""
         frame = self.to_frame(lang)
-        lines = [f"| {frame.columns[0]} | {frame.columns[1]} |", "|---|---|"]
-        lines += [f"| {a} | {b} |" for a, b in frame.itertuples(index=False)]
-        text = "\n".join(lines) + "\n"
+        rows = [[str(a), str(b)] for a, b in frame.itertuples(index=False)]
+        text = markdown_table([str(c) for c in frame.columns], rows) + "\n"
         if self.exceeds_cap:
             text += "\n" + _texts(lang)["above_cap"] + "\n"
         if is_reconstructed(self.data_notes):

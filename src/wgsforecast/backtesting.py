@@ -47,6 +47,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from wgsforecast._data_notes import is_reconstructed
+from wgsforecast._markdown import markdown_table
 from wgsforecast.engines.base import Engine
 from wgsforecast.engines.registry import ENGINES, engine_labels, new_engine
 from wgsforecast.exceptions import PriorFallbackWarning
@@ -256,13 +257,11 @@ def summary_markdown(
 ) -> str:
     """Format a summary table (engine x metric) as Markdown with localised numbers."""
     headers = [label("backtest_engine", lang), *(metric_label(c, lang) for c in summary.columns)]
-    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    for engine, row in summary.iterrows():
-        cells = [str(engine)]
-        for column, value in row.items():
-            cells.append(_format_cell(str(column), value, lang))
-        lines.append("| " + " | ".join(cells) + " |")
-    text = "\n".join(lines) + "\n"
+    rows = [
+        [str(engine), *(_format_cell(str(column), value, lang) for column, value in row.items())]
+        for engine, row in summary.iterrows()
+    ]
+    text = markdown_table(headers, rows) + "\n"
     if is_reconstructed(data_notes):
         text += "\n" + label("reconstructed", lang) + "\n"
     return text

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from wgsforecast._data_notes import is_reconstructed
+from wgsforecast._markdown import markdown_table
 from wgsforecast.labels import label, labels_with_prefix
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
 
@@ -68,16 +69,16 @@ class FundingView:
         texts = _texts(lang)
         frame = self.to_frame(lang)
         header = [texts["measure"], *frame.columns]
-        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        for name, values in frame.iterrows():
-            cells = [format_number(float(v), lang) for v in values]
-            lines.append("| " + " | ".join([str(name), *cells]) + " |")
+        rows = [
+            [str(name), *(format_number(float(v), lang) for v in values)]
+            for name, values in frame.iterrows()
+        ]
         intro = texts["intro"].format(
             target=format_number(self.target_ge, lang),
             deadline=format_month(self.deadline, lang),
             p=format_percent(self.p_by_deadline, lang),
         )
-        parts = [intro, "\n".join(lines)]
+        parts = [intro, markdown_table(header, rows)]
         if self.price_per_ge is None:
             parts.append(texts["no_price"])
         else:

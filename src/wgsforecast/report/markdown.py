@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import pandas as pd
 
+from wgsforecast._markdown import markdown_table
 from wgsforecast.labels import label
 from wgsforecast.periods import Lang, format_month, format_number
 from wgsforecast.report.content import ReportContent, Section, is_reconstructed, sections
 from wgsforecast.report.text import headline_lines
 
 
-def markdown_table(frame: pd.DataFrame, lang: Lang) -> str:
+def frame_markdown(frame: pd.DataFrame, lang: Lang) -> str:
     """Render a frame (index = row names) as a Markdown table with localised numbers."""
-    header = ["", *map(str, frame.columns)]
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    for name, row in frame.iterrows():
-        cells = [_cell(v, lang) for v in row.tolist()]
-        lines.append("| " + " | ".join([str(name), *cells]) + " |")
-    return "\n".join(lines)
+    rows = [[str(name), *(_cell(v, lang) for v in row.tolist())] for name, row in frame.iterrows()]
+    return markdown_table(["", *map(str, frame.columns)], rows)
 
 
 def _cell(value: object, lang: Lang) -> str:
@@ -35,7 +32,7 @@ def _section(section: Section, lang: Lang) -> list[str]:
     out = ["", f"## {heading}", ""]
     for note in section.notes:
         out += [note, ""]
-    return [*out, markdown_table(frame, lang)]
+    return [*out, frame_markdown(frame, lang)]
 
 
 def render_markdown(content: ReportContent) -> str:

@@ -13,6 +13,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from wgsforecast._data_notes import is_reconstructed
+from wgsforecast._markdown import markdown_table
 from wgsforecast._suggest import did_you_mean
 from wgsforecast.engines.registry import new_engine
 from wgsforecast.labels import label, method_name
@@ -177,7 +178,7 @@ class ScenarioComparison:
         ]
         if self.price_per_ge is not None:
             header.append(words["cost"].format(currency=self.currency))
-        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        rows = []
         for outcome in self.outcomes:
             cells = self._summary_cells(outcome, lang)
             for column in range(len(labels)):
@@ -194,7 +195,7 @@ class ScenarioComparison:
                     if cost is None
                     else f"{_num(cost[1], lang)} [{_num(cost[0], lang)}-{_num(cost[2], lang)}]"
                 )
-            lines.append("| " + " | ".join(cells) + " |")
+            rows.append(cells)
         notes = [self.method_note(lang)]
         if any(o.deadline_summary is None for o in self.outcomes):
             notes.append(words["deadline_beyond"])
@@ -206,7 +207,7 @@ class ScenarioComparison:
             notes.append("\n".join(bullets))
         if is_reconstructed(self.data_notes):
             notes.append(label("reconstructed", lang))
-        return "\n".join(lines) + "\n\n" + "\n\n".join(notes) + "\n"
+        return markdown_table(header, rows) + "\n\n" + "\n\n".join(notes) + "\n"
 
     def _cost(self, outcome: ScenarioOutcome) -> tuple[float, float, float] | None:
         """Cost of the GE left after the deadline at P10, P50, P90 (``None``: unknown)."""
