@@ -200,7 +200,7 @@ def _overview(workbook: Workbook, content: ReportContent, note: str) -> None:
     sheet = workbook.create_sheet(title=label("report_sheet_overview", lang))
     sheet.append([label("report_title", lang)])
     sheet["A1"].font = TITLE_FONT
-    programme = main.programme.name_da if lang == "da" else main.programme.name_en
+    programme = main.programme.name(lang)
     sheet.append([programme])
     sheet.append([label("xl_data_until", lang), format_month(main.as_of, lang)])
     if note:

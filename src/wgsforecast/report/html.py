@@ -240,7 +240,7 @@ def render_html(content: ReportContent) -> str:
     parts: list[str] = []
     title = label("report_title", lang)
     parts.append(f"<h1>{escape(title)}</h1>")
-    programme = main.programme.name_da if lang == "da" else main.programme.name_en
+    programme = main.programme.name(lang)
     parts.append(
         f'<p class="sub">{escape(programme)}'
         f" · {escape(label('plot_data_until', lang))} {escape(format_month(main.as_of, lang))}</p>"

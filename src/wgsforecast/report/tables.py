@@ -12,7 +12,7 @@ import pandas as pd
 
 from wgsforecast.io import bundled_data_dir
 from wgsforecast.labels import label
-from wgsforecast.periods import MONTH_ABBR_DA, MONTH_ABBR_EN, Lang, format_percent
+from wgsforecast.periods import Lang, format_percent, month_abbreviations
 from wgsforecast.prognosis import Prognosis
 from wgsforecast.report.notes import note_flag
 from wgsforecast.report.text import interval_suffixes, run_rate_header
@@ -97,7 +97,7 @@ def group_table(prognosis: Prognosis, lang: Lang) -> pd.DataFrame:
             **_cap_columns(prognosis, base, lang),
         }
     )
-    abbr = MONTH_ABBR_DA if lang == "da" else MONTH_ABBR_EN
+    abbr = month_abbreviations(lang)
     for month in last:
         table[f"{abbr[month.month - 1]} {month.year}"] = (
             recent[month].reindex(pd.Index(base["group"])).to_numpy()
