@@ -88,3 +88,21 @@ def test_forecast_from_actuals_alone_uses_the_bundled_groups_and_settings_up_to_
     )
     assert alone.as_of == pd.Period("2022-12", "M")
     assert (alone.ge == explicit.ge).all()
+
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        ({"group": ["endokrinologi"], "ge": [3]}, "missing column 'month'"),
+        ({"group": ["endokrinologi"], "month": [None], "ge": [3]}, "monthly pandas Periods"),
+    ],
+)
+def test_forecast_from_a_bad_frame_alone_names_the_problem(
+    frame: dict[str, list[object]], message: str
+) -> None:
+    import pandas as pd
+
+    from wgsforecast.exceptions import InputError
+
+    with pytest.raises(InputError, match=message):
+        wf.forecast(pd.DataFrame(frame))

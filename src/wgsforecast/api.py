@@ -12,12 +12,12 @@ import pandas as pd
 
 from wgsforecast.engines import Engine, MeanAdjustment, new_engine
 from wgsforecast.engines.registry import engine_class
-from wgsforecast.inputs import input_paths, load_bundled, load_data
-from wgsforecast.io import (
-    bundled_assumptions_path,
-    bundled_groups_path,
-    read_assumptions,
-    read_groups,
+from wgsforecast.inputs import (
+    bundled_assumptions,
+    bundled_groups,
+    input_paths,
+    load_bundled,
+    load_data,
 )
 from wgsforecast.models import Assumptions, GroupRegistry, ProgrammeData
 from wgsforecast.prognosis import Prognosis
@@ -72,12 +72,14 @@ def forecast(
     >>> str(forecast(data.actuals).target_month())  # bundled groups and settings
     '2025-06'
     """
-    if groups is None or assumptions is None:
-        if groups is None:
-            groups = read_groups(bundled_groups_path())
-        if assumptions is None:
-            assumptions = read_assumptions(bundled_assumptions_path())
-            if len(actuals):
-                assumptions = assumptions.with_as_of(pd.Period(max(actuals["month"]), "M"))
+    if groups is None:
+        groups = bundled_groups()
+    if assumptions is None:
+        assumptions = bundled_assumptions()
+        # A frame without usable months keeps the bundled as-of month; fit() then names
+        # what is wrong with it.
+        months = actuals["month"].dropna() if "month" in actuals.columns else actuals.iloc[:0]
+        if len(months):
+            assumptions = assumptions.with_as_of(pd.Period(max(months), "M"))
     fitted = new_engine(engine).fit(actuals, groups, assumptions)
     return fitted.forecast(n_paths=n_paths, seed=seed, progress=progress, adjust=adjust)

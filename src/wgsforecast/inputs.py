@@ -6,7 +6,7 @@ from os import PathLike
 from pathlib import Path
 from typing import Any
 
-from wgsforecast.models import ProgrammeData
+from wgsforecast.models import Assumptions, GroupRegistry, ProgrammeData
 
 
 def load_bundled() -> ProgrammeData:
@@ -103,3 +103,17 @@ def input_paths(
         "groups": Path(groups) if groups is not None else bundled_groups_path(),
         "assumptions": Path(assumptions) if assumptions is not None else bundled_assumptions_path(),
     }
+
+
+def bundled_groups() -> GroupRegistry:
+    """NGC's 17 bundled patient groups (``data/patient_groups.csv``)."""
+    from wgsforecast.io import read_groups
+
+    return read_groups(input_paths()["groups"])
+
+
+def bundled_assumptions() -> Assumptions:
+    """The bundled March 2023 settings (``data/assumptions/2023-03.toml``)."""
+    from wgsforecast.io import read_assumptions
+
+    return read_assumptions(input_paths()["assumptions"])
