@@ -482,7 +482,6 @@ LABELS: dict[str, dict[Lang, str]] = {
     "report_sheet_change": {"da": "Ændring pr. gruppe", "en": "Change by group"},
     "report_sheet_scenarios": {"da": "Scenarier", "en": "Scenarios"},
     "report_sheet_funding": {"da": "Finansiering", "en": "Funding"},
-    "report_sheet_methods": {"da": "Metoder", "en": "Methods"},
     "report_sheet_quarters": {"da": "Kvartaler", "en": "Quarters"},
     "report_sheet_progress": {"da": "Fremdrift pr. gruppe", "en": "Progress by group"},
     "report_groups_projection": {
@@ -523,8 +522,6 @@ LABELS: dict[str, dict[Lang, str]] = {
     "col_capped_share": {"da": "Forløb ved loft (%)", "en": "Paths at cap (%)"},
     "report_sheet_overview": {"da": "Oversigt", "en": "Overview"},
     "xl_data_until": {"da": "Data til og med", "en": "Data to"},
-    "xl_item": {"da": "Hovedtal", "en": "Headline"},
-    "xl_value": {"da": "Værdi", "en": "Value"},
     "xl_target_month": {"da": "Målet på {target} GE nås", "en": "Target of {target} GE reached"},
     "xl_p_by": {"da": "Sandsynlighed for målet senest {month}", "en": "Probability by {month}"},
     "xl_ge_by_deadline": {

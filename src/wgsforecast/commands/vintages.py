@@ -37,9 +37,6 @@ LISTED = Text(
     en="{name:28} as of {as_of}  engine {engine:10} target {target}  hash {hash}{where}",
 )
 SHIPPED = Text(da="  (medfølger, skrivebeskyttet)", en="  (shipped, read-only)")
-ERROR = Text(
-    da="wgsforecast vintages: fejl: {problem}", en="wgsforecast vintages: error: {problem}"
-)
 REINDEXED = Text(
     da="{ledger} lister {n} prognoseversion(er): {names}",
     en="{ledger} lists {n} vintage(s): {names}",

@@ -43,7 +43,6 @@ Group notes are the members' own notes, with the member and its weight appended.
 
 from __future__ import annotations
 
-import copy
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -193,7 +192,7 @@ class EnsembleEngine(Engine):
         records: list[dict[str, object]] = []
         fitted: list[Engine] = []
         for index, origin in _progress(tasks, self.progress):
-            member = copy.deepcopy(self.members[index])
+            member = self.members[index].clone()
             if origin is None:
                 fitted.append(member.fit(known, self.groups_, self.assumptions_))
                 continue

@@ -18,7 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from wgsforecast._data_notes import is_reconstructed
-from wgsforecast.labels import label, quantile_label
+from wgsforecast.labels import label
 from wgsforecast.periods import (
     Lang,
     format_month,
@@ -274,11 +274,6 @@ def band_label(low: float, high: float, lang: Lang) -> str:
         share = format_percent(high - low, lang)
         return f"{label('plot_central_interval', lang).format(share=share)} ({quantiles})"
     return f"{label('plot_interval', lang)} {quantiles}"
-
-
-def column(q: float) -> str:
-    """The column of quantile ``q`` in the prognosis's frames (e.g. ``p10``)."""
-    return quantile_label(q)
 
 
 def check_quantiles(quantiles: Sequence[float], name: str) -> list[float]:

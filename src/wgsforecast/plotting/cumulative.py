@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from wgsforecast.labels import label
+from wgsforecast.labels import label, quantile_label
 from wgsforecast.periods import Lang, format_month, format_number, parse_month
 from wgsforecast.plotting._marks import actual_line, band, deadline_line, target_line
 from wgsforecast.plotting._style import (
@@ -21,7 +21,6 @@ from wgsforecast.plotting._style import (
     RED,
     check_lang,
     check_quantiles,
-    column,
     display_end,
     end_of,
     footnote,
@@ -116,7 +115,9 @@ def _cumulative_band(prognosis: Prognosis, low: float, high: float, end: pd.Peri
     fan = in_window(prognosis.fan("cumulative", quantiles=(low, high)), end)
     # The band only means something where the paths differ: from the as-of month on.
     fan = fan[fan["month"] >= prognosis.as_of]
-    return pd.DataFrame({"month": fan["month"], "low": fan[column(low)], "high": fan[column(high)]})
+    return pd.DataFrame(
+        {"month": fan["month"], "low": fan[quantile_label(low)], "high": fan[quantile_label(high)]}
+    )
 
 
 def _published_markers(ax: Axes, published: pd.DataFrame, end: pd.Period, text: str) -> None:
@@ -214,13 +215,22 @@ def plot_fan(
     pairs = [(qs[i], qs[-1 - i]) for i in range(len(qs) // 2)]
     alphas = np.linspace(0.18, 0.45, len(pairs))
     for (low, high), alpha in zip(pairs, alphas, strict=True):
-        band(ax, x, future[column(low)], future[column(high)], low, high, lang, float(alpha))
-    actual_line(ax, actual["month"], actual[column(0.5)], prognosis, lang)
+        band(
+            ax,
+            x,
+            future[quantile_label(low)],
+            future[quantile_label(high)],
+            low,
+            high,
+            lang,
+            float(alpha),
+        )
+    actual_line(ax, actual["month"], actual[quantile_label(0.5)], prognosis, lang)
     _projection_line(
-        ax, future["month"], future[column(0.5)], label("plot_median", lang), GID_MEDIAN
+        ax, future["month"], future[quantile_label(0.5)], label("plot_median", lang), GID_MEDIAN
     )
     heading = label("plot_fan_title", lang).format(paths=format_number(prognosis.n_paths, lang))
-    _finish(ax, prognosis, end, lang, heading, float(future[column(qs[-1])].max()))
+    _finish(ax, prognosis, end, lang, heading, float(future[quantile_label(qs[-1])].max()))
     return ax
 
 

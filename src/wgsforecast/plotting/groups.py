@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from wgsforecast.labels import label
+from wgsforecast.labels import label, quantile_label
 from wgsforecast.periods import Lang, format_percent
 from wgsforecast.plotting._marks import as_of_line, band
 from wgsforecast.plotting._style import (
@@ -23,7 +23,6 @@ from wgsforecast.plotting._style import (
     RED,
     as_of_text,
     check_lang,
-    column,
     display_end,
     first_active_month,
     footnote,
@@ -190,7 +189,15 @@ def plot_group_ramps(
         if multi:
             fan = in_window(prognosis.fan("monthly", quantiles=(0.1, 0.5, 0.9), group=key), end)
             fan = fan[fan["month"] >= prognosis.as_of]
-            band(ax, month_start(fan["month"]), fan[column(0.1)], fan[column(0.9)], 0.1, 0.9, lang)
+            band(
+                ax,
+                month_start(fan["month"]),
+                fan[quantile_label(0.1)],
+                fan[quantile_label(0.9)],
+                0.1,
+                0.9,
+                lang,
+            )
         ax.plot(
             month_start(actual["month"]),
             actual["ge"].to_numpy(float),

@@ -85,7 +85,6 @@ def collect(
     log(messages.FORECAST_PUBLISHED(lang))
     published = run(PUBLISHED_ENGINE)  # deterministic: one path, no seed
     evidence = None
-    skipped: list[str] = []
     if evidence_engine.name != PUBLISHED_ENGINE:
         method = method_name(evidence_engine.name, lang)
         log(messages.FORECAST_EVIDENCE(lang, method=method.lower(), paths=n_paths, seed=seed))
@@ -113,7 +112,6 @@ def collect(
         cumulative=cumulative_frame(main),
         change=change,
         change_groups=change_groups,
-        skipped=skipped,
         methods=None if evidence is None else methods_table([main, published, *baselines], lang),
         drivers=driver_lines(main, lang),
         quarters=quarter_table(main, previous, lang),
@@ -281,7 +279,6 @@ def quality_notes(content: ReportContent) -> list[str]:
             deadline=format_month(a.programme.deadline, lang),
         )
     )
-    notes.extend(content.skipped)
     return notes
 
 

@@ -119,7 +119,6 @@ class ReportContent:
     funding: pd.DataFrame | None = None
     quality: list[str] = field(default_factory=list)
     provenance: dict[str, str] = field(default_factory=dict)
-    skipped: list[str] = field(default_factory=list)
     methods: pd.DataFrame | None = None
     drivers: list[str] = field(default_factory=list)
     quarters: pd.DataFrame | None = None

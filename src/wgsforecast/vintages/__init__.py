@@ -57,7 +57,6 @@ from wgsforecast.vintages.published import (
 from wgsforecast.vintages.scoring import VintageComparison, compare_vintages, national_cumulative
 from wgsforecast.vintages.store import (
     BUNDLED_CONTENT_HASHES,
-    DATA_FILES,
     ENV_ROOT,
     LEDGER,
     LOCK,
@@ -88,7 +87,6 @@ from wgsforecast.vintages.vintage import (
 
 __all__ = [
     "BUNDLED_CONTENT_HASHES",
-    "DATA_FILES",
     "ENV_ROOT",
     "LEDGER",
     "LOCK",

@@ -48,14 +48,6 @@ from wgsforecast.vintages.vintage import (
 if TYPE_CHECKING:
     from wgsforecast.prognosis import Prognosis
 
-DATA_FILES = (
-    "metadata.json",
-    "table1.csv",
-    "cumulative.csv",
-    "groups_monthly.csv",
-    "groups.csv",
-    "assumptions.json",
-)
 LEDGER = "ledger.json"
 """The store's list of its vintages and their manifests' SHA-256."""
 LOCK = ".vintages.lock"
