@@ -74,11 +74,7 @@ def observed_genomes_per_ge(
         raise ValueError("the actuals have no rows; nothing to compare")
     last = max(actuals["month"])
     check_actuals_frame(actuals, groups, last)
-    assumed = (
-        actuals["group"]
-        .map({g.key: g.genomes_per_genome_equivalent for g in groups})
-        .to_numpy(np.float64)
-    )
+    assumed = actuals["group"].map(groups.genomes_per_ge()).to_numpy(np.float64)
     frame = actuals.assign(assumed_genomes=actuals["ge"].to_numpy(np.float64) * assumed)
     rows: dict[str, tuple[object, ...]] = {}
     if "genomes" in actuals.columns:

@@ -190,6 +190,21 @@ class GroupRegistry:
         """The group keys in registry order."""
         return tuple(self._by_key)
 
+    def genomes_per_ge(self) -> pd.Series:
+        """Each group's genomes per GE (an assumption; see :data:`GENOMES_PER_GE`).
+
+        Returns
+        -------
+        pandas.Series
+            Indexed by group key in registry order, named ``genomes_per_ge``.
+        """
+        return pd.Series(
+            [group.genomes_per_genome_equivalent for group in self._groups],
+            index=pd.Index(self.keys, name="group"),
+            name="genomes_per_ge",
+            dtype="float64",
+        )
+
     def match(self, name: str) -> str | None:
         """Return the key of the group called ``name`` (key, Danish or English name).
 

@@ -274,12 +274,7 @@ class Prognosis:
         pandas.Series
             Genomes per GE, indexed by group key, named ``genomes_per_ge``.
         """
-        return pd.Series(
-            [group.genomes_per_genome_equivalent for group in self.groups],
-            index=pd.Index(self.groups.keys, name="group"),
-            name="genomes_per_ge",
-            dtype=np.float64,
-        )
+        return self.groups.genomes_per_ge()
 
     def _factors(self, unit: Unit) -> FloatArray:
         """Per group, what one GE counts as in ``unit`` (1 for GE)."""

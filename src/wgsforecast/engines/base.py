@@ -142,7 +142,7 @@ def caps_per_month(groups: GroupRegistry) -> npt.NDArray[np.float64]:
 
 def genomes_per_ge(groups: GroupRegistry) -> npt.NDArray[np.float64]:
     """Each group's genomes per GE (an assumption; see ``models.GENOMES_PER_GE``)."""
-    return np.array([g.genomes_per_genome_equivalent for g in groups])
+    return groups.genomes_per_ge().to_numpy()
 
 
 def assemble(
