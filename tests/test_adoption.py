@@ -259,7 +259,8 @@ def test_short_and_not_live_groups_fall_back_to_the_prior_with_a_warning() -> No
     assert any("'never' has 0 months" in m for m in messages)
     keys = list(groups.keys)
     projected = prognosis.ge[:, :, prognosis.is_projected]
-    # Registered but undated: it starts on some paths (a median of a year on), not on all.
+    # Registered but undated: it starts on some paths (at the pace the two later groups
+    # joined, about one a year), not on all.
     started = (projected[:, keys.index("never")] > 0).any(axis=1)
     assert 0.3 < started.mean() < 0.9
     first = np.argmax(projected[:, keys.index("never")] > 0, axis=1)[started]

@@ -36,6 +36,7 @@ import pandas as pd
 from wgsforecast.engines._batch_fit import Panel, log_evidence
 from wgsforecast.engines._batch_fit import modes as batch_modes
 from wgsforecast.engines._counts import negative_binomial_counts
+from wgsforecast.engines._onboarding import OnboardingPace
 from wgsforecast.engines._ramps import (
     FORMS,
     Prior,
@@ -571,12 +572,6 @@ mean coverage 51% -> 68%, CRPS at +12 5.5% -> 5.1%; still short there at long le
 
 _PRIOR_DRAWS = 4000
 
-UNDATED_START = SlipPrior(median_months=12.0, sd_log=1.0, p_never=0.3)
-"""When a registered group with no data and no go-live month starts, counted from the month
-after the as-of month: a median of a year, 30% not within the horizon. A group in the
-registry is meant to start; the reference class and NGC's own record (groups chosen in
-February 2021 went live from March 2022) say it takes about a year, often more."""
-
 
 class AdoptionEngine(Engine):
     """Fitted onboarding ramps, a reference-class prior, uncertain go-lives and capacity.
@@ -611,7 +606,10 @@ class AdoptionEngine(Engine):
     -----
     After ``fit``, ``reference_weight_`` is the reference-class weight learned from the
     groups with history (:data:`REFERENCE_PSEUDO_GROUPS`) and ``slip_`` the slip prior
-    learned from the programme's go-lives (:data:`SLIP_PSEUDO_GROUPS`).
+    learned from the programme's go-lives (:data:`SLIP_PSEUDO_GROUPS`), and
+    ``onboarding_`` the programme's onboarding pace
+    (:class:`~wgsforecast.engines._onboarding.OnboardingPace`), which times the start of
+    groups with neither data nor a go-live month.
 
     Examples
     --------
@@ -681,8 +679,8 @@ class AdoptionEngine(Engine):
                     )
                 )
             elif group.go_live is None:
-                # Registered but undated: it may start after the as-of month, or never
-                # (UNDATED_START), rather than surely never.
+                # Registered but undated: it takes its turn at the programme's onboarding
+                # pace after the as-of month, or never starts, rather than surely never.
                 origins.append(as_of + 1)
                 notes[group.key] = (
                     GroupNote(
@@ -767,6 +765,7 @@ class AdoptionEngine(Engine):
         self.months_of_history_ = months
         self.notes_ = notes
         self.slip_ = self.slip.learned(*self._go_live_evidence(), SLIP_PSEUDO_GROUPS)
+        self.onboarding_ = OnboardingPace.from_history(history.started, history.ge.shape[1])
         residuals, count_variance = self._national_residuals(fitted, series)
         throughput = throughput_variation(residuals, count_variance)
         self.throughput_sd_ = throughput.step_sd
@@ -949,24 +948,29 @@ class AdoptionEngine(Engine):
 
         Negative for a live group (it started in the past); for a group not live yet its
         planned go-live plus a drawn slip (``inf``: it never starts), and for a group with
-        neither data nor a go-live month a start drawn from :data:`UNDATED_START`. Every
-        group's slip is drawn, used or not, so one group's status never shifts another's
-        random numbers.
+        neither data nor a go-live month (nor its own ``slip_by_group``) its turn at the
+        programme's onboarding pace (``onboarding_``). Every group's slip and place in the
+        queue are drawn, used or not, so one group's status never shifts another's random
+        numbers.
         """
         first = self.assumptions_.as_of + 1
         offsets = np.full((len(self.groups_), n_paths), np.inf)
+        waiting = np.zeros(len(self.groups_), dtype=np.bool_)
         for index, group in enumerate(self.groups_):
             origin = self.origins_[index]
             undated = group.go_live is None and self.history_.started[index] < 0
-            slip_prior = self.slip_by_group.get(group.key, UNDATED_START if undated else self.slip_)
+            waiting[index] = undated and group.key not in self.slip_by_group
+            slip_prior = self.slip_by_group.get(group.key, self.slip_)
             passed = (first - origin).n if origin is not None else 0
             slip = slip_prior.draw(passed, n_paths, rng)
-            if origin is None:
+            if origin is None or waiting[index]:
                 continue
             if self.history_.started[index] >= 0:
                 offsets[index] = (origin - first).n
             else:
                 offsets[index] = (origin - first).n + slip
+        queued = self.onboarding_.draw(waiting, n_paths, rng)
+        offsets[waiting] = queued[waiting]
         return offsets
 
     def _expected(self, n_paths: int, rng: np.random.Generator, progress: bool | None) -> Forecast:
