@@ -123,3 +123,15 @@ def test_engines_ignore_the_genomes_column(bundled: wf.ProgrammeData) -> None:
     plain = wf.forecast(bundled.actuals, bundled.groups, bundled.assumptions, engine="runrate")
     other = wf.forecast(with_genomes, bundled.groups, bundled.assumptions, engine="runrate")
     np.testing.assert_array_equal(plain.ge, other.ge)
+
+
+def test_a_frame_with_text_months_is_refused_by_name_not_by_a_comparison_error(
+    bundled: wf.ProgrammeData,
+) -> None:
+    # Text and Period months mixed: max() over them would raise a bare TypeError.
+    frame = _frame(ROWS).astype({"month": object})
+    frame.loc[0, "month"] = "2023-01"
+    with pytest.raises(InputError) as caught:
+        observed_genomes_per_ge(frame, bundled.groups)
+    assert [p.column for p in caught.value.problems] == ["month"]
+    assert "index 0" in str(caught.value)

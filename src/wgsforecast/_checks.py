@@ -129,7 +129,9 @@ def _labels(index: pd.Index, mask: npt.NDArray[np.bool_]) -> str:
     return f"{'index ' if len(labels) == 1 else 'indexes '}{shown}{more}"
 
 
-def check_actuals_frame(actuals: pd.DataFrame, groups: GroupRegistry, as_of: pd.Period) -> None:
+def check_actuals_frame(
+    actuals: pd.DataFrame, groups: GroupRegistry, as_of: pd.Period | None = None
+) -> None:
     """Refuse a long frame the readers would have refused, naming the rows and the fix.
 
     Checks the columns, that months are monthly :class:`pandas.Period` values, that every
@@ -137,7 +139,8 @@ def check_actuals_frame(actuals: pd.DataFrame, groups: GroupRegistry, as_of: pd.
     same for the optional ``genomes`` column, which the engines ignore), that
     every group is a registry key, that no group has a month twice, and that no group
     skips a month between its first row and the as-of month. Rows after ``as_of`` are
-    checked for their values only (a backtest fits on an earlier as-of month).
+    checked for their values only (a backtest fits on an earlier as-of month). Without
+    ``as_of`` the frame's own last month is used, once its months have passed the check.
 
     Raises
     ------
@@ -178,7 +181,9 @@ def check_actuals_frame(actuals: pd.DataFrame, groups: GroupRegistry, as_of: pd.
                 "group",
             )
         )
-    if month_ok and ge_ok and not unknown.any():
+    if as_of is None and not actuals.empty and month_ok:
+        as_of = max(actuals["month"])
+    if month_ok and ge_ok and not unknown.any() and as_of is not None:
         problems.extend(_check_calendar(actuals, index, as_of))
     if problems:
         raise InputError(source, problems)

@@ -72,8 +72,8 @@ def observed_genomes_per_ge(
         )
     if actuals.empty:
         raise ValueError("the actuals have no rows; nothing to compare")
+    check_actuals_frame(actuals, groups)
     last = max(actuals["month"])
-    check_actuals_frame(actuals, groups, last)
     assumed = actuals["group"].map(groups.genomes_per_ge()).to_numpy(np.float64)
     frame = actuals.assign(assumed_genomes=actuals["ge"].to_numpy(np.float64) * assumed)
     rows: dict[str, tuple[object, ...]] = {}
