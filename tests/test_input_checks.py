@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 
 import wgsforecast as wf
+from wgsforecast._checks import describe_not_live, not_live_spans
 from wgsforecast.engines import ENGINES
 from wgsforecast.engines.base import history_from_actuals
 from wgsforecast.exceptions import ConfigError, InputError
-from wgsforecast.models import PatientGroup
+from wgsforecast.models import GroupRegistry, PatientGroup
 from wgsforecast.scenarios.apply import _changed_group
 from wgsforecast.scenarios.model import GroupOverrides
 
@@ -195,3 +196,24 @@ def test_every_engine_refuses_string_months_with_the_same_message(
     frame["month"] = frame["month"].astype(str)
     with pytest.raises(InputError, match="column 'month'"):
         ENGINES[engine]().fit(frame, data.groups, data.assumptions)
+
+
+def test_not_live_spans_say_why_in_either_language(data: wf.ProgrammeData) -> None:
+    frame = pd.DataFrame(
+        {
+            "group": ["nyresvigt", "nyresvigt", "lever"],
+            "month": pd.PeriodIndex(["2022-07", "2022-08", "2022-08"], freq="M"),
+            "ge": [0, 0, 0],
+        }
+    )
+    undated = GroupRegistry(
+        [g.model_copy(update={"go_live": None}) if g.key == "lever" else g for g in data.groups]
+    )
+    spans = not_live_spans(frame, np.ones(3, dtype=np.bool_), undated)
+    assert [tuple(s) for s in spans] == [
+        ("nyresvigt", "2022-07", "2022-08", "2022-09"),
+        ("lever", "2022-08", "2022-08", None),
+    ]
+    english, danish = describe_not_live(spans, "en"), describe_not_live(spans, "da")
+    assert "(before go-live 2022-09)" in english and "(before the first GE)" in english
+    assert "(før idriftsættelse 2022-09)" in danish and "(før første GE)" in danish

@@ -10,7 +10,7 @@ export writes 0 for the months before a group started).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
+from typing import NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -87,10 +87,26 @@ def not_live_rows(
     return result
 
 
+class NotLiveSpan(NamedTuple):
+    """Zero months of one group read as "not live yet": the group, the first and last such
+    month, and the go-live month they precede (``None``: they precede its first GE)."""
+
+    key: str
+    first: str
+    last: str
+    go_live: str | None
+
+    def reason(self, lang: Lang = "en") -> str:
+        """Why these months count as not live, in ``lang``."""
+        if self.go_live is None:
+            return _BEFORE_FIRST_GE(lang)
+        return _BEFORE_GO_LIVE(lang, month=self.go_live)
+
+
 def not_live_spans(
     frame: pd.DataFrame, mask: npt.NDArray[np.bool_], groups: GroupRegistry
-) -> tuple[tuple[str, str, str, str], ...]:
-    """Describe the not-live rows per group: ``(key, first, last, why)``, registry order."""
+) -> tuple[NotLiveSpan, ...]:
+    """Describe the not-live rows per group, in registry order."""
     spans = []
     hidden = frame[mask]
     for key in groups.keys:
@@ -98,28 +114,26 @@ def not_live_spans(
         if months.empty:
             continue
         go_live = groups[key].go_live
-        why = (
-            _BEFORE_GO_LIVE.en.format(month=go_live) if go_live is not None else _BEFORE_FIRST_GE.en
+        spans.append(
+            NotLiveSpan(
+                key,
+                str(months.min()),
+                str(months.max()),
+                str(go_live) if go_live is not None else None,
+            )
         )
-        spans.append((key, str(months.min()), str(months.max()), why))
     return tuple(spans)
 
 
-def describe_not_live(spans: Sequence[tuple[str, str, str, str]], lang: Lang = "en") -> str:
+def describe_not_live(spans: Sequence[NotLiveSpan], lang: Lang = "en") -> str:
     """One sentence for ``validate``: which zero months were read as not live yet."""
     parts = []
-    for key, first, last, why in spans:
-        span = f"{key} {first}" + (_SPAN_TO(lang, last=last) if last != first else "")
-        parts.append(f"{span} ({_reason(why, lang)})")
+    for span in spans:
+        months = f"{span.key} {span.first}" + (
+            _SPAN_TO(lang, last=span.last) if span.last != span.first else ""
+        )
+        parts.append(f"{months} ({span.reason(lang)})")
     return _NOT_LIVE(lang, spans="; ".join(parts))
-
-
-def _reason(why: str, lang: Lang) -> str:
-    """A reason of :func:`not_live_spans` in ``lang``."""
-    if why == _BEFORE_FIRST_GE.en:
-        return _BEFORE_FIRST_GE(lang)
-    month = why.removeprefix(_BEFORE_GO_LIVE.en.format(month=""))
-    return _BEFORE_GO_LIVE(lang, month=month) if month != why else why
 
 
 def _labels(index: pd.Index, mask: npt.NDArray[np.bool_]) -> str:

@@ -469,7 +469,8 @@ def read_actuals(
         In either layout, months of 0 before a group's go-live month (or, when the registry
         gives none, before its first GE) are read as not live yet and left out, as a pivot
         table writes them: ``attrs["not_live"]`` lists them as ``(key, first month, last
-        month, why)``.
+        month, go-live month)`` tuples (the go-live ``None`` where the zeros precede the
+        group's first GE; ``.reason(lang)`` says why in words).
     groups
         The patient groups that names are matched against (key, Danish or English name,
         ignoring case and accents). ``None`` reads the bundled registry.
