@@ -48,6 +48,7 @@ import pandas as pd
 
 from wgsforecast._data_notes import is_reconstructed
 from wgsforecast._markdown import markdown_table
+from wgsforecast._text import Text
 from wgsforecast.engines.base import Engine
 from wgsforecast.engines.registry import ENGINES, engine_labels, new_engine
 from wgsforecast.exceptions import PriorFallbackWarning
@@ -237,6 +238,10 @@ def _column_order(scores: pd.DataFrame) -> list[str]:
     return [*ordered, *EVENT_METRICS]
 
 
+_MONTHS = Text(da="mdr.", en="months")
+"""The unit of a lead in a metric's label."""
+
+
 def metric_label(column: str, lang: Lang = "da") -> str:
     """Human label of a metric or summary column, e.g. ``crps_pct_12m`` -> CRPS (% ...), 12 mdr."""
     for metric in (*LEAD_METRICS, *EVENT_METRICS):
@@ -245,8 +250,7 @@ def metric_label(column: str, lang: Lang = "da") -> str:
         if column.startswith(metric + "_") and column.endswith("m"):
             lead = column[len(metric) + 1 : -1]
             if lead.isdigit():
-                unit = "mdr." if lang == "da" else "months"
-                return f"{label(f'bt_{metric}', lang)}, +{lead} {unit}"
+                return f"{label(f'bt_{metric}', lang)}, +{lead} {_MONTHS(lang)}"
     if column == "n_origins":
         return label("bt_n_origins", lang)
     return column

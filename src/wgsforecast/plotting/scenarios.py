@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from wgsforecast._text import Text
 from wgsforecast.labels import label
 from wgsforecast.periods import Lang, format_number
 
@@ -238,8 +237,7 @@ def plot_tornado(result: TornadoResult, ax: Axes | None = None, lang: Lang = "da
     ax.set_yticks(y, labels)
     ax.axvline(base, color="black", lw=1)
     ax.set_xlabel(texts[result.metric])
-    group_name = Text(da=result.group_name_da, en=result.group_name_en).template(lang)
-    title(ax, texts["title"].format(group=group_name))
+    title(ax, texts["title"].format(group=result.group_name.template(lang)))
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     footnote(ax.figure, result.comparison.data_notes, lang)
     return ax
