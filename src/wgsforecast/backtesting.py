@@ -54,7 +54,7 @@ from wgsforecast.engines.registry import ENGINES, engine_labels, new_engine
 from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.labels import label
 from wgsforecast.models import Assumptions, GroupRegistry
-from wgsforecast.periods import Lang, format_number, month_range, parse_month
+from wgsforecast.periods import Lang, format_number, month_range, national_truth, parse_month
 from wgsforecast.prognosis import Prognosis
 from wgsforecast.scoring import brier, covered, crps, interval
 
@@ -81,18 +81,6 @@ LEAD_METRICS: tuple[str, ...] = (
     "width80_pct",
 )
 EVENT_METRICS: tuple[str, ...] = ("target_month_error", "target_month_censored", "brier_deadline")
-
-
-def national_truth(actuals: pd.DataFrame) -> pd.Series:
-    """National monthly GE from a long frame, every month from the first to the last.
-
-    Months with no rows count as zero (no GE done), like the engines' history.
-    """
-    if actuals.empty:
-        raise ValueError("the actuals are empty; a backtest needs monthly GE to score against")
-    monthly = actuals.groupby("month", sort=True)["ge"].sum()
-    months = month_range(monthly.index.min(), monthly.index.max())
-    return monthly.reindex(months, fill_value=0).astype(np.float64)
 
 
 def default_origins(

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wgsforecast.periods import parse_month
+from wgsforecast.periods import national_truth, parse_month
 from wgsforecast.vintages.store import list_vintages
 from wgsforecast.vintages.vintage import (
     PathLike,
@@ -50,14 +50,6 @@ class VintageComparison:
     data_notes: tuple[str, ...] = ()
 
 
-def national_cumulative(actuals: pd.DataFrame) -> pd.DataFrame:
-    """Return national cumulative GE per month (``month`` as text, ``ge``, ``cumulative``)."""
-    monthly = actuals.groupby("month", sort=True)["ge"].sum()
-    frame = pd.DataFrame({"month": monthly.index.astype(str), "ge": monthly.to_numpy(float)})
-    frame["cumulative"] = frame["ge"].cumsum()
-    return frame
-
-
 def compare_vintages(
     actuals: pd.DataFrame,
     vintages: Iterable[Vintage] | None = None,
@@ -86,7 +78,7 @@ def compare_vintages(
     >>> comparison.targets[["vintage", "error_months"]]  # doctest: +SKIP
     """
     chosen = tuple(list_vintages(root) if vintages is None else vintages)
-    actual = national_cumulative(actuals)
+    actual = _national_cumulative(actuals)
     observed = dict(zip(actual["month"], actual["cumulative"], strict=True))
     last_actual = parse_month(actual["month"].iloc[-1]) if len(actual) else None
     error_rows: list[dict[str, Any]] = []
@@ -130,6 +122,16 @@ def compare_vintages(
     return VintageComparison(
         chosen, actual, with_notes(errors, notes), with_notes(targets, notes), notes
     )
+
+
+def _national_cumulative(actuals: pd.DataFrame) -> pd.DataFrame:
+    """National cumulative GE per month (``month`` as text, ``ge``, ``cumulative``)."""
+    if actuals.empty:  # nothing has arrived to score against
+        return pd.DataFrame({"month": [], "ge": [], "cumulative": []})
+    monthly = national_truth(actuals)
+    frame = pd.DataFrame({"month": monthly.index.astype(str), "ge": monthly.to_numpy()})
+    frame["cumulative"] = frame["ge"].cumsum()
+    return frame
 
 
 def _target_row(vintage: Vintage, actual: pd.DataFrame, last: pd.Period | None) -> dict[str, Any]:
