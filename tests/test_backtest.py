@@ -14,6 +14,7 @@ import pytest
 import wgsforecast as wf
 from wgsforecast.backtesting import BacktestResult, backtest, default_origins, metric_label
 from wgsforecast.engines import ENGINES, FlatEngine, Forecast
+from wgsforecast.plotting import GID_FOOTNOTE
 from wgsforecast.simulate import SimulatedProgramme, simulate_programme
 
 
@@ -256,8 +257,8 @@ def test_plot_draws_one_line_per_engine(bundled: wf.ProgrammeData) -> None:
         assert [line.get_label() for line in ax.get_lines()] == ["runrate", "flat"]
         assert list(ax.get_lines()[0].get_xdata()) == [3, 6, 12]
         assert ax.get_xlabel() == "Months after the forecast origin"
-        texts = " ".join(t.get_text() for t in ax.texts)
-        assert "reconstructed" in texts
+        notes = [t.get_text() for t in ax.figure.texts if t.get_gid() == GID_FOOTNOTE]
+        assert len(notes) == 1 and "reconstructed" in notes[0]
     finally:
         plt.close(ax.figure)
     # The same figure from its place under plotting, on axes given to it.

@@ -19,6 +19,7 @@ from wgsforecast.engines import ENGINES, Engine
 from wgsforecast.exceptions import ConfigError
 from wgsforecast.labels import label
 from wgsforecast.scenarios import (
+    AppliedScenario,
     GroupOverrides,
     Scenario,
     ScenarioInfo,
@@ -375,6 +376,26 @@ def test_workers_do_not_change_results(bundled: wf.ProgrammeData) -> None:
     serial = compare_scenarios(bundled, scenarios, engine="runrate", workers=1)
     parallel = compare_scenarios(bundled, scenarios, engine="runrate", workers=2)
     pd.testing.assert_frame_equal(serial.table(), parallel.table())
+
+
+def test_a_comparison_applies_each_scenario_once(
+    bundled: wf.ProgrammeData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wgsforecast.scenarios.compare as compare_module
+    import wgsforecast.scenarios.runs as runs_module
+
+    applied: list[str] = []
+    real = compare_module.apply_scenario
+
+    def counted(scenario: Scenario, base: wf.ProgrammeData) -> AppliedScenario:
+        applied.append(scenario.name)
+        return real(scenario, base)
+
+    monkeypatch.setattr(compare_module, "apply_scenario", counted)
+    monkeypatch.setattr(runs_module, "apply_scenario", counted)
+    scenarios = read_scenarios(bundled_scenario_paths())
+    compare_scenarios(bundled, scenarios, engine="runrate", workers=1)
+    assert sorted(applied) == sorted(s.name for s in scenarios)
 
 
 def test_compare_checks_every_scenario_before_running(

@@ -148,6 +148,36 @@ def test_compare_reports_the_target_month_error_against_later_actuals(tmp_path: 
     assert bool(errors.loc["2022-12", "is_period_end"])
 
 
+@pytest.mark.parametrize(
+    ("reached", "predicted", "last", "english"),
+    [
+        (True, "2025-06", "2025-07", "scored"),
+        (True, None, "2025-07", "prognosis did not reach the target; the actuals did"),
+        (False, "2025-06", "2025-07", "actuals not at the target by 2025-07, later than predicted"),
+        (False, "2025-08", "2025-07", "actuals have not reached the target yet"),
+        (False, None, None, "actuals have not reached the target yet"),
+    ],
+)
+def test_a_target_status_follows_one_rule_in_both_languages(
+    reached: bool, predicted: str | None, last: str | None, english: str
+) -> None:
+    from wgsforecast.commands._csv_tables import target_status as csv_status
+    from wgsforecast.vintages.scoring import target_status
+
+    def month(text: str | None) -> pd.Period | None:
+        return None if text is None else pd.Period(text, "M")
+
+    assert target_status(reached, month(predicted), month(last)) == english
+    danish = target_status(reached, month(predicted), month(last), "da")
+    assert danish and danish != english
+    if "later than predicted" in english:  # the Danish text names the month too
+        assert f"i {last}," in danish
+    # The CSV and terminal lines read the same facts back from a targets row.
+    row = {"actual_month": "2025-05" if reached else None, "predicted_month": predicted}
+    assert csv_status(row, last, "da") == danish
+    assert csv_status(row, last, "en") == english
+
+
 def test_change_since_the_published_vintage_says_it_has_no_groups(
     published_method: wf.Prognosis,
 ) -> None:

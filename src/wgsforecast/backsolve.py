@@ -25,6 +25,7 @@ import pandas as pd
 
 from wgsforecast._data_notes import is_reconstructed
 from wgsforecast._markdown import markdown_table
+from wgsforecast._text import Text
 from wgsforecast.labels import label, labels_with_prefix
 from wgsforecast.periods import Lang, format_month, format_number, format_percent, parse_month
 
@@ -54,6 +55,8 @@ class RequiredLevel:
         The median projected GE in the start month (what the prognosis already expects).
     cap_per_month
         The group's cap (``None`` for the national rate).
+    group_name
+        The group's names in Danish and English (``None`` for the national rate).
     """
 
     group: str | None
@@ -66,8 +69,7 @@ class RequiredLevel:
     projected_per_month: float
     cap_per_month: float | None
     data_notes: tuple[str, ...] = ()
-    group_name_da: str | None = None
-    group_name_en: str | None = None
+    group_name: Text | None = None
 
     @property
     def months(self) -> int:
@@ -98,8 +100,7 @@ class RequiredLevel:
     def _who(self, lang: Lang) -> str:
         if self.group is None:
             return _texts(lang)["national"]
-        name = self.group_name_da if lang == "da" else self.group_name_en
-        return name or self.group
+        return self.group_name.template(lang) if self.group_name else self.group
 
     def to_markdown(self, lang: Lang = "da") -> str:
         """The result as a Markdown table, with the reconstructed-data note when relevant."""
@@ -267,6 +268,5 @@ def required_group_level(
         projected_per_month=float(np.median(prognosis.ge_at(start_month, key))),
         cap_per_month=group_model.cap_per_month,
         data_notes=prognosis.data_notes,
-        group_name_da=group_model.name_da,
-        group_name_en=group_model.name_en,
+        group_name=group_model.names,
     )

@@ -48,12 +48,13 @@ import pandas as pd
 
 from wgsforecast._data_notes import is_reconstructed
 from wgsforecast._markdown import markdown_table
+from wgsforecast._text import Text
 from wgsforecast.engines.base import Engine
 from wgsforecast.engines.registry import ENGINES, engine_labels, new_engine
 from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.labels import label
 from wgsforecast.models import Assumptions, GroupRegistry
-from wgsforecast.periods import Lang, format_number, month_range, parse_month
+from wgsforecast.periods import Lang, format_number, month_range, national_truth, parse_month
 from wgsforecast.prognosis import Prognosis
 from wgsforecast.scoring import brier, covered, crps, interval
 
@@ -80,18 +81,6 @@ LEAD_METRICS: tuple[str, ...] = (
     "width80_pct",
 )
 EVENT_METRICS: tuple[str, ...] = ("target_month_error", "target_month_censored", "brier_deadline")
-
-
-def national_truth(actuals: pd.DataFrame) -> pd.Series:
-    """National monthly GE from a long frame, every month from the first to the last.
-
-    Months with no rows count as zero (no GE done), like the engines' history.
-    """
-    if actuals.empty:
-        raise ValueError("the actuals are empty; a backtest needs monthly GE to score against")
-    monthly = actuals.groupby("month", sort=True)["ge"].sum()
-    months = month_range(monthly.index.min(), monthly.index.max())
-    return monthly.reindex(months, fill_value=0).astype(np.float64)
 
 
 def default_origins(
@@ -237,6 +226,10 @@ def _column_order(scores: pd.DataFrame) -> list[str]:
     return [*ordered, *EVENT_METRICS]
 
 
+_MONTHS = Text(da="mdr.", en="months")
+"""The unit of a lead in a metric's label."""
+
+
 def metric_label(column: str, lang: Lang = "da") -> str:
     """Human label of a metric or summary column, e.g. ``crps_pct_12m`` -> CRPS (% ...), 12 mdr."""
     for metric in (*LEAD_METRICS, *EVENT_METRICS):
@@ -245,8 +238,7 @@ def metric_label(column: str, lang: Lang = "da") -> str:
         if column.startswith(metric + "_") and column.endswith("m"):
             lead = column[len(metric) + 1 : -1]
             if lead.isdigit():
-                unit = "mdr." if lang == "da" else "months"
-                return f"{label(f'bt_{metric}', lang)}, +{lead} {unit}"
+                return f"{label(f'bt_{metric}', lang)}, +{lead} {_MONTHS(lang)}"
     if column == "n_origins":
         return label("bt_n_origins", lang)
     return column

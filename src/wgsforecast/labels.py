@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from wgsforecast._text import Text
 from wgsforecast.periods import Lang, format_month
 
 if TYPE_CHECKING:
@@ -932,6 +933,11 @@ def quantile_label(q: float) -> str:
 def label(key: str, lang: Lang = "da") -> str:
     """Return the text for ``key`` in ``lang``; an unknown key is a programming error."""
     return LABELS[key][lang]
+
+
+def label_text(key: str) -> Text:
+    """The label ``key`` in both languages, for a result that is shown later in either."""
+    return Text(da=LABELS[key]["da"], en=LABELS[key]["en"])
 
 
 def method_name(engine: str, lang: Lang) -> str:

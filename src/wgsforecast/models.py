@@ -135,9 +135,14 @@ class PatientGroup(_Frozen):
             return None
         return max(self.go_live, as_of + 1)
 
+    @property
+    def names(self) -> Text:
+        """The group's Danish and English names, for results that show it in either."""
+        return Text(da=self.name_da, en=self.name_en)
+
     def name(self, lang: Lang = "da") -> str:
         """Return the group's name in the language asked for (``"da"`` or ``"en"``)."""
-        return Text(da=self.name_da, en=self.name_en).template(lang)
+        return self.names.template(lang)
 
     def source_of(self, field: str) -> Source:
         """Return where a field's value comes from (``assumed`` unless stated)."""

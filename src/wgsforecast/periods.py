@@ -1,4 +1,4 @@
-"""Months, table periods and Danish number formatting.
+"""Months, table periods, the national monthly series and Danish number formatting.
 
 Months are :class:`pandas.Period` objects with monthly frequency throughout the library.
 """
@@ -154,6 +154,34 @@ def _split_month_text(text: str) -> tuple[int | None, int | None]:
 def month_range(first: pd.Period, last: pd.Period) -> pd.PeriodIndex:
     """Return every month from ``first`` to ``last`` inclusive."""
     return pd.period_range(first, last, freq="M")
+
+
+def national_truth(actuals: pd.DataFrame) -> pd.Series:
+    """National monthly GE from a long frame, every month from the first to the last.
+
+    What backtests and vintage scores compare forecasts with. Months with no rows count as
+    zero (no GE done), like the engines' history.
+
+    Parameters
+    ----------
+    actuals
+        Long frame (``group``, ``month``, ``ge``).
+
+    Returns
+    -------
+    pandas.Series
+        float GE indexed by month.
+
+    Raises
+    ------
+    ValueError
+        If the frame has no rows.
+    """
+    if actuals.empty:
+        raise ValueError("the actuals are empty; scoring needs monthly GE to compare with")
+    monthly = actuals.groupby("month", sort=True)["ge"].sum()
+    months = month_range(monthly.index.min(), monthly.index.max())
+    return monthly.reindex(months, fill_value=0).astype("float64")
 
 
 def format_month(month: pd.Period, lang: Lang = "da") -> str:

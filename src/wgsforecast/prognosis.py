@@ -19,6 +19,7 @@ import pandas as pd
 
 # quantile_label is defined with the other labels (plotting needs it without Prognosis);
 # importable from here as before.
+from wgsforecast._text import Text
 from wgsforecast.deadline import DeadlineSummary
 from wgsforecast.labels import quantile_label as quantile_label
 from wgsforecast.models import Assumptions, GroupRegistry, Programme, TablePeriod
@@ -40,10 +41,10 @@ GE, :meth:`Prognosis.genomes_per_ge`)."""
 
 PlotKind = Literal["cumulative", "fan", "monthly", "target", "groups"]
 
-QUARTER_PREFIX = {"da": "K", "en": "Q"}
+QUARTER_PREFIX = Text(da="K", en="Q")
 
-ROW_PER_PERIOD = {"da": "Genomækvivalenter pr. år", "en": "Genome equivalents per year"}
-ROW_TOTAL = {"da": "Total antal genomækvivalenter", "en": "Total genome equivalents"}
+ROW_PER_PERIOD = Text(da="Genomækvivalenter pr. år", en="Genome equivalents per year")
+ROW_TOTAL = Text(da="Total antal genomækvivalenter", en="Total genome equivalents")
 
 
 def run_rate_levels(
@@ -385,11 +386,11 @@ class Prognosis:
         values = self.period_paths(periods)
         q = 0.5 if quantile is None else quantile
         rows = {}
-        for name, key in ((ROW_PER_PERIOD[lang], "in_period"), (ROW_TOTAL[lang], "cumulative")):
+        for name, key in ((ROW_PER_PERIOD, "in_period"), (ROW_TOTAL, "cumulative")):
             array = values[key]
             with np.errstate(invalid="ignore"):
                 row = array[0] if self.n_paths == 1 else np.quantile(array, q, axis=0)
-            rows[name] = np.round(row)
+            rows[name(lang)] = np.round(row)
         table = pd.DataFrame.from_dict(rows, orient="index")
         table.columns = pd.Index([p.label(lang) for p in periods])
         return table.astype("Float64")
@@ -554,8 +555,7 @@ class Prognosis:
         >>> table = prognosis.quarterly()  # doctest: +SKIP
         >>> table.loc[table["kind"] != "actual"].head(8)  # doctest: +SKIP
         """
-        if lang not in QUARTER_PREFIX:
-            raise ValueError(f"lang must be 'da' or 'en'; got {lang!r}")
+        prefix = QUARTER_PREFIX(lang)  # an unknown language fails here, before the work
         paths = self._paths_of(group, unit)
         running = np.cumsum(paths, axis=1)
         quarter_of = self.months.asfreq("Q")
@@ -571,7 +571,7 @@ class Prognosis:
             n_projected = int((inside & self.is_projected).sum())
             kind = "actual" if n_projected == 0 else "projected" if n_actual == 0 else "partial"
             record: dict[str, object] = {
-                "quarter": f"{quarter.year} {QUARTER_PREFIX[lang]}{quarter.quarter}",
+                "quarter": f"{quarter.year} {prefix}{quarter.quarter}",
                 "period": quarter,
                 "kind": kind,
                 "actual_months": n_actual,

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from wgsforecast._data_notes import RECONSTRUCTED
-from wgsforecast._text import Text
 from wgsforecast.csv_export import csv_bytes
 from wgsforecast.labels import label
 from wgsforecast.periods import Lang
@@ -52,19 +51,6 @@ BACKTEST_SCORE_HEADERS: dict[str, str] = {
     "metric": "Score",
     "value": "Værdi",
 }
-STATUS_SCORED = Text(da="vurderet", en="scored")
-STATUS_ONLY_ACTUALS = Text(
-    da="prognosen nåede ikke målet; de faktiske tal gjorde",
-    en="prognosis did not reach the target; the actuals did",
-)
-STATUS_LATE = Text(
-    da="de faktiske tal var ikke ved målet i {last}, senere end forudsagt",
-    en="actuals not at the target by {last}, later than predicted",
-)
-STATUS_NOT_YET = Text(
-    da="de faktiske tal har ikke nået målet endnu",
-    en="actuals have not reached the target yet",
-)
 
 
 def write_csv(path: Path, frame: pd.DataFrame, lang: Lang) -> Path:
@@ -165,20 +151,18 @@ def last_actual_month(comparison: VintageComparison) -> str | None:
 def target_status(row: Mapping[Hashable, Any], last: str | None, lang: Lang) -> str:
     """The ``status`` of a row of :attr:`VintageComparison.targets` in ``lang``.
 
-    English is the library's own text; Danish follows the same rules as
-    :func:`wgsforecast.vintages.compare_vintages`: scored when both months are known, else
-    whether the actuals reached the target, and whether the predicted month has passed.
+    By the rules of :func:`wgsforecast.vintages.scoring.target_status`, which wrote the
+    row's English status.
     """
-    if lang == "en":
-        return str(row["status"])
-    if _known(row["error_months"]):
-        return STATUS_SCORED(lang)
-    if _known(row["actual_month"]):
-        return STATUS_ONLY_ACTUALS(lang)
+    from wgsforecast.vintages.scoring import target_status as status_of
+
     predicted = row["predicted_month"]
-    if last is not None and _known(predicted) and pd.Period(last, "M") >= pd.Period(predicted, "M"):
-        return STATUS_LATE(lang, last=last)
-    return STATUS_NOT_YET(lang)
+    return status_of(
+        reached=_known(row["actual_month"]),
+        predicted=pd.Period(predicted, "M") if _known(predicted) else None,
+        last=None if last is None else pd.Period(last, "M"),
+        lang=lang,
+    )
 
 
 def _known(value: Any) -> bool:

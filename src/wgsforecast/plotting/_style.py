@@ -157,11 +157,16 @@ def in_window(frame: pd.DataFrame, end: pd.Period, column: str = "month") -> pd.
 
 def format_axes(ax: Axes, lang: Lang, first: pd.Period, last: pd.Period) -> None:
     """Month ticks with Danish/English names, thousands separators, no chart junk."""
+    month_axis(ax, first, last, lang)
+    thousands_axis(ax, lang)
+    tidy(ax)
+
+
+def thousands_axis(ax: Axes, lang: Lang) -> None:
+    """Y tick labels with the language's thousands separator (``60.000`` / ``60,000``)."""
     from matplotlib.ticker import FuncFormatter
 
-    month_axis(ax, first, last, lang)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value, lang)))
-    tidy(ax)
 
 
 def tidy(ax: Axes) -> None:

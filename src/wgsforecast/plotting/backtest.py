@@ -6,12 +6,11 @@ Drawn from a :class:`~wgsforecast.backtesting.BacktestResult`'s tidy scores; its
 
 from __future__ import annotations
 
-import textwrap
 from typing import TYPE_CHECKING
 
-from wgsforecast._data_notes import is_reconstructed
 from wgsforecast.labels import LABELS, label
 from wgsforecast.periods import Lang
+from wgsforecast.plotting._style import footnote, new_axes, tidy
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -40,12 +39,9 @@ def plot_backtest(
     matplotlib.axes.Axes
         The axes drawn on.
     """
-    import matplotlib.pyplot as plt
-
     if f"bt_{metric}" not in LABELS:
         raise ValueError(f"{metric!r} is not a backtest metric; e.g. 'crps_pct' or 'abs_error'")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(8, 4.5))
+    ax = new_axes(ax, figsize=(8, 4.5))
     rows = result.scores[result.scores["metric"] == metric]
     means = rows.groupby(["engine", "lead"])["value"].mean()
     for engine in result.engines:
@@ -64,14 +60,6 @@ def plot_backtest(
     )
     ax.set_xticks(sorted({int(lead) for lead in rows["lead"].dropna()}))
     ax.legend(title=label("backtest_engine", lang))
-    if is_reconstructed(result.data_notes):
-        # Below the x label, inside the saved area (savefig with bbox_inches="tight").
-        ax.text(
-            0.0,
-            -0.2,
-            textwrap.fill(label("plot_reconstructed_note", lang), 110),
-            transform=ax.transAxes,
-            fontsize=7,
-            va="top",
-        )
+    tidy(ax)
+    footnote(ax.figure, result.data_notes, lang)
     return ax

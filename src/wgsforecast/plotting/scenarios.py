@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
-from wgsforecast._text import Text
 from wgsforecast.labels import label
 from wgsforecast.periods import Lang, format_number
 
@@ -52,9 +51,7 @@ def plot_fans(comparison: ScenarioComparison, ax: Axes | None = None, lang: Lang
     mass). The y-axis stops a little above the highest median (and at least at 1.5 x the
     target), so the region around the target is not squashed by the upper tails.
     """
-    from matplotlib.ticker import FuncFormatter
-
-    from wgsforecast.plotting._style import footnote, new_axes, title
+    from wgsforecast.plotting._style import footnote, new_axes, thousands_axis, title
     from wgsforecast.scenarios.texts import comparison_texts
 
     ax = new_axes(ax)
@@ -108,7 +105,7 @@ def plot_fans(comparison: ScenarioComparison, ax: Axes | None = None, lang: Lang
     deadline = baseline.deadline.to_timestamp(how="end")
     ax.axvline(cast(Any, deadline), color="grey", ls=":", lw=1)
     ax.set_ylabel(label("cumulative_ge", lang))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_number(value, lang)))
+    thousands_axis(ax, lang)
     ax.legend(loc="upper left", fontsize=8, frameon=False)
     title(ax, texts["fans_title"])
     ax.text(
@@ -238,8 +235,7 @@ def plot_tornado(result: TornadoResult, ax: Axes | None = None, lang: Lang = "da
     ax.set_yticks(y, labels)
     ax.axvline(base, color="black", lw=1)
     ax.set_xlabel(texts[result.metric])
-    group_name = Text(da=result.group_name_da, en=result.group_name_en).template(lang)
-    title(ax, texts["title"].format(group=group_name))
+    title(ax, texts["title"].format(group=result.group_name.template(lang)))
     ax.legend(loc="lower right", fontsize=8, frameon=False)
     footnote(ax.figure, result.comparison.data_notes, lang)
     return ax

@@ -8,8 +8,8 @@ import pandas as pd
 
 from wgsforecast._data_notes import is_reconstructed
 from wgsforecast.labels import label as text_of
-from wgsforecast.periods import Lang, format_number
-from wgsforecast.plotting._style import footnote, pyplot
+from wgsforecast.periods import Lang
+from wgsforecast.plotting._style import RED, footnote, new_axes, thousands_axis, tidy
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -34,12 +34,7 @@ def plot_vintages(comparison: VintageComparison, ax: Axes | None = None, lang: L
     matplotlib.axes.Axes
         With a footnote when the actuals are reconstructed.
     """
-    from matplotlib.ticker import FuncFormatter
-
-    plt = pyplot()
-    if ax is None:
-        ax = plt.figure(figsize=(9.0, 5.0), layout="constrained").add_subplot()
-    assert ax is not None
+    ax = new_axes(ax)
     actual = comparison.actual
     actual_label = text_of("actual", lang)
     if is_reconstructed(comparison.data_notes):
@@ -65,12 +60,11 @@ def plot_vintages(comparison: VintageComparison, ax: Axes | None = None, lang: L
         )
     if comparison.vintages:
         target = comparison.vintages[0].target_ge
-        ax.axhline(target, color="#CC3311", linewidth=1, linestyle=":")
+        ax.axhline(target, color=RED, linewidth=1, linestyle=":")
     ax.set_ylabel(text_of("cumulative_ge", lang))
     ax.set_title(text_of("vintage_plot_title", lang))
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: format_number(v, lang)))
+    thousands_axis(ax, lang)
     ax.legend(loc="upper left", fontsize=8, frameon=False)
-    ax.spines["top"].set_visible(False)
-    ax.spines["right"].set_visible(False)
+    tidy(ax)
     footnote(ax.figure, comparison.data_notes, lang)
     return ax

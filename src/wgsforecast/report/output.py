@@ -33,6 +33,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from wgsforecast._locks import folder_lock
 from wgsforecast._staging import remove_staging
+from wgsforecast._validation import field_problems
 from wgsforecast.exceptions import OutputFolderError
 from wgsforecast.io import atomic_write_text, file_sha256
 from wgsforecast.periods import Lang
@@ -142,11 +143,7 @@ class FileListing(BaseModel):
 
 def _validation_text(error: ValidationError) -> str:
     """Pydantic's errors in one line: ``files.summary.md: Input should be ...; ...``."""
-    parts = []
-    for item in error.errors(include_url=False):
-        where = ".".join(str(part) for part in item["loc"]) or "the top level"
-        parts.append(f"{where}: {item['msg']}")
-    return "; ".join(parts)
+    return "; ".join(f"{p.where or 'the top level'}: {p.message}" for p in field_problems(error))
 
 
 def read_ownership(folder: Path) -> Ownership:

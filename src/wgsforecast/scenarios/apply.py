@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -11,6 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
+from wgsforecast._validation import field_problems
 from wgsforecast.exceptions import ConfigError
 from wgsforecast.models import PatientGroup, Programme, ProgrammeData
 from wgsforecast.scenarios.model import GroupOverrides, Scenario
@@ -171,7 +172,7 @@ def apply_scenario(scenario: Scenario, base: ProgrammeData) -> AppliedScenario:
         new_assumptions = assumptions.model_copy(update={"programme": programme})
     adjust = None
     if shifts.any() or np.isfinite(ceilings).any() or (multiplier != 1.0).any():
-        adjust = _adjustment(shifts, ceilings, multiplier)
+        adjust = ScenarioAdjustment(shifts, ceilings, multiplier)
     data = ProgrammeData(base.actuals, new_groups, new_assumptions)
     return AppliedScenario(scenario, data, adjust)
 
@@ -260,10 +261,7 @@ def _validated(model: type[_Model], fields: dict[str, Any], where: str) -> _Mode
     try:
         return model.model_validate(fields)
     except ValidationError as exc:
-        errors = []
-        for error in exc.errors():
-            key = ".".join(str(part) for part in error["loc"])
-            errors.append(f"{key}: {error['msg']} (got {error.get('input')!r})")
+        errors = [f"{p.where}: {p.message} (got {p.value!r})" for p in field_problems(exc)]
         raise ConfigError(
             f"{where}: the scenario makes an invalid {model.__name__}: {'; '.join(errors)};"
             " change the scenario's values so the result is valid"
@@ -319,24 +317,37 @@ def shift_projection(values: npt.NDArray[np.floating], months: int) -> npt.NDArr
     return result.astype(values.dtype, copy=False)
 
 
-def _adjustment(
-    shifts: npt.NDArray[np.int64], ceilings: FloatArray, multiplier: FloatArray
-) -> Callable[[npt.NDArray[np.floating]], npt.NDArray[np.floating]]:
-    shifted = np.flatnonzero(shifts)
-    capped = bool(np.isfinite(ceilings).any())
-    scaled = not bool((multiplier == 1.0).all())
+@dataclass(frozen=True, eq=False)
+class ScenarioAdjustment:
+    """A scenario's change of the expected monthly GE (the engines' ``adjust``).
 
-    def adjust(expected: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
+    A plain object rather than a closure, so an applied scenario can be sent to the worker
+    processes of a comparison.
+
+    Attributes
+    ----------
+    shifts
+        Per group, months its projected rise moves (+ later, - earlier; 0: unmoved).
+    ceilings
+        Per group, the highest expected GE per month (``inf``: no ceiling).
+    multiplier
+        Per group and projected month, the factor on the expected GE ``[group, horizon]``.
+    """
+
+    shifts: npt.NDArray[np.int64]
+    ceilings: FloatArray
+    multiplier: FloatArray
+
+    def __call__(self, expected: npt.NDArray[np.floating]) -> npt.NDArray[np.floating]:
+        """The adjusted copy of ``expected`` ``[path, group, horizon]``."""
         out = expected.copy()
-        for index in shifted:
-            out[:, index, :] = shift_projection(expected[:, index, :], int(shifts[index]))
-        if capped:
-            np.minimum(out, ceilings[None, :, None].astype(out.dtype), out=out)
-        if scaled:
-            out *= multiplier[None, :, :].astype(out.dtype)
+        for index in np.flatnonzero(self.shifts):
+            out[:, index, :] = shift_projection(expected[:, index, :], int(self.shifts[index]))
+        if np.isfinite(self.ceilings).any():
+            np.minimum(out, self.ceilings[None, :, None].astype(out.dtype), out=out)
+        if (self.multiplier != 1.0).any():
+            out *= self.multiplier[None, :, :].astype(out.dtype)
         return out
-
-    return adjust
 
 
 # --------------------------------------------------------------------------- comparison

@@ -15,8 +15,9 @@ import pandas as pd
 from wgsforecast._data_notes import is_reconstructed
 from wgsforecast._markdown import markdown_table
 from wgsforecast._suggest import did_you_mean
+from wgsforecast._text import Text
 from wgsforecast.engines.registry import new_engine
-from wgsforecast.labels import label, method_name
+from wgsforecast.labels import label, label_text, method_name
 from wgsforecast.periods import Lang, format_month, format_number, format_percent, month_range
 from wgsforecast.scenarios.apply import apply_scenario, scenario_engine
 from wgsforecast.scenarios.model import BASELINE, Scenario, check_unique
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
 
     from wgsforecast.engines import Engine
-    from wgsforecast.models import ProgrammeData
+    from wgsforecast.models import ProgrammeData, TablePeriod
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -43,15 +44,14 @@ class ScenarioComparison:
     outcomes: tuple[ScenarioOutcome, ...]
     months: pd.PeriodIndex
     as_of: pd.Period
-    period_labels_da: tuple[str, ...]
-    period_labels_en: tuple[str, ...]
+    periods: tuple[TablePeriod, ...]
     engine: str
     n_paths: int
     seed: int
     data_notes: tuple[str, ...] = ()
     price_per_ge: float | None = None
     currency: str = "DKK"
-    descriptions: Mapping[tuple[str, str], str] = field(default_factory=dict)
+    descriptions: Mapping[str, Text] = field(default_factory=dict)
 
     @property
     def baseline(self) -> ScenarioOutcome:
@@ -91,7 +91,7 @@ class ScenarioComparison:
         ``data_notes`` (``reconstructed`` for the bundled data). The deadline columns are
         empty (``None``) when the deadline is after the horizon: unknown, not 0.
         """
-        labels = self.period_labels_da if lang == "da" else self.period_labels_en
+        labels = self.period_labels(lang)
         base_q = self.baseline.target_position_quantiles()
         rows = []
         for outcome in self.outcomes:
@@ -167,7 +167,7 @@ class ScenarioComparison:
     def to_markdown(self, lang: Lang = "da") -> str:
         """A Markdown table for reports, with Danish number formats by default."""
         words = comparison_texts(lang)
-        labels = self.period_labels_da if lang == "da" else self.period_labels_en
+        labels = self.period_labels(lang)
         header = [
             words["scenario"],
             words["target_p50"],
@@ -200,7 +200,8 @@ class ScenarioComparison:
         if any(o.deadline_summary is None for o in self.outcomes):
             notes.append(words["deadline_beyond"])
         described = [
-            (o.label(lang), self.descriptions.get((o.name, lang), "")) for o in self.outcomes
+            (o.label(lang), self.descriptions.get(o.name, _NO_DESCRIPTION).template(lang))
+            for o in self.outcomes
         ]
         bullets = [f"- {name}: {text}" for name, text in described if text]
         if bullets:
@@ -208,6 +209,10 @@ class ScenarioComparison:
         if is_reconstructed(self.data_notes):
             notes.append(label("reconstructed", lang))
         return markdown_table(header, rows) + "\n\n" + "\n\n".join(notes) + "\n"
+
+    def period_labels(self, lang: Lang) -> list[str]:
+        """The table periods' labels in ``lang``, in the order of the period columns."""
+        return [period.label(lang) for period in self.periods]
 
     def _cost(self, outcome: ScenarioOutcome) -> tuple[float, float, float] | None:
         """Cost of the GE left after the deadline at P10, P50, P90 (``None``: unknown)."""
@@ -242,6 +247,9 @@ class ScenarioComparison:
             paths=format_number(self.n_paths, lang),
             seed=self.seed,
         )
+
+
+_NO_DESCRIPTION = Text(da="", en="")
 
 
 def _num(value: float, lang: Lang) -> str:
@@ -325,14 +333,14 @@ def compare_scenarios(
         raise ValueError(f"price_per_ge must be a positive number; got {price_per_ge!r}")
     chosen = new_engine(engine)
     check_unique(scenarios)
-    for scenario in scenarios:  # fail fast, before the slow runs
-        apply_scenario(scenario, base)
-        scenario_engine(scenario, chosen)
-    texts_da, texts_en = comparison_texts("da"), comparison_texts("en")
-    runs: list[Run] = [(None, BASELINE, texts_da["baseline"], texts_en["baseline"])]
-    runs += [(s, s.name, s.label("da"), s.label("en")) for s in scenarios]
+    runs = [Run(BASELINE, label_text("scenario_baseline"), chosen)]
+    # Applied once, here: a scenario that does not fit the data fails before the slow runs.
+    runs += [
+        Run(s.name, s.label_text, scenario_engine(s, chosen), apply_scenario(s, base))
+        for s in scenarios
+    ]
     groups_of_runs = batches(base, runs)
-    arguments = (chosen, n_paths, seed, progress)
+    arguments = (n_paths, seed, progress)
     n_workers = min(workers or os.cpu_count() or 1, len(groups_of_runs))
     if n_workers > 1:
         import multiprocessing
@@ -356,7 +364,7 @@ def compare_scenarios(
                 done.append(run_batch(base, batch, *arguments))
                 bar.update(len(batch))
     by_name = {outcome.name: outcome for batch in done for outcome in batch}
-    outcomes = [by_name[name] for _, name, _, _ in runs]
+    outcomes = [by_name[run.name] for run in runs]
     known = base.actuals[base.actuals["month"] <= base.assumptions.as_of]
     months = month_range(known["month"].min(), base.assumptions.horizon_end)
     periods = base.assumptions.programme.table_periods
@@ -364,19 +372,14 @@ def compare_scenarios(
         outcomes=tuple(outcomes),
         months=months,
         as_of=base.assumptions.as_of,
-        period_labels_da=tuple(p.label("da") for p in periods),
-        period_labels_en=tuple(p.label("en") for p in periods),
+        periods=tuple(periods),
         engine=chosen.name,
         n_paths=int(outcomes[0].target_positions.size),
         seed=seed,
         data_notes=tuple(base.actuals.attrs.get("notes", ())),
         price_per_ge=price_per_ge,
         currency=currency,
-        descriptions={
-            (s.name, lang): s.scenario.description_da if lang == "da" else s.scenario.description_en
-            for s in scenarios
-            for lang in ("da", "en")
-        },
+        descriptions={s.name: s.description_text for s in scenarios},
     )
 
 

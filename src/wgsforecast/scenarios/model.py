@@ -19,6 +19,8 @@ from pydantic import (
 )
 
 from wgsforecast._suggest import closest, did_you_mean
+from wgsforecast._text import Text
+from wgsforecast._validation import field_problems
 from wgsforecast.exceptions import ConfigError, MissingFileError
 from wgsforecast.models import Month
 from wgsforecast.periods import Lang, parse_month
@@ -163,10 +165,21 @@ class Scenario(_Strict):
         """The file the scenario was read from, if any."""
         return self._source
 
+    @property
+    def label_text(self) -> Text:
+        """The scenario's label in both languages: a missing one is the other, else the name."""
+        info = self.scenario
+        either = info.label_da or info.label_en or self.name
+        return Text(da=info.label_da or either, en=info.label_en or either)
+
     def label(self, lang: Lang = "da") -> str:
         """The scenario's label in the language asked for (its name if none is given)."""
-        text = self.scenario.label_da if lang == "da" else self.scenario.label_en
-        return text or self.scenario.label_da or self.scenario.label_en or self.name
+        return self.label_text.template(lang)
+
+    @property
+    def description_text(self) -> Text:
+        """What the scenario assumes, in both languages (empty when the file says nothing)."""
+        return Text(da=self.scenario.description_da, en=self.scenario.description_en)
 
     def with_source(self, source: str) -> Scenario:
         """Return a copy that names ``source`` in its error messages."""
@@ -200,19 +213,18 @@ def _valid_keys(location: Sequence[str]) -> tuple[str, ...]:
 
 def _messages(error: ValidationError) -> list[str]:
     lines = []
-    for problem in error.errors():
-        location = [str(part) for part in problem["loc"]]
-        path = ".".join(location) or "(file)"
-        if problem["type"] == "extra_forbidden":
-            valid = _valid_keys(location[:-1])
-            match = closest(location[-1], valid, cutoff=0.5)
+    for problem in field_problems(error):
+        path = problem.where or "(file)"
+        if problem.kind == "extra_forbidden":
+            valid = _valid_keys(problem.location[:-1])
+            match = closest(problem.location[-1], valid, cutoff=0.5)
             hint = f"did you mean {match!r}? " if match is not None else ""
             lines.append(f"{path}: unknown key; {hint}(valid keys: {', '.join(valid)})")
-        elif problem["type"] == "missing":
+        elif problem.missing:
             lines.append(f"{path}: missing; add it")
         else:
-            message = str(problem["msg"]).removeprefix("Value error, ")
-            lines.append(f"{path}: {message} (got {problem.get('input')!r})")
+            message = problem.message.removeprefix("Value error, ")
+            lines.append(f"{path}: {message} (got {problem.value!r})")
     return lines
 
 

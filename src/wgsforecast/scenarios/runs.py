@@ -10,9 +10,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from wgsforecast._text import Text
 from wgsforecast.engines.registry import new_engine
 from wgsforecast.periods import Lang
-from wgsforecast.scenarios.apply import apply_scenario, scenario_engine
+from wgsforecast.scenarios.apply import AppliedScenario, apply_scenario, scenario_engine
 from wgsforecast.scenarios.model import Scenario
 
 if TYPE_CHECKING:
@@ -49,8 +50,7 @@ class ScenarioOutcome:
     """
 
     name: str
-    label_da: str
-    label_en: str
+    label_text: Text
     target_ge: int
     deadline: pd.Period
     target_positions: npt.NDArray[np.int64]
@@ -62,7 +62,7 @@ class ScenarioOutcome:
 
     def label(self, lang: Lang = "da") -> str:
         """The scenario's label in the language asked for."""
-        return self.label_da if lang == "da" else self.label_en
+        return self.label_text.template(lang)
 
     @property
     def p_by_deadline(self) -> float | None:
@@ -83,7 +83,7 @@ class ScenarioOutcome:
         return list(self.target_quantiles)
 
 
-def _outcome(prognosis: Prognosis, name: str, label_da: str, label_en: str) -> ScenarioOutcome:
+def _outcome(prognosis: Prognosis, name: str, label_text: Text) -> ScenarioOutcome:
     programme = prognosis.programme
     # Whole month positions stay ints, so the shift columns stay integers when known.
     low, mid, high = (
@@ -95,8 +95,7 @@ def _outcome(prognosis: Prognosis, name: str, label_da: str, label_en: str) -> S
         summary = None
     return ScenarioOutcome(
         name=name,
-        label_da=label_da,
-        label_en=label_en,
+        label_text=label_text,
         target_ge=programme.target_ge,
         deadline=programme.deadline,
         target_positions=prognosis.target_positions.copy(),
@@ -132,41 +131,60 @@ def run_scenario(
     return fitted.forecast(n_paths=n_paths, seed=seed, progress=progress, adjust=adjust)
 
 
-Run = tuple["Scenario | None", str, str, str]
-"""One run: the scenario (``None``: the baseline), its name and Danish and English labels."""
+@dataclass(frozen=True, eq=False)
+class Run:
+    """One run of a comparison: its name and label, the scenario applied and its engine.
+
+    Attributes
+    ----------
+    name
+        The scenario's name (``baseline`` for the baseline).
+    label_text
+        Its label in Danish and English.
+    engine
+        The unfitted engine the run needs: the comparison's, or a scenario's own settings
+        of it (:func:`~wgsforecast.scenarios.apply.scenario_engine`).
+    applied
+        The scenario applied to the base data, once (``None``: the baseline).
+    """
+
+    name: str
+    label_text: Text
+    engine: Engine
+    applied: AppliedScenario | None = None
+
+    def shares_fit(self, base: ProgrammeData) -> bool:
+        """True when the run can use the baseline's fit: same patient groups, same engine
+        settings (a changed programme does not touch what engines fit)."""
+        if self.applied is None:
+            return True
+        return not self.applied.scenario.engine and self.applied.data.groups is base.groups
 
 
 def run_batch(
     base: ProgrammeData,
     runs: Sequence[Run],
-    engine: str | Engine,
     n_paths: int,
     seed: int,
     progress: bool | None,
 ) -> list[ScenarioOutcome]:
     """Run scenarios that share one fit: fit once, forecast each with its adjustment.
 
-    Only scenarios whose patient groups and engine settings are unchanged share the fit
-    (:func:`batches`); a change of the programme (target, deadline) does not touch what
-    engines fit, so it reuses the fit too.
+    The fit is the first run's (:func:`batches` puts only runs that share it together).
     """
     fitted: Engine | None = None
     results: list[ScenarioOutcome] = []
-    for scenario, name, label_da, label_en in runs:
-        applied = apply_scenario(scenario, base) if scenario is not None else None
-        data = applied.data if applied is not None else base
-        if fitted is None:
-            configured = new_engine(engine)
-            if scenario is not None:  # a scenario with its own fit: its own settings too
-                configured = scenario_engine(scenario, configured)
-            fitted = configured.fit(data.actuals, data.groups, data.assumptions)
+    for run in runs:
+        data = run.applied.data if run.applied is not None else base
+        if fitted is None:  # a copy: runs of other batches may hold the same engine
+            fitted = new_engine(run.engine).fit(data.actuals, data.groups, data.assumptions)
         prognosis = fitted.with_assumptions(data.assumptions).forecast(
             n_paths=n_paths,
             seed=seed,
             progress=progress,
-            adjust=applied.adjust if applied is not None else None,
+            adjust=run.applied.adjust if run.applied is not None else None,
         )
-        results.append(_outcome(prognosis, name, label_da, label_en))
+        results.append(_outcome(prognosis, run.name, run.label_text))
         del prognosis  # the paths are large; keep only the summaries
     return results
 
@@ -174,15 +192,6 @@ def run_batch(
 def batches(base: ProgrammeData, runs: Sequence[Run]) -> list[list[Run]]:
     """Group runs by the fit they need: the baseline's, or their own (other patient groups
     or other engine settings)."""
-    shared: list[Run] = []
-    own: list[list[Run]] = []
-    for run in runs:
-        scenario = run[0]
-        same = scenario is None or (
-            not scenario.engine and apply_scenario(scenario, base).data.groups is base.groups
-        )
-        if same:
-            shared.append(run)
-        else:
-            own.append([run])
+    shared = [run for run in runs if run.shares_fit(base)]
+    own = [[run] for run in runs if not run.shares_fit(base)]
     return [shared, *own]

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from wgsforecast._suggest import did_you_mean
+from wgsforecast._text import Text
 from wgsforecast.models import PatientGroup
 from wgsforecast.periods import Lang
 from wgsforecast.scenarios.compare import ScenarioComparison, compare_scenarios
@@ -67,8 +68,7 @@ class TornadoResult:
     """
 
     group: str
-    group_name_da: str
-    group_name_en: str
+    group_name: Text
     metric: Metric
     base_value: float
     frame: pd.DataFrame
@@ -190,8 +190,7 @@ def tornado(
     ).reset_index(drop=True)
     return TornadoResult(
         group=key,
-        group_name_da=group.name_da,
-        group_name_en=group.name_en,
+        group_name=group.names,
         metric=metric,
         base_value=measure(comparison.baseline),
         frame=frame,

@@ -54,7 +54,7 @@ from wgsforecast.vintages.published import (
     published_files,
     save_published_vintage,
 )
-from wgsforecast.vintages.scoring import VintageComparison, compare_vintages, national_cumulative
+from wgsforecast.vintages.scoring import VintageComparison, compare_vintages
 from wgsforecast.vintages.store import (
     BUNDLED_CONTENT_HASHES,
     ENV_ROOT,
@@ -112,7 +112,6 @@ __all__ = [
     "default_root",
     "list_vintages",
     "load_vintage",
-    "national_cumulative",
     "plot_vintages",
     "previous_vintage",
     "published_files",

@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from wgsforecast.periods import parse_month
+from wgsforecast._text import Text
+from wgsforecast.periods import Lang, national_truth, parse_month
 from wgsforecast.vintages.store import list_vintages
 from wgsforecast.vintages.vintage import (
     PathLike,
@@ -50,14 +51,6 @@ class VintageComparison:
     data_notes: tuple[str, ...] = ()
 
 
-def national_cumulative(actuals: pd.DataFrame) -> pd.DataFrame:
-    """Return national cumulative GE per month (``month`` as text, ``ge``, ``cumulative``)."""
-    monthly = actuals.groupby("month", sort=True)["ge"].sum()
-    frame = pd.DataFrame({"month": monthly.index.astype(str), "ge": monthly.to_numpy(float)})
-    frame["cumulative"] = frame["ge"].cumsum()
-    return frame
-
-
 def compare_vintages(
     actuals: pd.DataFrame,
     vintages: Iterable[Vintage] | None = None,
@@ -86,7 +79,7 @@ def compare_vintages(
     >>> comparison.targets[["vintage", "error_months"]]  # doctest: +SKIP
     """
     chosen = tuple(list_vintages(root) if vintages is None else vintages)
-    actual = national_cumulative(actuals)
+    actual = _national_cumulative(actuals)
     observed = dict(zip(actual["month"], actual["cumulative"], strict=True))
     last_actual = parse_month(actual["month"].iloc[-1]) if len(actual) else None
     error_rows: list[dict[str, Any]] = []
@@ -132,6 +125,62 @@ def compare_vintages(
     )
 
 
+def _national_cumulative(actuals: pd.DataFrame) -> pd.DataFrame:
+    """National cumulative GE per month (``month`` as text, ``ge``, ``cumulative``)."""
+    if actuals.empty:  # nothing has arrived to score against
+        return pd.DataFrame({"month": [], "ge": [], "cumulative": []})
+    monthly = national_truth(actuals)
+    frame = pd.DataFrame({"month": monthly.index.astype(str), "ge": monthly.to_numpy()})
+    frame["cumulative"] = frame["ge"].cumsum()
+    return frame
+
+
+_STATUS_SCORED = Text(da="vurderet", en="scored")
+_STATUS_ONLY_ACTUALS = Text(
+    da="prognosen nåede ikke målet; de faktiske tal gjorde",
+    en="prognosis did not reach the target; the actuals did",
+)
+_STATUS_LATE = Text(
+    da="de faktiske tal var ikke ved målet i {last}, senere end forudsagt",
+    en="actuals not at the target by {last}, later than predicted",
+)
+_STATUS_NOT_YET = Text(
+    da="de faktiske tal har ikke nået målet endnu",
+    en="actuals have not reached the target yet",
+)
+
+
+def target_status(
+    reached: bool, predicted: pd.Period | None, last: pd.Period | None, lang: Lang = "en"
+) -> str:
+    """A vintage's target status for people (the ``status`` of :attr:`VintageComparison.targets`).
+
+    Parameters
+    ----------
+    reached
+        Whether the actuals reached the vintage's target.
+    predicted
+        The month the vintage expected the target (``None``: not within its horizon).
+    last
+        The last month of the actuals (``None``: no actuals).
+    lang
+        ``"en"`` (the table's own text) or ``"da"``.
+
+    Returns
+    -------
+    str
+        Scored (both months known), only the actuals reached it, the actuals are late
+        (the predicted month has passed), or not reached yet.
+    """
+    if reached and predicted is not None:
+        return _STATUS_SCORED(lang)
+    if reached:
+        return _STATUS_ONLY_ACTUALS(lang)
+    if last is not None and predicted is not None and last >= predicted:
+        return _STATUS_LATE(lang, last=last)
+    return _STATUS_NOT_YET(lang)
+
+
 def _target_row(vintage: Vintage, actual: pd.DataFrame, last: pd.Period | None) -> dict[str, Any]:
     predicted = vintage.target_month
     hit = first_reach(actual["cumulative"].to_numpy(), vintage.target_ge)
@@ -139,13 +188,7 @@ def _target_row(vintage: Vintage, actual: pd.DataFrame, last: pd.Period | None) 
     error = None
     if reached is not None and predicted is not None:
         error = int((predicted - reached).n)
-        status = "scored"
-    elif reached is not None:
-        status = "prognosis did not reach the target; the actuals did"
-    elif last is not None and predicted is not None and last >= predicted:
-        status = f"actuals not at the target by {last}, later than predicted"
-    else:
-        status = "actuals have not reached the target yet"
+    status = target_status(reached is not None, predicted, last)
     return {
         "vintage": vintage.name,
         "as_of": str(vintage.as_of),

@@ -21,6 +21,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from wgsforecast._text import Text
+from wgsforecast._validation import field_problems
 from wgsforecast.exceptions import WgsForecastError
 from wgsforecast.periods import Lang, parse_month
 
@@ -130,11 +132,10 @@ def read_record(model: type[_Model], path: Path, content: bytes, lead: str, fix:
     try:
         return model.model_validate(value)
     except ValidationError as error:
-        problems = []
-        for problem in error.errors():
-            where = ".".join(str(part) for part in problem["loc"])
-            missing = problem["type"] == "missing"
-            problems.append(f"lacks {where!r}" if missing else f"{where!r}: {problem['msg']}")
+        problems = [
+            f"lacks {p.where!r}" if p.missing else f"{p.where!r}: {p.message}"
+            for p in field_problems(error)
+        ]
         raise VintageError(f"{lead}: {path} {'; '.join(problems)}; {fix}") from error
 
 
@@ -244,7 +245,7 @@ class Vintage:
 
     def label_in(self, lang: Lang) -> str:
         """The label in ``lang``: the English label when there is one, else :attr:`label`."""
-        return (self.metadata.label_en if lang == "en" else None) or self.label
+        return Text(da=self.label, en=self.metadata.label_en or self.label).template(lang)
 
     @property
     def content_hash(self) -> str:
