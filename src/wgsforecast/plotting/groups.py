@@ -158,6 +158,8 @@ def plot_group_ramps(
     matplotlib.figure.Figure
         The figure, with exactly one axes per group (in registry order).
     """
+    from matplotlib.ticker import MaxNLocator
+
     lang = check_lang(lang)
     if ncols < 1:
         raise ValueError(f"ncols must be at least 1; got {ncols}")
@@ -242,6 +244,9 @@ def plot_group_ramps(
         top = max(cap, float(np.nanmax(ax.dataLim.intervaly[1:]))) * 1.15
         ax.set_ylim(0, top)
         format_axes(ax, lang, first, end)
+        # At most five steps: a small panel reads as well with them as with matplotlib's
+        # seven or eight, and every tick is drawn and measured anew in each format.
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
         ax.tick_params(labelsize=8)
     # The x tick labels show below a panel only when no panel is below it.
     _ticks_as_marks(
