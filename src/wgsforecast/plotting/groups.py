@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from wgsforecast.labels import label, quantile_label
 from wgsforecast.periods import Lang, format_percent
-from wgsforecast.plotting._marks import as_of_line, band
+from wgsforecast.plotting._marks import as_of_line, band, tick_marks
 from wgsforecast.plotting._style import (
     BLUE,
     GID_ACTUAL,
@@ -280,19 +280,15 @@ def plot_group_ramps(
 
 
 def _ticks_as_marks(axes: list[Axes], labelled: list[bool]) -> None:
-    """Draw the panels' unlabelled x ticks as one line of tick marks per panel and size.
+    """Draw the panels' unlabelled x ticks as tick marks (:func:`tick_marks`).
 
-    A matplotlib tick is five artists, made, placed and measured one by one at every
-    layout pass and draw. The minor ticks of every panel and the major ticks of the
-    panels that show no x tick labels (``labelled`` False: a panel below shows them) are
-    most of them and a large part of the figure's time. One line of the same marks
-    (matplotlib's own tick marker, size, width and colour, at the same places, left out
-    of the layout as tick marks are) draws the same picture; the labelled panels keep
-    matplotlib's major ticks with their labels. Every panel has the same x limits and
-    locators (:func:`format_axes`), so the places are read from the first.
+    The minor ticks of every panel and the major ticks of the panels that show no x tick
+    labels (``labelled`` False: a panel below shows them) are most of the figure's ticks
+    and a large part of its time; the labelled panels keep matplotlib's major ticks with
+    their labels. Every panel has the same x limits and locators (:func:`format_axes`),
+    so the places are read from the first.
     """
     import matplotlib
-    from matplotlib import lines
     from matplotlib.markers import TICKDOWN, TICKUP
     from matplotlib.ticker import NullLocator
 
@@ -324,17 +320,4 @@ def _ticks_as_marks(axes: list[Axes], labelled: list[bool]) -> None:
             ticker.locator = NullLocator()
             if not drawn:
                 continue
-            line = lines.Line2D(
-                places,
-                np.zeros(len(places)),
-                transform=ax.get_xaxis_transform(which="tick1"),
-                linestyle="none",
-                marker=marker,
-                markersize=size,
-                markeredgewidth=width,
-                color=rc["xtick.color"],
-                clip_on=False,
-                zorder=ax.xaxis.get_zorder(),
-            )
-            line.set_in_layout(False)
-            ax.add_line(line)
+            tick_marks(ax, places, marker, size, width, rc["xtick.color"])

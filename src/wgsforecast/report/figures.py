@@ -158,17 +158,15 @@ def freeze_date_ticks(fig: Any) -> None:
 
 
 def minor_ticks_as_marks(ax: Any) -> None:
-    """Draw the x axis's minor ticks as one line of the same tick marks, if they are marks.
+    """Draw the x axis's minor ticks as the same tick marks (``plotting._marks.tick_marks``).
 
-    A matplotlib tick is five artists, made, placed and measured one by one at every
-    layout pass and draw; the month and quarter minor ticks are most of a figure's
-    ticks. One line of matplotlib's own tick marker (its size, width and colour, at the
-    same places, out of the layout as tick marks are) draws the same picture. Minor ticks
-    with labels, grid lines or marks above the axes are left to matplotlib. The limits
-    are final when a figure is handed over, so the marks stay where the ticks would be.
+    The month and quarter minor ticks are most of a figure's ticks. Minor ticks with
+    labels, grid lines or marks above the axes are left to matplotlib. The limits are
+    final when a figure is handed over, so the marks stay where the ticks would be.
     """
-    from matplotlib import lines
     from matplotlib.ticker import NullFormatter, NullLocator
+
+    from wgsforecast.plotting._marks import tick_marks
 
     axis = ax.xaxis
     if not axis.get_visible() or isinstance(axis.get_minor_locator(), NullLocator):
@@ -188,20 +186,14 @@ def minor_ticks_as_marks(ax: Any) -> None:
     tolerance = (high - low) * 1e-10  # matplotlib's own, for ticks on the limits
     # get_minorticklocs leaves out the minor ticks that fall on major ones, as drawn.
     places = [x for x in axis.get_minorticklocs() if low - tolerance <= x <= high + tolerance]
-    marks = lines.Line2D(
+    tick_marks(
+        ax,
         places,
-        [0.0] * len(places),
-        transform=ax.get_xaxis_transform(which="tick1"),
-        linestyle="none",
-        marker=mark.get_marker(),
-        markersize=mark.get_markersize(),
-        markeredgewidth=mark.get_markeredgewidth(),
-        color=mark.get_markeredgecolor(),
-        clip_on=False,
-        zorder=axis.get_zorder(),
+        mark.get_marker(),
+        mark.get_markersize(),
+        mark.get_markeredgewidth(),
+        mark.get_markeredgecolor(),
     )
-    marks.set_in_layout(False)
-    ax.add_line(marks)
     axis.set_minor_locator(NullLocator())
 
 
