@@ -360,12 +360,13 @@ def test_group_ramps_one_panel_per_group(published_method: wf.Prognosis) -> None
 
 
 @pytest.mark.parametrize("span", ["long", "short"])
-def test_group_ramps_minor_tick_marks_draw_matplotlibs_minor_ticks(
+def test_group_ramps_tick_marks_draw_matplotlibs_ticks(
     published_method: wf.Prognosis, monkeypatch: pytest.MonkeyPatch, span: str
 ) -> None:
-    # The panels' minor ticks are drawn as one line of marks per panel, for speed; the
-    # picture must be the one matplotlib's own minor ticks give, pixel for pixel (yearly
-    # ticks with quarter marks over a long window, every month over a short one).
+    # The panels' minor ticks, and the major ticks of panels without x tick labels, are
+    # drawn as one line of marks per panel, for speed; the picture must be the one
+    # matplotlib's own ticks (labels hidden where a panel is below) give, pixel for pixel
+    # (yearly ticks with quarter marks over a long window, every month over a short one).
     import io
 
     from wgsforecast.plotting import groups
@@ -379,8 +380,12 @@ def test_group_ramps_minor_tick_marks_draw_matplotlibs_minor_ticks(
         plt.close(fig)
         return buffer.getvalue()
 
+    def own_ticks(axes: list[Axes], labelled: list[bool]) -> None:
+        for ax, shown in zip(axes, labelled, strict=True):
+            ax.xaxis.set_tick_params(labelbottom=shown)
+
     marks = png()
-    monkeypatch.setattr(groups, "_minor_ticks_as_marks", lambda axes: None)
+    monkeypatch.setattr(groups, "_ticks_as_marks", own_ticks)
     assert marks == png()
 
 

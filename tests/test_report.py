@@ -377,6 +377,30 @@ def test_frozen_date_ticks_render_the_same_files(published_method: wf.Prognosis)
     assert render(freeze=True) == render(freeze=False)
 
 
+def test_minor_ticks_are_drawn_as_marks_at_the_same_places(
+    published_method: wf.Prognosis,
+) -> None:
+    # For speed the report draws a figure's minor x ticks as one line of marks; the marks
+    # must stand where matplotlib's minor ticks stood (the pixels are compared below).
+    from wgsforecast import plotting
+    from wgsforecast.report import figures
+
+    fig = plotting.plot_cumulative(published_method).figure
+    (ax,) = fig.axes
+    low, high = ax.get_xlim()
+    ticks = [x for x in ax.xaxis.get_minorticklocs() if low <= x <= high]
+    assert len(ticks) > 10
+    figures.render_formats(fig)
+    assert len(ax.xaxis.get_minorticklocs()) == 0
+    marks = [
+        line
+        for line in ax.get_lines()
+        if line.get_transform() == ax.get_xaxis_transform() and line.get_linestyle() == "None"
+    ]
+    assert len(marks) == 1 and list(marks[0].get_xdata()) == ticks
+    plotting.pyplot().close(fig)
+
+
 def test_one_layout_renders_the_same_png_and_an_svg_with_the_pngs_ticks(
     published_method: wf.Prognosis,
 ) -> None:

@@ -548,6 +548,22 @@ def test_the_store_defaults_to_the_working_folder_never_the_package(
     assert [v.name for v in wf.list_vintages()] == [PUBLISHED_NAME]
 
 
+def test_the_previous_vintage_is_never_the_prognosis_itself(
+    bundled: wf.ProgrammeData, published_method: wf.Prognosis, tmp_path: Path
+) -> None:
+    # A saved prognosis is skipped (its content hash is its own), whatever its name; a
+    # vintage of another run of the same month is not.
+    wf.save_vintage(published_method, "itself", root=tmp_path)
+    previous = previous_vintage(published_method, tmp_path)
+    assert previous is not None and previous.name == PUBLISHED_NAME
+    other = wf.forecast(
+        bundled.actuals, bundled.groups, bundled.assumptions, engine="flat", n_paths=1
+    )
+    wf.save_vintage(other, "other", root=tmp_path)
+    previous = previous_vintage(published_method, tmp_path)
+    assert previous is not None and previous.name == "other"
+
+
 def test_an_earlier_vintage_reads_as_a_change_over_time(
     bundled: wf.ProgrammeData, published_method: wf.Prognosis, tmp_path: Path
 ) -> None:

@@ -436,11 +436,7 @@ class Prognosis:
         """
         factors = self._factors(unit)
         n_groups, n_months = len(self.groups), len(self.months)
-        capped_share = self.capped.mean(axis=0)
-        if self.n_paths == 1:
-            central = np.asarray(self.ge[0], dtype=np.float64)
-        else:
-            central = np.median(self.ge, axis=0).astype(np.float64)
+        central, capped_share = self._group_medians, self._capped_share
         return pd.DataFrame(
             {
                 "group": np.repeat(np.array(self.groups.keys, dtype=object), n_months),
@@ -448,9 +444,24 @@ class Prognosis:
                 "kind": np.tile(np.where(self.is_projected, "projected", "actual"), n_groups),
                 unit: (central * factors[:, None]).reshape(-1),
                 "capped": (capped_share > 0.5).reshape(-1),
-                "capped_share": capped_share.reshape(-1),
+                "capped_share": capped_share.reshape(-1).copy(),
             }
         )
+
+    @cached_property
+    def _group_medians(self) -> FloatArray:
+        """Median over paths of each group's monthly GE, ``[group, month]`` (for
+        :meth:`monthly`, which a report asks for several times)."""
+        if self.n_paths == 1:
+            return np.asarray(self.ge[0], dtype=np.float64)
+        medians: FloatArray = np.median(self.ge, axis=0).astype(np.float64)
+        return medians
+
+    @cached_property
+    def _capped_share(self) -> FloatArray:
+        """Share of paths clipped at the cap, ``[group, month]``."""
+        share: FloatArray = self.capped.mean(axis=0)
+        return share
 
     def cumulative(
         self, quantiles: Sequence[float] = DEFAULT_QUANTILES, unit: Unit = "ge"
@@ -562,6 +573,7 @@ class Prognosis:
         last_complete = quarter_of[-1] if self.months[-1].month % 3 == 0 else quarter_of[-1] - 1
         qs = list(quantiles)
         records: list[dict[str, object]] = []
+        totals, ends = [], []
         for quarter in pd.unique(quarter_of):
             if quarter > last_complete:
                 break
@@ -570,21 +582,24 @@ class Prognosis:
             n_actual = int(actual_inside.sum())
             n_projected = int((inside & self.is_projected).sum())
             kind = "actual" if n_projected == 0 else "projected" if n_actual == 0 else "partial"
-            record: dict[str, object] = {
-                "quarter": f"{quarter.year} {prefix}{quarter.quarter}",
-                "period": quarter,
-                "kind": kind,
-                "actual_months": n_actual,
-                "actual": float(paths[0, actual_inside].sum()) if n_actual else np.nan,
-            }
-            totals = paths[:, inside].sum(axis=1)
-            end = running[:, int(np.flatnonzero(inside)[-1])]
-            if qs:
-                for q, value in zip(qs, np.quantile(totals, qs), strict=True):
-                    record[f"{unit}_{quantile_label(q)}"] = float(value)
-                for q, value in zip(qs, np.quantile(end, qs), strict=True):
-                    record[f"cumulative_{quantile_label(q)}"] = float(value)
-            records.append(record)
+            records.append(
+                {
+                    "quarter": f"{quarter.year} {prefix}{quarter.quarter}",
+                    "period": quarter,
+                    "kind": kind,
+                    "actual_months": n_actual,
+                    "actual": float(paths[0, actual_inside].sum()) if n_actual else np.nan,
+                }
+            )
+            totals.append(paths[:, inside].sum(axis=1))
+            ends.append(running[:, int(np.flatnonzero(inside)[-1])])
+        if qs and records:
+            # One quantile call per measure for all quarters ([quantile, quarter]).
+            for measure, values in ((unit, totals), ("cumulative", ends)):
+                spread = np.quantile(np.stack(values, axis=1), qs, axis=0)
+                for q, row in zip(qs, spread, strict=True):
+                    for record, value in zip(records, row, strict=True):
+                        record[f"{measure}_{quantile_label(q)}"] = float(value)
         columns = ["quarter", "period", "kind", "actual_months", "actual"]
         columns += [f"{unit}_{quantile_label(q)}" for q in qs]
         columns += [f"cumulative_{quantile_label(q)}" for q in qs]

@@ -117,3 +117,31 @@ def actual_line(ax: Axes, months: Any, cumulative: Any, prognosis: Prognosis, la
         label=f"{label('actual', lang)} ({as_of_text(prognosis, lang)})",
         gid=GID_ACTUAL,
     )
+
+
+def tick_marks(ax: Axes, places: Any, marker: Any, size: float, width: float, color: Any) -> None:
+    """Draw x tick marks at ``places`` as one line below ``ax``, the way ticks are drawn.
+
+    A matplotlib tick is five artists, made, placed and measured one by one at every
+    layout pass and draw; unlabelled ticks (minor ones, and those of panels whose labels
+    a panel below shows) look the same as one line of matplotlib's tick ``marker`` of
+    the tick's ``size``, ``width`` and ``color`` at the same places. Like tick marks the
+    line is left out of the layout and not clipped. The marks do not follow later changes
+    of the x limits: for finished figures only.
+    """
+    from matplotlib.lines import Line2D
+
+    marks = Line2D(
+        places,
+        np.zeros(len(places)),
+        transform=ax.get_xaxis_transform(which="tick1"),
+        linestyle="none",
+        marker=marker,
+        markersize=size,
+        markeredgewidth=width,
+        color=color,
+        clip_on=False,
+        zorder=ax.xaxis.get_zorder(),
+    )
+    marks.set_in_layout(False)
+    ax.add_line(marks)

@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from wgsforecast.labels import label, quantile_label
 from wgsforecast.periods import Lang, format_percent
-from wgsforecast.plotting._marks import as_of_line, band
+from wgsforecast.plotting._marks import as_of_line, band, tick_marks
 from wgsforecast.plotting._style import (
     BLUE,
     GID_ACTUAL,
@@ -158,6 +158,8 @@ def plot_group_ramps(
     matplotlib.figure.Figure
         The figure, with exactly one axes per group (in registry order).
     """
+    from matplotlib.ticker import MaxNLocator
+
     lang = check_lang(lang)
     if ncols < 1:
         raise ValueError(f"ncols must be at least 1; got {ncols}")
@@ -166,7 +168,9 @@ def plot_group_ramps(
     keys = list(prognosis.groups.keys)
     nrows = -(-len(keys) // ncols)
     fig: Figure = plt.figure(figsize=(3.0 * ncols, 2.3 * nrows + 1.0), layout="constrained")
-    axes = fig.subplots(nrows, ncols, sharex=True, squeeze=False).ravel()
+    # Not sharex: every panel gets the same x limits and ticks from format_axes, and the
+    # panels whose x axis shows no labels draw their ticks as marks (_ticks_as_marks).
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     free = [extra.get_subplotspec() for extra in axes[len(keys) :]]
     for extra in axes[len(keys) :]:
         fig.delaxes(extra)
@@ -240,12 +244,14 @@ def plot_group_ramps(
         top = max(cap, float(np.nanmax(ax.dataLim.intervaly[1:]))) * 1.15
         ax.set_ylim(0, top)
         format_axes(ax, lang, first, end)
+        # At most five steps: a small panel reads as well with them as with matplotlib's
+        # seven or eight, and every tick is drawn and measured anew in each format.
+        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
         ax.tick_params(labelsize=8)
-    _minor_ticks_as_marks(list(axes[: len(keys)]))
-    for index, ax in enumerate(axes[: len(keys)]):
-        # sharex hides tick labels above other panels; a panel with none below shows them.
-        if index + ncols >= len(keys):
-            ax.xaxis.set_tick_params(labelbottom=True)
+    # The x tick labels show below a panel only when no panel is below it.
+    _ticks_as_marks(
+        list(axes[: len(keys)]), [index + ncols >= len(keys) for index in range(len(keys))]
+    )
     handles, texts = axes[0].get_legend_handles_labels()
     heading = label("plot_ramps_title", lang)
     fig.suptitle(
@@ -273,41 +279,45 @@ def plot_group_ramps(
     return fig
 
 
-def _minor_ticks_as_marks(axes: list[Axes]) -> None:
-    """Draw the shared x axis's minor ticks as one line of tick marks per panel.
+def _ticks_as_marks(axes: list[Axes], labelled: list[bool]) -> None:
+    """Draw the panels' unlabelled x ticks as tick marks (:func:`tick_marks`).
 
-    A matplotlib tick is five artists, made, placed and measured one by one at every
-    layout pass and draw; the unlabelled minor ticks of 17 panels were most of them and
-    a large part of the figure's time. One line of the same marks (matplotlib's own
-    tick marker, size, width and colour, at the same places) draws the same picture.
+    The minor ticks of every panel and the major ticks of the panels that show no x tick
+    labels (``labelled`` False: a panel below shows them) are most of the figure's ticks
+    and a large part of its time; the labelled panels keep matplotlib's major ticks with
+    their labels. Every panel has the same x limits and locators (:func:`format_axes`),
+    so the places are read from the first.
     """
     import matplotlib
-    from matplotlib import lines
     from matplotlib.markers import TICKDOWN, TICKUP
     from matplotlib.ticker import NullLocator
 
     rc = matplotlib.rcParams
     marker: Any = {"out": TICKDOWN, "in": TICKUP}.get(rc["xtick.direction"])
-    if marker is None or not (rc["xtick.bottom"] and rc["xtick.minor.bottom"]):
-        return  # a style with other ticks keeps matplotlib's own
+    if marker is None or not rc["xtick.bottom"]:
+        # A style with other ticks keeps matplotlib's own, labelled where asked.
+        for ax, shown in zip(axes, labelled, strict=True):
+            ax.xaxis.set_tick_params(labelbottom=shown)
+        return
     axis = axes[0].xaxis
     low, high = axis.get_view_interval()
     tolerance = (high - low) * 1e-10  # matplotlib's own, for ticks on the limits
-    # get_minorticklocs leaves out the minor ticks that fall on major ones, as drawn.
-    places = [x for x in axis.get_minorticklocs() if low - tolerance <= x <= high + tolerance]
-    axis.set_minor_locator(NullLocator())  # shared: no panel makes minor ticks now
-    for ax in axes:
-        ax.add_line(
-            lines.Line2D(
-                places,
-                np.zeros(len(places)),
-                transform=ax.get_xaxis_transform(which="tick1"),
-                linestyle="none",
-                marker=marker,
-                markersize=rc["xtick.minor.size"],
-                markeredgewidth=rc["xtick.minor.width"],
-                color=rc["xtick.color"],
-                clip_on=False,
-                zorder=ax.xaxis.get_zorder(),
-            )
-        )
+
+    def inside(places: Any) -> list[float]:
+        return [x for x in places if low - tolerance <= x <= high + tolerance]
+
+    # Per kind: drawn at all, places, size, width. get_minorticklocs leaves out the minor
+    # ticks that fall on major ones, as drawn.
+    minor = (rc["xtick.minor.bottom"], inside(axis.get_minorticklocs()))
+    minor_look = (rc["xtick.minor.size"], rc["xtick.minor.width"])
+    major = (rc["xtick.major.bottom"], inside(axis.get_majorticklocs()))
+    major_look = (rc["xtick.major.size"], rc["xtick.major.width"])
+    for ax, shown in zip(axes, labelled, strict=True):
+        kinds = [(ax.xaxis.minor, minor, minor_look)]
+        if not shown:
+            kinds.append((ax.xaxis.major, major, major_look))
+        for ticker, (drawn, places), (size, width) in kinds:
+            ticker.locator = NullLocator()
+            if not drawn:
+                continue
+            tick_marks(ax, places, marker, size, width, rc["xtick.color"])

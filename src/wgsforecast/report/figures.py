@@ -116,6 +116,8 @@ def render_formats(fig: Any) -> tuple[bytes, bytes]:
     point elsewhere and gave one small panel other y ticks). The figure is left laid
     out, at :data:`DPI`, with fixed ticks and no layout engine.
     """
+    for ax in fig.axes:
+        minor_ticks_as_marks(ax)
     freeze_date_ticks(fig)
     lay_out(fig)
     freeze_ticks(fig)
@@ -153,6 +155,46 @@ def freeze_date_ticks(fig: Any) -> None:
         for ticker in (ax.xaxis.major, ax.xaxis.minor):
             if isinstance(ticker.locator, DateLocator):
                 _fix(ticker)
+
+
+def minor_ticks_as_marks(ax: Any) -> None:
+    """Draw the x axis's minor ticks as the same tick marks (``plotting._marks.tick_marks``).
+
+    The month and quarter minor ticks are most of a figure's ticks. Minor ticks with
+    labels, grid lines or marks above the axes are left to matplotlib. The limits are
+    final when a figure is handed over, so the marks stay where the ticks would be.
+    """
+    from matplotlib.ticker import NullFormatter, NullLocator
+
+    from wgsforecast.plotting._marks import tick_marks
+
+    axis = ax.xaxis
+    if not axis.get_visible() or isinstance(axis.get_minor_locator(), NullLocator):
+        return
+    tick = axis.get_minor_ticks(1)[0]
+    mark = tick.tick1line
+    plain = (
+        mark.get_visible()
+        and not tick.tick2line.get_visible()
+        and not tick.gridline.get_visible()
+        and not tick.label2.get_visible()
+        and (not tick.label1.get_visible() or isinstance(axis.get_minor_formatter(), NullFormatter))
+    )
+    if not plain:
+        return
+    low, high = axis.get_view_interval()
+    tolerance = (high - low) * 1e-10  # matplotlib's own, for ticks on the limits
+    # get_minorticklocs leaves out the minor ticks that fall on major ones, as drawn.
+    places = [x for x in axis.get_minorticklocs() if low - tolerance <= x <= high + tolerance]
+    tick_marks(
+        ax,
+        places,
+        mark.get_marker(),
+        mark.get_markersize(),
+        mark.get_markeredgewidth(),
+        mark.get_markeredgecolor(),
+    )
+    axis.set_minor_locator(NullLocator())
 
 
 def _fix(ticker: Any) -> None:

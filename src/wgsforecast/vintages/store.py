@@ -637,8 +637,11 @@ def previous_vintage(prognosis: Prognosis, root: PathLike | None = None) -> Vint
     itself, saved) is skipped. A vintage that cannot be trusted raises
     :class:`VintageError` (see :func:`list_vintages`).
     """
-    own = files_hash(prognosis_files(prognosis))
-    earlier = [
-        v for v in list_vintages(root) if v.as_of <= prognosis.as_of and v.content_hash != own
-    ]
+    earlier = [v for v in list_vintages(root) if v.as_of <= prognosis.as_of]
+    # Only a vintage of the same month, engine, paths and seed can have the prognosis's
+    # content (its metadata.json holds them); the files are built and hashed only then.
+    made = (str(prognosis.as_of), prognosis.engine, prognosis.n_paths, prognosis.seed)
+    if any((m.as_of, m.engine, m.n_paths, m.seed) == made for m in (v.metadata for v in earlier)):
+        own = files_hash(prognosis_files(prognosis))
+        earlier = [v for v in earlier if v.content_hash != own]
     return earlier[-1] if earlier else None
