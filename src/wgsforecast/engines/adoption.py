@@ -42,7 +42,7 @@ from wgsforecast.engines._ramps import (
     Series,
     log_ramp,
     log_sigmoid,
-    ramp_share,
+    ramp_share_by_row,
     sigmoid,
 )
 from wgsforecast.engines._realisation import (
@@ -1017,22 +1017,18 @@ class AdoptionEngine(Engine):
             drivers[f"plateau:{group.key}"] = group.ramp.target_share * sigmoid(
                 sample.params[chosen, 0]
             )
-            for form_index, form in enumerate(FORMS):
-                paths = sample.form[chosen] == form_index
-                if not paths.any():
-                    continue
-                draws = sample.params[chosen[paths]].astype(np.float32)
-                share_logit, midpoint, width = draws[:, 0], draws[:, 1], np.exp(draws[:, 2])
-                # float32 from here: the paths are float32, and it halves the memory traffic.
-                z = (since_start[paths].astype(np.float32) + 0.5 - midpoint[:, None]) / width[
-                    :, None
-                ]
-                level = (scale * sigmoid(share_logit)).astype(np.float32)
-                values = ramp_share(z, form)
-                values *= level[:, None]
-                values *= season_factor[paths]
-                values[~live[paths]] = 0.0
-                expected[paths, index, :] = values
+            # float32 from here: the paths are float32, and it halves the memory traffic.
+            draws = sample.params[chosen].astype(np.float32)
+            share_logit, midpoint, width = draws[:, 0], draws[:, 1], np.exp(draws[:, 2])
+            z = since_start.astype(np.float32)
+            z += np.float32(0.5)
+            z -= midpoint[:, None]
+            z /= width[:, None]
+            values = ramp_share_by_row(z, sample.form[chosen] == FORMS.index("gompertz"))
+            values *= (scale * sigmoid(share_logit)).astype(np.float32)[:, None]
+            values *= season_factor
+            np.copyto(values, np.float32(0.0), where=~live)
+            expected[:, index, :] = values
         ceiling = None
         if stated is not None:
             ceiling = ceiling_draw / 12
