@@ -23,6 +23,7 @@ from wgsforecast.engines._counts import (
     SWITCH_RATE,
     Z_LIMIT,
     _cornish_fisher,
+    _floor_band_end,
     _switch_table,
     negative_binomial_counts,
     negative_binomial_quantile,
@@ -115,25 +116,28 @@ def test_large_mean_approximation_is_close_to_negative_binomial(mean: float, siz
     assert total_variation < 0.005
 
 
-@pytest.mark.parametrize("size", [*_SIZES, 5000.0])
-def test_approximation_rises_with_the_mean_and_stays_above_the_switch_quantile(
+@pytest.mark.parametrize("size", [*_SIZES, 346.1, 5000.0])
+def test_approximation_rises_with_mean_and_z_and_stays_above_the_switch_quantile(
     size: float,
 ) -> None:
-    # For fixed z the expansion never falls as the mean grows (a fine grid of means), and
-    # beyond twice the switch it is above the exact switch quantile, which is why
-    # negative_binomial_quantile floors only the band [switch, 2 x switch).
+    # For fixed z the expansion never falls as the mean grows, nor for a fixed mean as z
+    # grows (fine grids; z up to 8, past any float32 normal drawn in practice), and from
+    # the end of the floor band on it is at or above the exact switch quantile, which is why
+    # negative_binomial_quantile floors only the band below it.
     z, means = np.meshgrid(
-        np.linspace(-Z_LIMIT, Z_LIMIT, 2001, dtype=np.float32),
+        np.linspace(-Z_LIMIT, 8.0, 2601, dtype=np.float32),
         np.geomspace(SWITCH_RATE, 1e5, 3000, dtype=np.float32),
     )
     counts = _cornish_fisher(means, 1 / size, z)
     assert np.all(np.diff(counts, axis=0) >= 0)
-    fine_z = np.linspace(-Z_LIMIT, Z_LIMIT, 100_001, dtype=np.float32)
-    above = _cornish_fisher(
-        np.full(fine_z.size, 2 * SWITCH_RATE, dtype=np.float32), 1 / size, fine_z
-    )
-    floor = np.searchsorted(_switch_table(SWITCH_RATE, 1 / size), fine_z, side="left")
-    assert np.all(above >= floor)
+    assert np.all(np.diff(counts, axis=1) >= 0)
+    band_end = _floor_band_end(1 / size)
+    assert SWITCH_RATE < band_end <= 2 * SWITCH_RATE
+    fine_z = np.linspace(-Z_LIMIT, 8.0, 200_001, dtype=np.float32)
+    for mean in (band_end, 2 * SWITCH_RATE):
+        above = _cornish_fisher(np.full(fine_z.size, mean, dtype=np.float32), 1 / size, fine_z)
+        floor = np.searchsorted(_switch_table(SWITCH_RATE, 1 / size), fine_z, side="left")
+        assert np.all(above >= floor)
 
 
 @settings(max_examples=25, deadline=None)

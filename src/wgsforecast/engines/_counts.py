@@ -53,8 +53,9 @@ expansion this engine used before. Smaller sizes keep the exact Gamma-Poisson mi
 the fitted sizes of the bundled groups are 346 to 1,839."""
 
 Z_LIMIT = 5.0
-"""Normal variates are clipped to +-5 sd (a 6e-7 tail) before the Cornish-Fisher step, where
-the expansion is increasing in the mean (far beyond it, it stops being so)."""
+"""Normal variates are clipped below at -5 sd (a 3e-7 tail) before the Cornish-Fisher step:
+beyond about ``-2 sqrt(mean)`` the expansion stops increasing in the mean. Above, every term
+rises with the mean, so no clip is needed (the tests check the expansion up to ``z = 8``)."""
 
 BLOCK_PATHS = 256
 """Paths drawn per block: small enough that the temporaries stay in the CPU cache. Fixed, so
@@ -168,16 +169,38 @@ def _large_mean_quantile(
         inverse_size,
         z,
     )
-    if lowest < 2 * SWITCH_RATE:
-        near = (rate < 2 * SWITCH_RATE) & (rate >= SWITCH_RATE)
+    band_end = _floor_band_end(inverse_size)
+    if lowest < band_end:
+        near = (rate < band_end) & (rate >= SWITCH_RATE)
         if near.any():
-            # Above twice the switch rate the expansion is above the switch quantile anyway
-            # (checked for every |z| <= Z_LIMIT in the tests), so only this band needs the
-            # floor.
             table = _switch_table(SWITCH_RATE, inverse_size)
             floor = np.searchsorted(table, z[near], side="left").astype(np.float32)
             counts[near] = np.maximum(counts[near], floor)
     return counts
+
+
+_BAND_STEPS = 64
+
+
+@lru_cache(maxsize=64)
+def _floor_band_end(inverse_size: float) -> float:
+    """The mean from which the expansion is at or above the exact quantile at the switch
+    rate for every ``z``, so that only means below it need the floor.
+
+    The exact quantile steps up just past each of its thresholds and the expansion rises
+    with ``z`` and with the mean, so it is enough to check it just past every threshold; the
+    first of ``SWITCH_RATE x (1 + j / 64)`` that passes is used. Twice the switch rate
+    always passes (a test checks it), and is the answer if nothing smaller does.
+    """
+    table = _switch_table(SWITCH_RATE, inverse_size)
+    past = np.nextafter(table, np.float32(np.inf))
+    needed = np.arange(1, table.size + 1, dtype=np.float32)
+    for step in range(_BAND_STEPS):
+        mean = SWITCH_RATE * (1 + step / _BAND_STEPS)
+        counts = _cornish_fisher(np.full(table.size, mean, dtype=np.float32), inverse_size, past)
+        if np.all(counts >= needed):
+            return mean
+    return 2 * SWITCH_RATE
 
 
 def poisson_quantile(
@@ -191,7 +214,7 @@ def poisson_quantile(
 def _cornish_fisher(
     rate: npt.NDArray[np.float32], inverse_size: float, z: npt.NDArray[np.float32]
 ) -> npt.NDArray[np.float32]:
-    z = np.clip(z, -Z_LIMIT, Z_LIMIT)
+    z = np.maximum(z, np.float32(-Z_LIMIT))
     z2 = z * z
     if inverse_size == 0:
         # q - 0.5 = rate + z root + (z^2 - 4) / 6 + z (1 - z^2) / (72 root), built in place.

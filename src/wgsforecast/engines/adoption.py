@@ -505,6 +505,21 @@ def prior_sample(
     return PosteriorSample(params=params, form=form, cumulative_weight=cumulative)
 
 
+def _prior_samples(
+    priors: list[GroupPrior],
+    form_weights: FloatArray,
+    with_data: set[int],
+    rng: np.random.Generator,
+) -> dict[int, PosteriorSample]:
+    """Prior draws (:func:`prior_sample`) of every group not in ``with_data``, by index; the
+    groups with data are importance-sampled instead."""
+    return {
+        index: prior_sample(prior, form_weights, _PRIOR_DRAWS, rng)
+        for index, prior in enumerate(priors)
+        if index not in with_data
+    }
+
+
 _PLAN_MIDPOINT_SD_FLOOR = 3.0
 _PLAN_LOG_WIDTH_SD = 0.7
 # A linear ramp over M months rises from 10% to 90% in about 0.8 M months; a logistic does
@@ -729,11 +744,12 @@ class AdoptionEngine(Engine):
         reference = ShareLogNormal.from_reference()
         rng = np.random.default_rng(self.proposal_seed)
         priors = self._group_priors(pooled, reference, origins, self.reference_weight)
-        self.samples_ = [prior_sample(p, pooled_weights, _PRIOR_DRAWS, rng) for p in priors]
+        samples = _prior_samples(priors, pooled_weights, set(fitted), rng)
         for index, one, posterior in zip(fitted, series, posteriors, strict=True):
-            self.samples_[index] = importance_sample(
+            samples[index] = importance_sample(
                 one, season, priors[index], posterior, rng, self.min_effective_draws
             )
+        self.samples_ = [samples[index] for index in range(n_groups)]
         self.group_priors_, self.reference_weight_ = priors, self.reference_weight
         if 0 < self.reference_weight < 1:
             # Learn the weight from the groups with enough history (REFERENCE_PSEUDO_GROUPS),
@@ -743,12 +759,10 @@ class AdoptionEngine(Engine):
                 pooled, reference, origins, self.reference_weight_
             )
             earlier = self.samples_
-            self.samples_ = [
-                prior_sample(p, pooled_weights, _PRIOR_DRAWS, rng) for p in self.group_priors_
-            ]
+            samples = _prior_samples(self.group_priors_, pooled_weights, set(fitted), rng)
             for index, one, posterior in zip(fitted, series, posteriors, strict=True):
                 moved = reweighted(earlier[index], priors[index], self.group_priors_[index])
-                self.samples_[index] = (
+                samples[index] = (
                     moved
                     if moved.effective_size >= self.min_effective_draws
                     else importance_sample(
@@ -760,6 +774,7 @@ class AdoptionEngine(Engine):
                         self.min_effective_draws,
                     )
                 )
+            self.samples_ = [samples[index] for index in range(n_groups)]
         self.prior_ = pooled
         self.season_ = season
         self.season_se_ = se
