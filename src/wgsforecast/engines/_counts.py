@@ -278,9 +278,11 @@ def _small_mean_quantile(
     if nb:
         shrink = 1.0 / (1.0 + ratio)
         growth, numerator = ratio * shrink, rate * shrink
-        log_pmf = np.negative(rate)
-        np.divide(-np.log1p(ratio), inverse_size, out=log_pmf, where=ratio > 0)
-        pmf = np.exp(log_pmf)
+        poisson = inverse_size <= 0
+        log_pmf = np.log1p(ratio)
+        log_pmf /= np.where(poisson, 1.0, inverse_size)
+        np.copyto(log_pmf, rate, where=poisson)
+        pmf = np.exp(np.negative(log_pmf, out=log_pmf))
     else:
         growth, numerator, pmf = ratio, rate.copy(), np.exp(-rate)
     cdf = pmf.copy()
@@ -377,7 +379,9 @@ def _block_counts(
         group_rate = rate[:, group, :]
         if group_rate.max() > 0:
             counts[:, group, :] = _large_mean_quantile(group_rate, inverse_size, z[:, group, :])
-    small = rate < SWITCH_RATE
+    # The expansion gave zero means the switch quantile; the search below skips them.
+    np.copyto(counts, np.float32(0.0), where=rate <= 0)
+    small = (rate < SWITCH_RATE) & (rate > 0)
     if small.any():
         cells = np.flatnonzero(small)
         group_of_cell = cells // rate.shape[2] % rate.shape[1]

@@ -86,7 +86,8 @@ def ramp_share_by_row(
     share = np.add(decay, np.float32(1.0))
     np.reciprocal(share, out=share)
     if gompertz.any():
-        decay *= np.float32(-_LN2)
-        np.exp(decay, out=decay)
-        np.copyto(share, decay, where=gompertz[:, None])
+        rows = np.flatnonzero(gompertz)
+        ramp = decay[rows]
+        ramp *= np.float32(-_LN2)
+        share[rows] = np.exp(ramp, out=ramp)
     return share

@@ -1011,7 +1011,8 @@ class AdoptionEngine(Engine):
             rng,
         )
         expected = np.zeros((n_paths, n_groups, horizon), dtype=np.float32)
-        steps = np.arange(horizon, dtype=np.float64)[None, :]
+        # Months and start offsets are whole numbers (or inf), exact in float32.
+        steps = np.arange(horizon, dtype=np.float32)[None, :]
         drivers: dict[str, FloatArray] = {}
         if stated is not None:
             drivers["capacity"] = ceiling_draw
@@ -1021,9 +1022,8 @@ class AdoptionEngine(Engine):
                 continue
             if self.history_.started[index] < 0:
                 drivers[f"start:{group.key}"] = offsets[index]
-            since_start = steps - offsets[index][:, None]
-            live = since_start >= 0
-            if not live.any():
+            start = offsets[index].astype(np.float32)
+            if not (start < horizon).any():
                 continue
             sample = self.samples_[index]
             chosen = np.searchsorted(sample.cumulative_weight, pick[index], side="right")
@@ -1035,14 +1035,15 @@ class AdoptionEngine(Engine):
             # float32 from here: the paths are float32, and it halves the memory traffic.
             draws = sample.params[chosen].astype(np.float32)
             share_logit, midpoint, width = draws[:, 0], draws[:, 1], np.exp(draws[:, 2])
-            z = since_start.astype(np.float32)
+            z = steps - start[:, None]  # months since the start
             z += np.float32(0.5)
             z -= midpoint[:, None]
             z /= width[:, None]
             values = ramp_share_by_row(z, sample.form[chosen] == FORMS.index("gompertz"))
             values *= (scale * sigmoid(share_logit)).astype(np.float32)[:, None]
             values *= season_factor
-            np.copyto(values, np.float32(0.0), where=~live)
+            if (start > 0).any():
+                np.copyto(values, np.float32(0.0), where=steps < start[:, None])
             expected[:, index, :] = values
         ceiling = None
         if stated is not None:
