@@ -214,11 +214,15 @@ def modes(
         step = np.linalg.solve(curvature, gradient[:, :, None])[:, :, 0]
         largest = np.abs(step).max(axis=1, keepdims=True)
         step *= np.minimum(1.0, _STEP_LIMIT / np.maximum(largest, 1e-300))
+        largest = np.minimum(largest, _STEP_LIMIT)
         scale = np.ones(len(phi))
         trial = np.clip(phi - step, lower, upper)
         new_value, new_gradient = objective(trial, panel, season, prior, form)
         for _ in range(_MAX_HALVINGS):
             worse = ~(new_value <= value + 1e-12)
+            # A group whose step is already below the tolerance is at its mode to within
+            # rounding: halving it further would only cost objective evaluations.
+            worse &= scale * largest[:, 0] >= _TOLERANCE
             if not worse.any():
                 break
             scale = np.where(worse, scale / 2, scale)
