@@ -168,18 +168,21 @@ def _large_mean_quantile(
     """The quantile where the mean is at least the switch rate; elsewhere (to be replaced by
     the exact search) the quantile at the switch rate."""
     lowest = float(rate.min()) if rate.size else 0.0
-    counts = _cornish_fisher(
-        rate if lowest >= SWITCH_RATE else np.maximum(rate, np.float32(SWITCH_RATE)),
-        inverse_size,
-        z,
+    counts = np.ascontiguousarray(  # a new array already; contiguous for the flat view
+        _cornish_fisher(
+            rate if lowest >= SWITCH_RATE else np.maximum(rate, np.float32(SWITCH_RATE)),
+            inverse_size,
+            z,
+        )
     )
     band_end = _floor_band_end(inverse_size)
     if lowest < band_end:
-        near = (rate < band_end) & (rate >= SWITCH_RATE)
-        if near.any():
+        near = np.flatnonzero((rate < band_end) & (rate >= SWITCH_RATE))
+        if near.size:
             table = _switch_table(SWITCH_RATE, inverse_size)
-            floor = np.searchsorted(table, z[near], side="left").astype(np.float32)
-            counts[near] = np.maximum(counts[near], floor)
+            floor = np.searchsorted(table, z.ravel()[near], side="left").astype(np.float32)
+            flat = counts.ravel()
+            flat[near] = np.maximum(flat[near], floor)
     return counts
 
 
@@ -291,16 +294,14 @@ def _small_mean_quantile(
         growth, numerator, pmf = ratio, rate.copy(), np.exp(-rate)
     cdf = pmf.copy()
     counts = np.zeros(rate.shape, dtype=np.float32)
-    # Cells whose count is 0 (a zero mean among them) are done before the first step.
-    below = u > cdf
-    active, u, pmf, cdf = np.flatnonzero(below), u[below], pmf[below], cdf[below]
-    numerator, growth = numerator[below], growth[below]
+    active = np.arange(rate.size)
+    done = np.zeros(rate.size, dtype=np.float32)  # steps with u above the CDF so far
     x = 0
     # Steps run on whole arrays; every few steps the finished cells are dropped, which is
-    # cheaper in numpy than gathering the unfinished cells at every step.
+    # cheaper in numpy than gathering the unfinished cells at every step (and gathers by
+    # index are cheaper than by mask).
     while active.size:
         below = np.empty(active.size, dtype=bool)
-        done = np.zeros(active.size, dtype=np.float32)
         for _ in range(_STEPS_BETWEEN_COMPACTION):
             np.greater(u, cdf, out=below)
             done += below
@@ -310,10 +311,10 @@ def _small_mean_quantile(
             if nb:
                 numerator += growth
             cdf += pmf
-        counts[active] += done
-        np.greater(u, cdf, out=below)
-        active, u, pmf, cdf = active[below], u[below], pmf[below], cdf[below]
-        numerator, growth = numerator[below], growth[below]
+        counts[active] = done
+        keep = np.flatnonzero(np.greater(u, cdf, out=below))
+        active, u, pmf, cdf = active[keep], u[keep], pmf[keep], cdf[keep]
+        numerator, growth, done = numerator[keep], growth[keep], done[keep]
     return counts
 
 
