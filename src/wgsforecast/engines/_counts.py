@@ -363,7 +363,7 @@ def negative_binomial_counts(
     enabled = show_progress(progress, mean.size)
     for lo, hi in _blocks(n_paths, enabled, "count noise"):
         block = (hi - lo, n_groups, n_months)
-        rate = np.maximum(mean[lo:hi], 0.0).astype(np.float32)
+        rate = np.maximum(mean[lo:hi], np.float32(0.0), dtype=np.float32)
         for group in np.flatnonzero(~direct):
             k = sizes[group]
             draws = rng.standard_gamma(k, size=(hi - lo, n_months), dtype=np.float32)
