@@ -108,7 +108,7 @@ def hessian(
     the mixed and ``log k`` terms directly (checked against differences of the gradient in
     the tests).
     """
-    from scipy.special import zeta
+    from scipy.special import digamma, zeta
 
     share_logit, midpoint = phi[:, 0:1], phi[:, 1:2]
     width, log_size = np.exp(phi[:, 2:3]), phi[:, 3:4]
@@ -125,7 +125,7 @@ def hessian(
     d_eta = np.where(mask, y - (y + size) * share, 0.0)
     d2_eta = np.where(mask, -(y + size) * share * size / total, 0.0)
     cross = np.where(mask, size * mean * (y - mean) / total**2, 0.0)
-    d_size = digamma_difference(y, size) + np.log(size / total) + (mean - y) / total
+    d_size = digamma(y + size) - digamma(size) + np.log(size / total) + (mean - y) / total
     # Trigamma is zeta(2, x); scipy's polygamma computes it so, with Python overhead on top.
     d2_size = zeta(2, y + size) - zeta(2, size) + 1 / size - 1 / total
     d2_size -= (mean - y) / total**2
@@ -146,14 +146,6 @@ def hessian(
     result[:, :3, 3] = result[:, 3, :3] = -np.einsum("gt,gti->gi", cross, first)
     result[:, 3, 3] = -np.where(mask, d2_log_size, 0.0).sum(axis=1)
     result += np.diag(1.0 / prior.sd**2)
-    return result
-
-
-def digamma_difference(y: FloatArray, size: FloatArray) -> FloatArray:
-    """``digamma(y + size) - digamma(size)``."""
-    from scipy.special import digamma
-
-    result: FloatArray = digamma(y + size) - digamma(size)
     return result
 
 
