@@ -16,15 +16,20 @@ from scipy import stats  # type: ignore[import-untyped]
 
 import wgsforecast as wf
 from wgsforecast.engines import ENGINES, AdoptionEngine
+from wgsforecast.engines._batch_fit import Panel, hessian, numerical_hessian
 from wgsforecast.engines._counts import (
     BLOCK_PATHS,
+    MIN_DIRECT_SIZE,
     SWITCH_RATE,
     Z_LIMIT,
     _cornish_fisher,
+    _floor_band_end,
     _switch_table,
     negative_binomial_counts,
+    negative_binomial_quantile,
     poisson_quantile,
 )
+from wgsforecast.engines._ramps import FORMS, Series
 from wgsforecast.engines._realisation import (
     THROUGHPUT_SD_BOUNDS,
     ShareLogNormal,
@@ -79,25 +84,60 @@ def test_small_rates_are_exact_poisson_quantiles() -> None:
     np.testing.assert_array_equal(poisson_quantile(rate, z), exact)
 
 
-@pytest.mark.parametrize("rate", [SWITCH_RATE, 2 * SWITCH_RATE, 100.0, 2000.0])
-def test_large_rate_approximation_is_close_to_poisson(rate: float) -> None:
+@pytest.mark.parametrize("size", [MIN_DIRECT_SIZE, 400.0])
+def test_small_means_are_exact_negative_binomial_quantiles(size: float) -> None:
+    rng = np.random.default_rng(4)
+    mean = rng.uniform(0, SWITCH_RATE, 200_000).astype(np.float32)
+    z = rng.standard_normal(mean.size).astype(np.float32)
+    m = mean.astype(np.float64)
+    exact = stats.nbinom.ppf(stats.norm.cdf(z.astype(np.float64)), size, size / (size + m))
+    np.testing.assert_array_equal(negative_binomial_quantile(mean, 1 / size, z), exact)
+
+
+_SIZES = [MIN_DIRECT_SIZE, 400.0, math.inf]
+
+
+@pytest.mark.parametrize("size", _SIZES)
+@pytest.mark.parametrize("mean", [SWITCH_RATE, 2 * SWITCH_RATE, 100.0, 2000.0])
+def test_large_mean_approximation_is_close_to_negative_binomial(mean: float, size: float) -> None:
     # The distribution of the approximate count, integrated over a fine grid of z.
     z = np.linspace(-Z_LIMIT, Z_LIMIT, 400_001, dtype=np.float64)
     weights = stats.norm.pdf(z)
     weights /= weights.sum()
-    counts = poisson_quantile(np.full(z.size, rate), z).astype(np.int64)
+    counts = negative_binomial_quantile(np.full(z.size, mean), 1 / size, z).astype(np.int64)
     approx = np.bincount(counts, weights=weights)
-    exact = stats.poisson.pmf(np.arange(approx.size), rate)
+    support = np.arange(approx.size)
+    exact = (
+        stats.poisson.pmf(support, mean)
+        if math.isinf(size)
+        else stats.nbinom.pmf(support, size, size / (size + mean))
+    )
     total_variation = 0.5 * np.abs(approx - exact).sum() + 0.5 * (1 - exact.sum())
     assert total_variation < 0.005
 
 
-def test_approximation_stays_above_the_switch_quantile_beyond_twice_the_switch() -> None:
-    # poisson_quantile floors only the band [switch, 2 x switch); this is why that is enough.
-    z = np.linspace(-Z_LIMIT, Z_LIMIT, 100_001, dtype=np.float32)
-    above = _cornish_fisher(np.full(z.size, 2 * SWITCH_RATE, dtype=np.float32), z)
-    floor = np.searchsorted(_switch_table(SWITCH_RATE), z, side="left")
-    assert np.all(above >= floor)
+@pytest.mark.parametrize("size", [*_SIZES, 346.1, 5000.0])
+def test_approximation_rises_with_mean_and_z_and_stays_above_the_switch_quantile(
+    size: float,
+) -> None:
+    # For fixed z the expansion never falls as the mean grows, nor for a fixed mean as z
+    # grows (fine grids; z up to 8, past any float32 normal drawn in practice), and from
+    # the end of the floor band on it is at or above the exact switch quantile, which is why
+    # negative_binomial_quantile floors only the band below it.
+    z, means = np.meshgrid(
+        np.linspace(-Z_LIMIT, 8.0, 2601, dtype=np.float32),
+        np.geomspace(SWITCH_RATE, 1e5, 3000, dtype=np.float32),
+    )
+    counts = _cornish_fisher(means, 1 / size, z)
+    assert np.all(np.diff(counts, axis=0) >= 0)
+    assert np.all(np.diff(counts, axis=1) >= 0)
+    band_end = _floor_band_end(1 / size)
+    assert SWITCH_RATE < band_end <= 2 * SWITCH_RATE
+    fine_z = np.linspace(-Z_LIMIT, 8.0, 200_001, dtype=np.float32)
+    for mean in (band_end, 2 * SWITCH_RATE):
+        above = _cornish_fisher(np.full(fine_z.size, mean, dtype=np.float32), 1 / size, fine_z)
+        floor = np.searchsorted(_switch_table(SWITCH_RATE, 1 / size), fine_z, side="left")
+        assert np.all(above >= floor)
 
 
 @settings(max_examples=25, deadline=None)
@@ -155,6 +195,30 @@ def test_fitted_plateaus_recover_the_truth() -> None:
         hits.extend(np.abs(error - 1) <= 0.15)
     assert len(hits) >= 30
     assert np.mean(hits) >= 0.8
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_analytic_hessian_matches_differences_of_the_gradient(form: str) -> None:
+    engine, sim = _fit(5)
+    history = engine.history_
+    month_of_year = np.asarray(history.months.month, dtype=np.int64) - 1
+    series = [
+        Series(
+            y=history.ge[index, begin:],
+            t=np.arange(history.ge.shape[1] - begin, dtype=np.float64),
+            month_of_year=month_of_year[begin:],
+            log_cap=math.log(group.ramp.target_share * group.declared_per_year / 12),
+        )
+        for index, (group, begin) in enumerate(zip(sim.groups, history.started, strict=True))
+        if begin >= 0
+    ]
+    # Points around the pooled prior, not only modes: Newton steps use the Hessian anywhere.
+    spread = np.random.default_rng(2).standard_normal((len(series), 4)) * engine.prior_.sd / 2
+    phi = engine.prior_.mean + spread
+    panel = Panel.of(series)
+    analytic = hessian(phi, panel, engine.season_, engine.prior_, form)
+    numeric = numerical_hessian(phi, panel, engine.season_, engine.prior_, form)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-4, atol=1e-4 * np.abs(numeric).max())
 
 
 def test_plateau_never_above_the_cap(fitted: tuple[AdoptionEngine, SimulatedProgramme]) -> None:

@@ -3,17 +3,22 @@
 Scenarios compare runs that share their random numbers (common random numbers): the same
 seed with a lower expected value in some cell must never give a higher count there. Plain
 ``rng.negative_binomial(size, p)`` cannot promise that, because how many random numbers it
-consumes depends on the mean. Here every cell gets two standard variates drawn up front,
-in shapes that do not depend on the means:
+consumes depends on the mean. Here every cell gets one standard normal ``z``, drawn up front
+in a shape that does not depend on the means, and the count is the negative-binomial
+quantile at probability ``Phi(z)``:
 
-* a Gamma(size) multiplier ``G`` with mean 1 (the negative binomial is a Gamma-Poisson
-  mixture: ``Poisson(mean x G)``);
-* a standard normal ``z``, turned into the Poisson count by a quantile transform.
+* exact (a search of the CDF) where the mean is below :data:`SWITCH_RATE`;
+* a Cornish-Fisher expansion of the negative binomial's quantile where it is larger, which
+  costs a few float32 operations per cell (see :func:`negative_binomial_quantile`).
 
-The Poisson quantile is exact for small rates (a CDF search) and a Cornish-Fisher
-expansion for large ones; both are non-decreasing in the rate for fixed ``z``, and the
-switch between them is made monotone by never going below the exact quantile at the
-switch point. A zero mean gives exactly zero.
+Both are non-decreasing in the mean for fixed ``z``, and the switch between them is made
+monotone by never going below the exact quantile at the switch point. A zero mean gives
+exactly zero.
+
+A group whose size is below :data:`MIN_DIRECT_SIZE` (strong overdispersion, a skewed
+count) keeps the two-stage draw: a Gamma(size) multiplier of the mean, drawn per cell, and
+then the Poisson quantile of the mixed rate (the negative binomial is that Gamma-Poisson
+mixture). The expansion is accurate only while the count's skewness is small.
 """
 
 from __future__ import annotations
@@ -26,15 +31,35 @@ from statistics import NormalDist
 import numpy as np
 import numpy.typing as npt
 
-SWITCH_RATE = 10.0
-"""Rates at or above this use the Cornish-Fisher approximation, below it the exact search.
+FloatArray = npt.NDArray[np.float64]
 
-At 10 the approximation is already within 0.002 of the exact Poisson distribution in total
-variation (0.001 at 20); lowering the switch point halves the cost of the exact search."""
+SWITCH_RATE = 10.0
+"""Means at or above this use the Cornish-Fisher expansion, below it the exact search.
+
+At 10 the expansion is within about 0.002 of the exact distribution in total variation
+(Poisson and every negative binomial with a size of at least :data:`MIN_DIRECT_SIZE`;
+0.001 at 20); raising the switch point would make the costly exact search cover more
+cells."""
+
+MIN_DIRECT_SIZE = 50.0
+"""Sizes from here up draw the negative binomial directly from one normal per cell.
+
+Why it is accurate enough: the expansion's error grows with the count's skewness, which
+for a large mean tends to ``2 / sqrt(size)``: 0.28 at 50, that of a Poisson count with a
+mean of 12. Measured against the exact negative binomial (total variation distance of the
+count's distribution, integrated over a fine grid of ``z``; ``tests/test_adoption.py``):
+at most 0.0024 for sizes 50, 100, 200 and Poisson at means 10, 15, 20, 50, 200 and 2,000
+(0.0017-0.0021 at the switch, 0.0002-0.0009 at 50 to 200), against 0.002 for the Poisson
+expansion this engine used before. Drawn counts (1 million per case) have the exact
+quantiles at 1, 10, 50, 90 and 99% for mean/size 12/50, 30/400, 150/400 and Poisson 25
+(1,500/400: one count off at 99%) and the negative-binomial variance to within 0.6%.
+Smaller sizes keep the exact Gamma-Poisson mixture; the fitted sizes of the bundled groups
+are 346 to 1,839."""
 
 Z_LIMIT = 5.0
-"""Normal variates are clipped to +-5 sd (a 6e-7 tail) before the Cornish-Fisher step, where
-the expansion is increasing in the rate (beyond -2 sqrt(rate) it stops being so)."""
+"""Normal variates are clipped below at -5 sd (a 3e-7 tail) before the Cornish-Fisher step:
+beyond about ``-2 sqrt(mean)`` the expansion stops increasing in the mean. Above, every term
+rises with the mean, so no clip is needed (the tests check the expansion up to ``z = 8``)."""
 
 BLOCK_PATHS = 256
 """Paths drawn per block: small enough that the temporaries stay in the CPU cache. Fixed, so
@@ -42,7 +67,7 @@ that the paths of the first whole blocks do not depend on how many paths were as
 
 _STEPS_BETWEEN_COMPACTION = 6
 
-CELLS_PER_SECOND = 10e6
+CELLS_PER_SECOND = 15e6
 """Rough throughput, for deciding whether a run is long enough to deserve a progress bar."""
 
 PROGRESS_AFTER_SECONDS = 2.0
@@ -65,78 +90,175 @@ def _blocks(n_paths: int, enabled: bool, description: str) -> Iterator[tuple[int
         yield start, min(start + BLOCK_PATHS, n_paths)
 
 
-@lru_cache(maxsize=8)
-def _switch_table(rate: float) -> npt.NDArray[np.float32]:
-    """``z`` thresholds of the Poisson(``rate``) quantiles: count = #thresholds below z."""
+@lru_cache(maxsize=64)
+def _switch_table(rate: float, inverse_size: float = 0.0) -> npt.NDArray[np.float32]:
+    """``z`` thresholds of the NB(``rate``, 1 / ``inverse_size``) quantiles (Poisson at 0):
+    count = #thresholds below z."""
     normal = NormalDist()
     thresholds = []
-    pmf = math.exp(-rate)
+    ratio = rate * inverse_size
+    pmf = math.exp(-rate * _log1p_ratio(ratio))
     cdf = pmf
     x = 0
-    while cdf < 1.0 - 1e-15:
-        thresholds.append(normal.inv_cdf(cdf))
+    # Rounding can leave the running sum a hair below 1 for good; the pmf tells the end.
+    while cdf < 1.0 - 1e-15 and (x <= rate or pmf > 1e-17):
+        thresholds.append(normal.inv_cdf(min(cdf, 1.0 - 1e-16)))
+        pmf *= (rate + ratio * x) / (1 + ratio) / (x + 1)
         x += 1
-        pmf *= rate / x
         cdf += pmf
     return np.asarray(thresholds, dtype=np.float32)
+
+
+def _log1p_ratio(ratio: float) -> float:
+    """log(1 + r) / r, 1 at r = 0."""
+    return math.log1p(ratio) / ratio if ratio > 0 else 1.0
+
+
+def negative_binomial_quantile(
+    mean: npt.NDArray[np.floating],
+    inverse_size: float,
+    z: npt.NDArray[np.floating],
+) -> npt.NDArray[np.float32]:
+    """The negative-binomial quantile at probability ``Phi(z)``, cell by cell.
+
+    Parameters
+    ----------
+    mean
+        Non-negative means.
+    inverse_size
+        ``1 / size`` of the negative binomial (``variance = mean + mean^2 x inverse_size``);
+        0 gives the Poisson quantile.
+    z
+        Standard normal variates of the same shape as ``mean``.
+
+    Returns
+    -------
+    numpy.ndarray
+        float32 counts. For fixed ``z`` the count never decreases as the mean grows, and a
+        zero mean gives zero.
+
+    Notes
+    -----
+    Means below :data:`SWITCH_RATE` use an exact search of the CDF. Larger means use the
+    Cornish-Fisher expansion with continuity correction, to the second order: with
+    ``r = mean x inverse_size`` and ``s = sqrt(mean (1 + r))`` (the sd),
+    ``q = mean + s z + (1 + 2r)(z^2 - 1)/6
+    + ((1 + 6r + 6r^2)(z^3 - 3z)/24 - (1 + 2r)^2 (2z^3 - 5z)/36) / s``
+    (the negative binomial's skewness is ``(1 + 2r) / s``, its excess kurtosis
+    ``(1 + 6r + 6r^2) / s^2``), rounded to the nearest count, with ``z`` clipped to
+    :data:`Z_LIMIT`; at ``r = 0`` it is the Poisson expansion. It is increasing in the mean
+    there (checked on a fine grid in the tests for sizes from :data:`MIN_DIRECT_SIZE` up),
+    and its result is floored at the exact quantile at the switch point, so the two pieces
+    join without a step down.
+    """
+    rate = np.asarray(mean, dtype=np.float32)
+    z32 = np.asarray(z, dtype=np.float32)
+    counts = _large_mean_quantile(rate, inverse_size, z32)
+    small = rate < SWITCH_RATE  # zero means included: the search gives them 0
+    if small.any():
+        counts[small] = _small_mean_quantile(
+            rate[small].astype(np.float64), np.full(int(small.sum()), inverse_size), z32[small]
+        )
+    return counts
+
+
+def _large_mean_quantile(
+    rate: npt.NDArray[np.float32], inverse_size: float, z: npt.NDArray[np.float32]
+) -> npt.NDArray[np.float32]:
+    """The quantile where the mean is at least the switch rate; elsewhere (to be replaced by
+    the exact search) the quantile at the switch rate."""
+    lowest = float(rate.min()) if rate.size else 0.0
+    counts = np.ascontiguousarray(  # a new array already; contiguous for the flat view
+        _cornish_fisher(
+            rate if lowest >= SWITCH_RATE else np.maximum(rate, np.float32(SWITCH_RATE)),
+            inverse_size,
+            z,
+        )
+    )
+    band_end = _floor_band_end(inverse_size)
+    if lowest < band_end:
+        near = np.flatnonzero((rate < band_end) & (rate >= SWITCH_RATE))
+        if near.size:
+            table = _switch_table(SWITCH_RATE, inverse_size)
+            floor = np.searchsorted(table, z.ravel()[near], side="left").astype(np.float32)
+            flat = counts.ravel()
+            flat[near] = np.maximum(flat[near], floor)
+    return counts
+
+
+_BAND_STEPS = 64
+
+
+@lru_cache(maxsize=64)
+def _floor_band_end(inverse_size: float) -> float:
+    """The mean from which the expansion is at or above the exact quantile at the switch
+    rate for every ``z``, so that only means below it need the floor.
+
+    The exact quantile steps up just past each of its thresholds and the expansion rises
+    with ``z`` and with the mean, so it is enough to check it just past every threshold; the
+    first of ``SWITCH_RATE x (1 + j / 64)`` that passes is used. Twice the switch rate
+    always passes (a test checks it), and is the answer if nothing smaller does.
+    """
+    table = _switch_table(SWITCH_RATE, inverse_size)
+    past = np.nextafter(table, np.float32(np.inf))
+    needed = np.arange(1, table.size + 1, dtype=np.float32)
+    for step in range(_BAND_STEPS):
+        mean = SWITCH_RATE * (1 + step / _BAND_STEPS)
+        counts = _cornish_fisher(np.full(table.size, mean, dtype=np.float32), inverse_size, past)
+        if np.all(counts >= needed):
+            return mean
+    return 2 * SWITCH_RATE
 
 
 def poisson_quantile(
     rate: npt.NDArray[np.floating], z: npt.NDArray[np.floating]
 ) -> npt.NDArray[np.float32]:
-    """The Poisson(``rate``) quantile at probability ``Phi(z)``, cell by cell.
-
-    Parameters
-    ----------
-    rate
-        Non-negative Poisson rates.
-    z
-        Standard normal variates of the same shape.
-
-    Returns
-    -------
-    numpy.ndarray
-        float32 counts. For fixed ``z`` the count never decreases as the rate grows, and a
-        zero rate gives zero.
-
-    Notes
-    -----
-    Rates below :data:`SWITCH_RATE` use an exact search of the CDF. Larger rates use the
-    Cornish-Fisher expansion with continuity correction,
-    ``q = rate + z sqrt(rate) + (z^2 - 1)/6 + (z - z^3)/(72 sqrt(rate))``, rounded to the
-    nearest count, with ``z`` clipped to :data:`Z_LIMIT`; there it is increasing in the rate.
-    Its result is floored at the exact quantile at the switch rate, so the two pieces join
-    without a step down.
-    """
-    rate32 = np.asarray(rate, dtype=np.float32)
-    z32 = np.asarray(z, dtype=np.float32)
-    counts = _cornish_fisher(np.maximum(rate32, np.float32(SWITCH_RATE)), z32)
-    near = (rate32 < 2 * SWITCH_RATE) & (rate32 >= SWITCH_RATE)
-    if near.any():
-        # Above twice the switch rate the expansion is above the switch quantile anyway
-        # (checked for every |z| <= Z_LIMIT in the tests), so only this band needs the floor.
-        floor = np.searchsorted(_switch_table(SWITCH_RATE), z32[near], side="left")
-        counts[near] = np.maximum(counts[near], floor.astype(np.float32))
-    counts[rate32 <= 0] = 0.0
-    small = (rate32 < SWITCH_RATE) & (rate32 > 0)
-    if small.any():
-        counts[small] = _exact_search(rate32[small].astype(np.float64), z32[small])
-    return counts
+    """The Poisson(``rate``) quantile at probability ``Phi(z)`` (see
+    :func:`negative_binomial_quantile`, of which it is the case ``inverse_size = 0``)."""
+    return negative_binomial_quantile(rate, 0.0, z)
 
 
 def _cornish_fisher(
-    rate: npt.NDArray[np.float32], z: npt.NDArray[np.float32]
+    rate: npt.NDArray[np.float32], inverse_size: float, z: npt.NDArray[np.float32]
 ) -> npt.NDArray[np.float32]:
-    z = np.clip(z, -Z_LIMIT, Z_LIMIT)
-    root = np.sqrt(rate)
+    z = np.maximum(z, np.float32(-Z_LIMIT))
     z2 = z * z
-    # q - 0.5 = rate + z root + (z^2 - 4) / 6 + z (1 - z^2) / (72 root), built in place.
-    third = np.subtract(1.0, z2, dtype=np.float32)
-    third *= z
-    third /= root
-    third *= np.float32(1 / 72)
-    z2 -= 4.0
-    z2 *= np.float32(1 / 6)
+    if inverse_size == 0:
+        # q - 0.5 = rate + z root + (z^2 - 4) / 6 + z (1 - z^2) / (72 root), built in place.
+        root = np.sqrt(rate)
+        third = np.subtract(1.0, z2, dtype=np.float32)
+        third *= z
+        third /= root
+        third *= np.float32(1 / 72)
+        z2 -= 4.0
+        z2 *= np.float32(1 / 6)
+    else:
+        ratio = rate * np.float32(inverse_size)
+        skew = 2 * ratio
+        skew += 1  # 1 + 2r: the skewness times the sd
+        root = ratio + 1
+        root *= rate
+        np.sqrt(root, out=root)
+        z3 = z2 * z
+        # ((1 + 6r + 6r^2)(z^3 - 3z)/24 - (1 + 2r)^2 (2z^3 - 5z)/36) / s
+        kurtosis = ratio + 1
+        kurtosis *= ratio
+        kurtosis *= 6
+        kurtosis += 1
+        kurtosis *= z3 - 3 * z
+        kurtosis *= np.float32(1 / 24)
+        third = 2 * z3
+        third -= 5 * z
+        third *= skew
+        third *= skew
+        third *= np.float32(-1 / 36)
+        third += kurtosis
+        third /= root
+        # (1 + 2r)(z^2 - 1)/6 - 0.5 (continuity)
+        z2 -= 1.0
+        z2 *= skew
+        z2 *= np.float32(1 / 6)
+        z2 -= 0.5
     root *= z
     root += rate
     root += z2
@@ -146,34 +268,53 @@ def _cornish_fisher(
     return root
 
 
-def _exact_search(
-    rate: npt.NDArray[np.float64], z: npt.NDArray[np.float32]
+def _small_mean_quantile(
+    rate: npt.NDArray[np.float64],
+    inverse_size: npt.NDArray[np.float64],
+    z: npt.NDArray[np.float32],
 ) -> npt.NDArray[np.float32]:
+    """The exact quantile of 0 <= rate < switch rate, by a search of the CDF."""
     from scipy.special import ndtr
 
     # Probabilities this close to 1 cannot be told apart from 1 by the running CDF sum.
     u = np.minimum(ndtr(z.astype(np.float64)), 1.0 - 1e-12)
-    pmf = np.exp(-rate)
+    # pmf(x + 1) = pmf(x) (a + b x) / (x + 1), a = mean / (1 + r), b = r / (1 + r), and
+    # pmf(0) = (1 + r)^(-size): the negative binomial; the Poisson at r = 0 (b = 0, a = mean).
+    ratio = rate * inverse_size
+    nb = bool(ratio.any())
+    if nb:
+        shrink = 1.0 / (1.0 + ratio)
+        growth, numerator = ratio * shrink, rate * shrink
+        poisson = inverse_size <= 0
+        log_pmf = np.log1p(ratio)
+        log_pmf /= np.where(poisson, 1.0, inverse_size)
+        np.copyto(log_pmf, rate, where=poisson)
+        pmf = np.exp(np.negative(log_pmf, out=log_pmf))
+    else:
+        growth, numerator, pmf = ratio, rate.copy(), np.exp(-rate)
     cdf = pmf.copy()
     counts = np.zeros(rate.shape, dtype=np.float32)
     active = np.arange(rate.size)
+    done = np.zeros(rate.size, dtype=np.float32)  # steps with u above the CDF so far
     x = 0
     # Steps run on whole arrays; every few steps the finished cells are dropped, which is
-    # cheaper in numpy than gathering the unfinished cells at every step.
+    # cheaper in numpy than gathering the unfinished cells at every step (and gathers by
+    # index are cheaper than by mask).
     while active.size:
         below = np.empty(active.size, dtype=bool)
-        done = np.zeros(active.size, dtype=np.float32)
         for _ in range(_STEPS_BETWEEN_COMPACTION):
             np.greater(u, cdf, out=below)
             done += below
             x += 1
-            pmf *= rate
+            pmf *= numerator
             pmf *= 1.0 / x
+            if nb:
+                numerator += growth
             cdf += pmf
-        counts[active] += done
-        np.greater(u, cdf, out=below)
-        active, rate, u = active[below], rate[below], u[below]
-        pmf, cdf = pmf[below], cdf[below]
+        counts[active] = done
+        keep = np.flatnonzero(np.greater(u, cdf, out=below))
+        active, u, pmf, cdf = active[keep], u[keep], pmf[keep], cdf[keep]
+        numerator, growth, done = numerator[keep], growth[keep], done[keep]
     return counts
 
 
@@ -215,16 +356,41 @@ def negative_binomial_counts(
     sizes = np.broadcast_to(np.asarray(size, dtype=np.float64), (n_groups,))
     if np.any(sizes <= 0) or np.any(np.isnan(sizes)):
         raise ValueError(f"negative-binomial sizes must be positive; got {sizes.tolist()}")
+    direct = sizes >= MIN_DIRECT_SIZE
+    # Groups below the direct size get a Gamma multiplier and then Poisson counts.
+    inverse = np.where(direct, 1.0 / sizes, 0.0)
     out = np.empty(mean.shape, dtype=np.float32)
     enabled = show_progress(progress, mean.size)
     for lo, hi in _blocks(n_paths, enabled, "count noise"):
         block = (hi - lo, n_groups, n_months)
-        rate = np.maximum(mean[lo:hi], 0.0).astype(np.float32)
-        for group, k in enumerate(sizes):
-            if np.isfinite(k):
-                draws = rng.standard_gamma(k, size=(hi - lo, n_months), dtype=np.float32)
-                draws *= np.float32(1 / k)
-                rate[:, group, :] *= draws
+        rate = np.maximum(mean[lo:hi], np.float32(0.0), dtype=np.float32)
+        for group in np.flatnonzero(~direct):
+            k = sizes[group]
+            draws = rng.standard_gamma(k, size=(hi - lo, n_months), dtype=np.float32)
+            draws *= np.float32(1 / k)
+            rate[:, group, :] *= draws
         z = rng.standard_normal(block, dtype=np.float32)
-        out[lo:hi] = poisson_quantile(rate, z)
+        out[lo:hi] = _block_counts(rate, inverse, z)
     return out
+
+
+def _block_counts(
+    rate: npt.NDArray[np.float32], inverse: FloatArray, z: npt.NDArray[np.float32]
+) -> npt.NDArray[np.float32]:
+    """Counts of one block ``[path, group, month]``: the expansion group by group (each with
+    its own size), the exact search for the small means of all groups at once."""
+    counts = np.zeros(rate.shape, dtype=np.float32)
+    for group, inverse_size in enumerate(inverse.tolist()):
+        group_rate = rate[:, group, :]
+        if group_rate.max() > 0:
+            counts[:, group, :] = _large_mean_quantile(group_rate, inverse_size, z[:, group, :])
+    # The expansion gave zero means the switch quantile; the search below skips them.
+    np.copyto(counts, np.float32(0.0), where=rate <= 0)
+    small = (rate < SWITCH_RATE) & (rate > 0)
+    if small.any():
+        cells = np.flatnonzero(small)
+        group_of_cell = cells // rate.shape[2] % rate.shape[1]
+        counts.ravel()[cells] = _small_mean_quantile(
+            rate.ravel()[cells].astype(np.float64), inverse[group_of_cell], z.ravel()[cells]
+        )
+    return counts

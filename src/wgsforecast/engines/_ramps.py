@@ -71,17 +71,23 @@ def log_ramp(z: FloatArray, form: str) -> tuple[FloatArray, FloatArray]:
     raise ValueError(f"ramp form must be one of {FORMS}; got {form!r}")
 
 
-def ramp_share(z: npt.NDArray[np.floating], form: str) -> npt.NDArray[np.floating]:
-    """The share of the plateau reached at standardised time ``z`` (no derivative).
+def ramp_share_by_row(
+    z: npt.NDArray[np.float32], gompertz: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.float32]:
+    """The share of the plateau reached at ``z[row, month]``, each row in its own form
+    (``gompertz[row]``, else logistic); no derivative.
 
-    The simulation's hot path: the same curves as :func:`log_ramp`, in the dtype of ``z``.
+    The simulation's hot path: the same curves as :func:`log_ramp`, in float32, all rows at
+    once. Both forms are built from one ``exp(-z)``, capped as in :func:`log_ramp` (so far
+    before its midpoint a logistic ramp is at 1e-26 of its plateau, not less: zero counts
+    either way).
     """
-    if form == "logistic":
-        result: npt.NDArray[np.floating] = 1 / (1 + np.exp(np.minimum(-z, 80)))
-        return result
-    if form == "gompertz":
-        share: npt.NDArray[np.floating] = np.exp(
-            -_LN2 * np.exp(np.minimum(-z, _GOMPERTZ_EXPONENT_LIMIT))
-        )
-        return share
-    raise ValueError(f"ramp form must be one of {FORMS}; got {form!r}")
+    decay = np.exp(np.minimum(-z, np.float32(_GOMPERTZ_EXPONENT_LIMIT)))
+    share = np.add(decay, np.float32(1.0))
+    np.reciprocal(share, out=share)
+    if gompertz.any():
+        rows = np.flatnonzero(gompertz)
+        ramp = decay[rows]
+        ramp *= np.float32(-_LN2)
+        share[rows] = np.exp(ramp, out=ramp)
+    return share

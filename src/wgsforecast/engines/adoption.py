@@ -43,7 +43,7 @@ from wgsforecast.engines._ramps import (
     Series,
     log_ramp,
     log_sigmoid,
-    ramp_share,
+    ramp_share_by_row,
     sigmoid,
 )
 from wgsforecast.engines._realisation import (
@@ -506,6 +506,21 @@ def prior_sample(
     return PosteriorSample(params=params, form=form, cumulative_weight=cumulative)
 
 
+def _prior_samples(
+    priors: list[GroupPrior],
+    form_weights: FloatArray,
+    with_data: set[int],
+    rng: np.random.Generator,
+) -> dict[int, PosteriorSample]:
+    """Prior draws (:func:`prior_sample`) of every group not in ``with_data``, by index; the
+    groups with data are importance-sampled instead."""
+    return {
+        index: prior_sample(prior, form_weights, _PRIOR_DRAWS, rng)
+        for index, prior in enumerate(priors)
+        if index not in with_data
+    }
+
+
 _PLAN_MIDPOINT_SD_FLOOR = 3.0
 _PLAN_LOG_WIDTH_SD = 0.7
 # A linear ramp over M months rises from 10% to 90% in about 0.8 M months; a logistic does
@@ -727,11 +742,12 @@ class AdoptionEngine(Engine):
         reference = ShareLogNormal.from_reference()
         rng = np.random.default_rng(self.proposal_seed)
         priors = self._group_priors(pooled, reference, origins, self.reference_weight)
-        self.samples_ = [prior_sample(p, pooled_weights, _PRIOR_DRAWS, rng) for p in priors]
+        samples = _prior_samples(priors, pooled_weights, set(fitted), rng)
         for index, one, posterior in zip(fitted, series, posteriors, strict=True):
-            self.samples_[index] = importance_sample(
+            samples[index] = importance_sample(
                 one, season, priors[index], posterior, rng, self.min_effective_draws
             )
+        self.samples_ = [samples[index] for index in range(n_groups)]
         self.group_priors_, self.reference_weight_ = priors, self.reference_weight
         if 0 < self.reference_weight < 1:
             # Learn the weight from the groups with enough history (REFERENCE_PSEUDO_GROUPS),
@@ -741,12 +757,10 @@ class AdoptionEngine(Engine):
                 pooled, reference, origins, self.reference_weight_
             )
             earlier = self.samples_
-            self.samples_ = [
-                prior_sample(p, pooled_weights, _PRIOR_DRAWS, rng) for p in self.group_priors_
-            ]
+            samples = _prior_samples(self.group_priors_, pooled_weights, set(fitted), rng)
             for index, one, posterior in zip(fitted, series, posteriors, strict=True):
                 moved = reweighted(earlier[index], priors[index], self.group_priors_[index])
-                self.samples_[index] = (
+                samples[index] = (
                     moved
                     if moved.effective_size >= self.min_effective_draws
                     else importance_sample(
@@ -758,6 +772,7 @@ class AdoptionEngine(Engine):
                         self.min_effective_draws,
                     )
                 )
+            self.samples_ = [samples[index] for index in range(n_groups)]
         self.prior_ = pooled
         self.season_ = season
         self.season_se_ = se
@@ -1000,7 +1015,8 @@ class AdoptionEngine(Engine):
             rng,
         )
         expected = np.zeros((n_paths, n_groups, horizon), dtype=np.float32)
-        steps = np.arange(horizon, dtype=np.float64)[None, :]
+        # Months and start offsets are whole numbers (or inf), exact in float32.
+        steps = np.arange(horizon, dtype=np.float32)[None, :]
         drivers: dict[str, FloatArray] = {}
         if stated is not None:
             drivers["capacity"] = ceiling_draw
@@ -1010,9 +1026,8 @@ class AdoptionEngine(Engine):
                 continue
             if self.history_.started[index] < 0:
                 drivers[f"start:{group.key}"] = offsets[index]
-            since_start = steps - offsets[index][:, None]
-            live = since_start >= 0
-            if not live.any():
+            start = offsets[index].astype(np.float32)
+            if not (start < horizon).any():
                 continue
             sample = self.samples_[index]
             chosen = np.searchsorted(sample.cumulative_weight, pick[index], side="right")
@@ -1021,22 +1036,19 @@ class AdoptionEngine(Engine):
             drivers[f"plateau:{group.key}"] = group.ramp.target_share * sigmoid(
                 sample.params[chosen, 0]
             )
-            for form_index, form in enumerate(FORMS):
-                paths = sample.form[chosen] == form_index
-                if not paths.any():
-                    continue
-                draws = sample.params[chosen[paths]].astype(np.float32)
-                share_logit, midpoint, width = draws[:, 0], draws[:, 1], np.exp(draws[:, 2])
-                # float32 from here: the paths are float32, and it halves the memory traffic.
-                z = (since_start[paths].astype(np.float32) + 0.5 - midpoint[:, None]) / width[
-                    :, None
-                ]
-                level = (scale * sigmoid(share_logit)).astype(np.float32)
-                values = ramp_share(z, form)
-                values *= level[:, None]
-                values *= season_factor[paths]
-                values[~live[paths]] = 0.0
-                expected[paths, index, :] = values
+            # float32 from here: the paths are float32, and it halves the memory traffic.
+            draws = sample.params[chosen].astype(np.float32)
+            share_logit, midpoint, width = draws[:, 0], draws[:, 1], np.exp(draws[:, 2])
+            z = steps - start[:, None]  # months since the start
+            z += np.float32(0.5)
+            z -= midpoint[:, None]
+            z /= width[:, None]
+            values = ramp_share_by_row(z, sample.form[chosen] == FORMS.index("gompertz"))
+            values *= (scale * sigmoid(share_logit)).astype(np.float32)[:, None]
+            values *= season_factor
+            if (start > 0).any():
+                np.copyto(values, np.float32(0.0), where=steps < start[:, None])
+            expected[:, index, :] = values
         ceiling = None
         if stated is not None:
             ceiling = ceiling_draw / 12
