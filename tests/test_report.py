@@ -16,7 +16,7 @@ import pytest
 
 import wgsforecast as wf
 from wgsforecast.exceptions import OutputFolderError
-from wgsforecast.io import bundled_actuals_path, bundled_groups_path
+from wgsforecast.io import bundled_actuals_path, bundled_assumptions_path, bundled_groups_path
 from wgsforecast.periods import format_number
 from wgsforecast.report.output import LOCK
 
@@ -132,6 +132,22 @@ def test_html_is_self_contained_small_and_complete(danish: tuple[Path, str]) -> 
     assert "ingen data endnu" in html  # groups not live in February 2023
     for path in (bundled_actuals_path(), bundled_groups_path()):
         assert hashlib.sha256(path.read_bytes()).hexdigest() in html
+
+
+def test_summary_provenance_has_the_reports_danish_keys_and_the_assumption_values(
+    danish: tuple[Path, str],
+) -> None:
+    out, _ = danish
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    provenance = summary.split("## Proveniens", 1)[1]
+    keys = re.findall(r"^- ([^:]+): `", provenance, flags=re.MULTILINE)
+    assert keys[:4] == ["Månedstal", "Patientgrupper", "Antagelsesfil", "Antagelser"]
+    assert "Metoder" in keys and "Kørt den" in keys
+    assert bundled_assumptions_path().name in provenance
+    assert hashlib.sha256(bundled_assumptions_path().read_bytes()).hexdigest() in provenance
+    # The values as used, once, under a Danish key that says they are what was hashed.
+    assert provenance.count('"run_rate_window":3') == 1
+    assert "Antagelsernes værdier (JSON; det er dem, sha256 er taget af)" in provenance
 
 
 def test_headline_names_its_method_and_a_method_change_is_not_progress(

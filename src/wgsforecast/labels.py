@@ -420,7 +420,12 @@ LABELS: dict[str, dict[Lang, str]] = {
     "report_provenance": {"da": "Proveniens", "en": "Provenance"},
     "prov_actuals": {"da": "Månedstal", "en": "Monthly counts"},
     "prov_groups": {"da": "Patientgrupper", "en": "Patient groups"},
-    "prov_assumptions": {"da": "Antagelser", "en": "Assumptions"},
+    "prov_assumptions": {"da": "Antagelsesfil", "en": "Assumptions file"},
+    "prov_assumptions_used": {"da": "Antagelser", "en": "Assumptions"},
+    "prov_assumption_values": {
+        "da": "Antagelsernes værdier (JSON; det er dem, sha256 er taget af)",
+        "en": "Assumption values (JSON; the sha256 is taken of these)",
+    },
     "prov_engine": {"da": "Metoder", "en": "Methods"},
     "prov_wgsforecast": {"da": "wgsforecast-version", "en": "wgsforecast version"},
     "prov_date": {"da": "Kørt den", "en": "Run on"},

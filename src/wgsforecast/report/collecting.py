@@ -285,7 +285,10 @@ def quality_notes(content: ReportContent) -> list[str]:
 def provenance(
     content: ReportContent, inputs: Mapping[str, PathLike], seed: int, n_paths: int
 ) -> dict[str, str]:
-    """Provenance lines: input hashes, engines (as they ran), version, date.
+    """Provenance lines: input files' hashes, engines (as they ran), version, date.
+
+    The assumptions as used (which a scenario or an argument may have changed from their
+    file) are hashed by :func:`~wgsforecast.report.text.provenance_rows`.
 
     ``seed`` and ``n_paths`` are what was asked for; the engine line records what ran: a
     deterministic engine runs one path and uses no seed, whatever was asked.
@@ -297,7 +300,6 @@ def provenance(
     if content.evidence is not None:
         engines += f", {content.evidence.engine} ({_ran(content.evidence)})"
     lines["engine"] = engines
-    lines["assumptions"] = content.main.assumptions.model_dump_json()
     lines["wgsforecast"] = package_version()
     lines["date"] = dt.date.today().isoformat()
     return lines

@@ -8,7 +8,7 @@ from wgsforecast._markdown import markdown_table
 from wgsforecast.labels import label
 from wgsforecast.periods import Lang, format_month, format_number
 from wgsforecast.report.content import ReportContent, Section, is_reconstructed, sections
-from wgsforecast.report.text import headline_lines
+from wgsforecast.report.text import headline_lines, provenance_rows
 
 
 def frame_markdown(frame: pd.DataFrame, lang: Lang) -> str:
@@ -57,5 +57,7 @@ def render_markdown(content: ReportContent) -> str:
     out += ["", f"## {label('report_quality', lang)}", ""]
     out += [f"- {note}" for note in content.quality]
     out += ["", f"## {label('report_provenance', lang)}", ""]
-    out += [f"- {key}: `{value}`" for key, value in content.provenance.items()]
+    out += [f"- {key}: `{value}`" for key, value in provenance_rows(content)]
+    values = content.main.assumptions.model_dump_json()
+    out += [f"- {label('prov_assumption_values', lang)}: `{values}`"]
     return "\n".join(out) + "\n"

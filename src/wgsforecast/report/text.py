@@ -204,12 +204,12 @@ def provenance_rows(content: ReportContent) -> list[tuple[str, str]]:
     Returns
     -------
     list of tuple of str
-        Input files with their SHA-256, the assumptions (name and the SHA-256 of all their
-        values; ``summary.md`` lists the values), the methods with paths and seed, the
-        version and the date.
+        Input files with their SHA-256, the assumptions as used (name and the SHA-256 of
+        all their values; ``summary.md`` lists the values), the methods with paths and
+        seed, the version and the date.
     """
     lang, main = content.lang, content.main
-    known = {"engine", "assumptions", "wgsforecast", "date"}
+    known = {"engine", "wgsforecast", "date"}
     rows = [
         (label(f"prov_{role}", lang) if f"prov_{role}" in LABELS else role, value)
         for role, value in content.provenance.items()
@@ -217,7 +217,9 @@ def provenance_rows(content: ReportContent) -> list[tuple[str, str]]:
     ]
     dump = main.assumptions.model_dump_json()
     digest = hashlib.sha256(dump.encode("utf-8")).hexdigest()
-    rows.append((label("prov_assumptions", lang), f"{main.assumptions.label} · sha256:{digest}"))
+    rows.append(
+        (label("prov_assumptions_used", lang), f"{main.assumptions.label} · sha256:{digest}")
+    )
     ran = [content.published_method]
     if content.evidence is not None:
         ran.append(content.evidence)
