@@ -131,6 +131,12 @@ def test_approximation_rises_with_mean_and_z_and_stays_above_the_switch_quantile
     counts = _cornish_fisher(means, 1 / size, z)
     assert np.all(np.diff(counts, axis=0) >= 0)
     assert np.all(np.diff(counts, axis=1) >= 0)
+    # Also between adjacent float32 means, where rounding (not the expansion) could break it.
+    for start in (1e3, 1e4, 1e5):
+        steps = np.nextafter(np.float32(start), np.float32(np.inf)) - np.float32(start)
+        adjacent = np.float32(start) + steps * np.arange(400, dtype=np.float32)
+        z_grid, mean_grid = np.meshgrid(np.linspace(-Z_LIMIT, 5.0, 401, dtype=np.float32), adjacent)
+        assert np.all(np.diff(_cornish_fisher(mean_grid, 1 / size, z_grid), axis=0) >= 0)
     band_end = _floor_band_end(1 / size)
     assert SWITCH_RATE < band_end <= 2 * SWITCH_RATE
     fine_z = np.linspace(-Z_LIMIT, 8.0, 200_001, dtype=np.float32)
@@ -620,3 +626,13 @@ def test_reference_weight_is_learned_from_groups_with_history(
                 sim.actuals, sim.groups, sim.assumptions
             )
             assert refit.reference_weight_ == fixed
+
+
+def test_waiting_groups_take_the_engines_own_chance_of_never_starting() -> None:
+    actuals, groups, assumptions = _short_programme()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PriorFallbackWarning)
+        engine = AdoptionEngine(slip=SlipPrior(p_never=0.3)).fit(actuals, groups, assumptions)
+    # Two groups joined after the first month (2021-01) in the 23 months to December 2022.
+    assert (engine.onboarding_.joined, engine.onboarding_.months) == (2, 23.0)
+    assert engine.onboarding_.p_never == 0.3

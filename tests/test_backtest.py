@@ -353,3 +353,20 @@ def test_cli_bad_engine_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "unknown engine 'nope'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_truth_refuses_text_months_instead_of_scoring_zeros() -> None:
+    from wgsforecast.periods import national_truth
+
+    periods = pd.DataFrame(
+        {
+            "group": ["x", "x", "y"],
+            "month": pd.PeriodIndex(["2023-01", "2023-03", "2023-01"], freq="M"),
+            "ge": [1.0, 2.0, 3.0],
+        }
+    )
+    assert national_truth(periods).tolist() == [4.0, 0.0, 2.0]
+    as_objects = periods.astype({"month": object})
+    assert national_truth(as_objects).tolist() == [4.0, 0.0, 2.0]
+    with pytest.raises(ValueError, match="not monthly periods"):
+        national_truth(periods.assign(month=["2023-01", "2023-03", "2023-01"]))

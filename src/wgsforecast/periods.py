@@ -175,10 +175,18 @@ def national_truth(actuals: pd.DataFrame) -> pd.Series:
     Raises
     ------
     ValueError
-        If the frame has no rows.
+        If the frame has no rows, or its months are not monthly periods (text months
+        would otherwise match no month of the range and score as zeros).
     """
     if actuals.empty:
         raise ValueError("the actuals are empty; scoring needs monthly GE to compare with")
+    if actuals["month"].dtype != pd.PeriodDtype("M") and not all(
+        isinstance(month, pd.Period) and month.freqstr == "M" for month in actuals["month"]
+    ):
+        raise ValueError(
+            "the actuals' months are not monthly periods; convert them with"
+            " pd.PeriodIndex(frame['month'], freq='M'), or read the file with read_actuals"
+        )
     monthly = actuals.groupby("month", sort=True)["ge"].sum()
     months = month_range(monthly.index.min(), monthly.index.max())
     return monthly.reindex(months, fill_value=0).astype("float64")

@@ -221,23 +221,27 @@ def poisson_quantile(
 def _cornish_fisher(
     rate: npt.NDArray[np.float32], inverse_size: float, z: npt.NDArray[np.float32]
 ) -> npt.NDArray[np.float32]:
-    z = np.maximum(z, np.float32(-Z_LIMIT))
+    # In float64: in float32 the terms' rounding lets the sum fall by a count when the mean
+    # rises by one float32 step (near means of 1e3-1e5), breaking "a lower mean never gives
+    # a higher count". Only the whole counts go back to float32 (exact up to 2**24).
+    mean = rate.astype(np.float64)
+    z = np.maximum(z.astype(np.float64), -Z_LIMIT)
     z2 = z * z
     if inverse_size == 0:
         # q - 0.5 = rate + z root + (z^2 - 4) / 6 + z (1 - z^2) / (72 root), built in place.
-        root = np.sqrt(rate)
-        third = np.subtract(1.0, z2, dtype=np.float32)
+        root = np.sqrt(mean)
+        third = 1.0 - z2
         third *= z
         third /= root
-        third *= np.float32(1 / 72)
+        third *= 1 / 72
         z2 -= 4.0
-        z2 *= np.float32(1 / 6)
+        z2 *= 1 / 6
     else:
-        ratio = rate * np.float32(inverse_size)
+        ratio = mean * inverse_size
         skew = 2 * ratio
         skew += 1  # 1 + 2r: the skewness times the sd
         root = ratio + 1
-        root *= rate
+        root *= mean
         np.sqrt(root, out=root)
         z3 = z2 * z
         # ((1 + 6r + 6r^2)(z^3 - 3z)/24 - (1 + 2r)^2 (2z^3 - 5z)/36) / s
@@ -246,26 +250,26 @@ def _cornish_fisher(
         kurtosis *= 6
         kurtosis += 1
         kurtosis *= z3 - 3 * z
-        kurtosis *= np.float32(1 / 24)
+        kurtosis *= 1 / 24
         third = 2 * z3
         third -= 5 * z
         third *= skew
         third *= skew
-        third *= np.float32(-1 / 36)
+        third *= -1 / 36
         third += kurtosis
         third /= root
         # (1 + 2r)(z^2 - 1)/6 - 0.5 (continuity)
         z2 -= 1.0
         z2 *= skew
-        z2 *= np.float32(1 / 6)
+        z2 *= 1 / 6
         z2 -= 0.5
     root *= z
-    root += rate
+    root += mean
     root += z2
     root += third
     np.ceil(root, out=root)
     np.maximum(root, 0.0, out=root)
-    return root
+    return root.astype(np.float32)
 
 
 def _small_mean_quantile(

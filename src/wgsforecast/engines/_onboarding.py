@@ -31,8 +31,8 @@ a few groups after its first month soon sets its own pace. A judgement, not tune
 
 NEVER_PROBABILITY = 0.1
 """Chance that a waiting group never starts, the same as for a dated group
-(:class:`~wgsforecast.engines._realisation.SlipPrior`'s default): how late it comes is the
-pace's business."""
+(:class:`~wgsforecast.engines._realisation.SlipPrior`'s default; the adoption engine passes
+its own slip prior's chance): how late it comes is the pace's business."""
 
 
 @dataclass(frozen=True)
@@ -71,18 +71,22 @@ class OnboardingPace:
             raise ValueError(f"p_never must be in [0, 1); got {self.p_never}")
 
     @classmethod
-    def from_history(cls, started: npt.NDArray[np.int64], n_months: int) -> OnboardingPace:
+    def from_history(
+        cls, started: npt.NDArray[np.int64], n_months: int, p_never: float = NEVER_PROBABILITY
+    ) -> OnboardingPace:
         """The record of a history: ``started`` is each group's first data month (index
         into the history's months; negative for a group without data)."""
         live = started[started >= 0]
         if live.size == 0:
-            return cls()
+            return cls(p_never=p_never)
         first = int(live.min())
-        return cls(joined=int((live > first).sum()), months=float(n_months - 1 - first))
+        return cls(
+            joined=int((live > first).sum()), months=float(n_months - 1 - first), p_never=p_never
+        )
 
     @property
     def months_per_group(self) -> float:
-        """The posterior mean gap between joining groups, in months."""
+        """The gap between joining groups at the posterior mean rate, in months."""
         return (PRIOR_GROUPS * PRIOR_MONTHS_PER_GROUP + self.months) / (PRIOR_GROUPS + self.joined)
 
     def draw(self, waiting: BoolArray, n_paths: int, rng: np.random.Generator) -> FloatArray:

@@ -780,7 +780,9 @@ class AdoptionEngine(Engine):
         self.months_of_history_ = months
         self.notes_ = notes
         self.slip_ = self.slip.learned(*self._go_live_evidence(), SLIP_PSEUDO_GROUPS)
-        self.onboarding_ = OnboardingPace.from_history(history.started, history.ge.shape[1])
+        self.onboarding_ = OnboardingPace.from_history(
+            history.started, history.ge.shape[1], p_never=self.slip.p_never
+        )
         residuals, count_variance = self._national_residuals(fitted, series)
         throughput = throughput_variation(residuals, count_variance)
         self.throughput_sd_ = throughput.step_sd
