@@ -794,3 +794,22 @@ def test_provenance_records_what_ran(bundled: wf.ProgrammeData) -> None:
     assert content.provenance["engine"] == "runrate (1 path, no seed), flat (1 path, no seed)"
     content = collect(bundled, engine="trend", n_paths=40, seed=7, figures=False, log=_quiet)
     assert content.provenance["engine"] == "runrate (1 path, no seed), trend (40 paths, seed 7)"
+
+
+def test_the_group_figure_caption_explains_falling_medians_only_under_a_ceiling(
+    bundled: wf.ProgrammeData, danish: tuple[Path, str]
+) -> None:
+    from wgsforecast.report import collect
+    from wgsforecast.report.figures import Figure
+    from wgsforecast.report.html import _figure
+
+    out, _ = danish
+    html = (out / "rapport.html").read_text(encoding="utf-8")
+    # The bundled assumptions state a national capacity: the evidence engine draws a ceiling.
+    assert "Grupperne deler én national kapacitet (et usikkert loft)" in html
+    # The published method draws none, so its caption says nothing of one.
+    content = collect(bundled, engine="runrate", figures=False, log=_quiet)
+    assert content.main.national_ceiling is None
+    content.figures = [Figure("group_ramps", "title", b"png", b"svg")]
+    caption = _figure(content, "group_ramps")
+    assert "Et panel pr. patientgruppe" in caption and "national kapacitet" not in caption

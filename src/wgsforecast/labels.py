@@ -392,6 +392,12 @@ LABELS: dict[str, dict[Lang, str]] = {
         "en": "One panel per patient group: the actual months, the forecast's median and "
         "interval, and the group's cap. Note that the axes differ.",
     },
+    "report_caption_group_ramps_ceiling": {
+        "da": "Grupperne deler én national kapacitet (et usikkert loft): når nye grupper "
+        "vokser, falder de øvrige gruppers median, også for grupper, der er i fuld drift.",
+        "en": "The groups share one national capacity (an uncertain ceiling): as new groups "
+        "grow, the other groups' medians fall, also for groups in full operation.",
+    },
     "report_caption_scenarios": {
         "da": "Hver linje er et scenaries median; kun grundforløbet har sit 80 %-interval "
         "skraveret. Tabellen viser, hvor mange måneder hvert scenarie flytter målet.",

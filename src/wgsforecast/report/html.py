@@ -174,6 +174,9 @@ def _figure(content: ReportContent, key: str) -> str:
             data = base64.b64encode(figure.png).decode("ascii")
             # The title is in the image; the caption says how to read it.
             caption = LABELS.get(f"report_caption_{key}", {}).get(content.lang, figure.title)
+            if key == "group_ramps" and content.main.national_ceiling is not None:
+                # Without this, every live group's falling median looks like an error.
+                caption += " " + label("report_caption_group_ramps_ceiling", content.lang)
             return (
                 f'<figure><img alt="{escape(figure.title)}" '
                 f'src="data:image/png;base64,{data}"><figcaption>{escape(caption)}'
