@@ -490,7 +490,7 @@ class Prognosis:
             ``cumulative_p10`` ... for each quantile asked for.
         """
         national = self._paths_of(None, unit)
-        running = np.cumsum(national, axis=1)
+        running = self._running_total(unit)
         frame = pd.DataFrame(
             {
                 "month": self.months,
@@ -500,7 +500,7 @@ class Prognosis:
             }
         )
         if quantiles:
-            qs = self.cumulative_quantiles(quantiles, unit)
+            qs = np.quantile(running, list(quantiles), axis=0)
             for q, row in zip(quantiles, qs, strict=True):
                 frame[f"cumulative_{quantile_label(q)}"] = row
         return frame
@@ -512,11 +512,15 @@ class Prognosis:
 
         The numbers of :meth:`cumulative`'s ``cumulative_p10`` ... columns, as an array.
         """
-        running = (
-            self.cumulative_paths if unit == "ge" else np.cumsum(self._paths_of(None, unit), axis=1)
-        )
-        values: FloatArray = np.quantile(running, list(quantiles), axis=0)
+        values: FloatArray = np.quantile(self._running_total(unit), list(quantiles), axis=0)
         return values
+
+    def _running_total(self, unit: Unit) -> FloatArray:
+        """The national running total per path ``[path, month]`` (GE: the cached one)."""
+        if unit == "ge":
+            return self.cumulative_paths
+        running: FloatArray = np.cumsum(self._paths_of(None, unit), axis=1)
+        return running
 
     def quarterly(
         self,

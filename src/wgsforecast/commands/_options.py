@@ -73,12 +73,12 @@ def add_output_options(parser: argparse.ArgumentParser, *, out: str = "out") -> 
     add_lang_option(parser)
 
 
-def add_lang_option(parser: argparse.ArgumentParser, default: Any = "da") -> None:
+def add_lang_option(parser: argparse.ArgumentParser) -> None:
     """Add ``--lang``: the language of the messages, tables and files (``da`` or ``en``)."""
     parser.add_argument(
         "--lang",
         choices=("da", "en"),
-        default=default,
+        default="da",
         help="language of messages, tables and files: da (default) or en",
     )
 

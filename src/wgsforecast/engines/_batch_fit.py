@@ -23,7 +23,6 @@ _MAX_STEPS = 60
 _MAX_HALVINGS = 30
 _STEP_LIMIT = 2.0  # no parameter moves by more than this in one step (logits, months, logs)
 _TOLERANCE = 1e-7
-_HESSIAN_STEP = 1e-4
 
 
 @dataclass(frozen=True)
@@ -57,13 +56,8 @@ def objective(
     season: FloatArray,
     prior: Prior,
     form: str,
-    with_value: bool = True,
 ) -> tuple[FloatArray, FloatArray]:
-    """Negative log posterior ``[group]`` and its gradient ``[group, 4]``.
-
-    ``with_value=False`` skips the value (returned as zeros): the Hessian needs only
-    gradients, and the log-gamma terms of the value are the costliest part.
-    """
+    """Negative log posterior ``[group]`` and its gradient ``[group, 4]``."""
     from scipy.special import digamma, gammaln
 
     share_logit, midpoint = phi[:, 0:1], phi[:, 1:2]
@@ -88,11 +82,9 @@ def objective(
         axis=1,
     )
     standardised = (phi - prior.mean) / prior.sd
-    value = np.zeros(len(phi))
-    if with_value:
-        loglik = gammaln(y + size) - gammaln(size) + size * (log_size - log_total)
-        loglik += y * (eta - log_total)
-        value = -np.where(mask, loglik, 0.0).sum(axis=1) + 0.5 * (standardised**2).sum(axis=1)
+    loglik = gammaln(y + size) - gammaln(size) + size * (log_size - log_total)
+    loglik += y * (eta - log_total)
+    value = -np.where(mask, loglik, 0.0).sum(axis=1) + 0.5 * (standardised**2).sum(axis=1)
     result: tuple[FloatArray, FloatArray] = (value, -gradient + standardised / prior.sd)
     return result
 
@@ -149,27 +141,10 @@ def hessian(
     return result
 
 
-def numerical_hessian(
-    phi: FloatArray, panel: Panel, season: FloatArray, prior: Prior, form: str
-) -> FloatArray:
-    """``[group, 4, 4]`` Hessians by central differences of the analytic gradient (the check
-    on :func:`hessian`)."""
-    rows = []
-    for j in range(4):
-        shift = np.zeros(4)
-        shift[j] = _HESSIAN_STEP
-        plus = objective(phi + shift, panel, season, prior, form, with_value=False)[1]
-        minus = objective(phi - shift, panel, season, prior, form, with_value=False)[1]
-        rows.append((plus - minus) / (2 * _HESSIAN_STEP))
-    result = np.stack(rows, axis=1)
-    symmetric: FloatArray = (result + np.swapaxes(result, 1, 2)) / 2
-    return symmetric
-
-
 def positive_definite(matrices: FloatArray, floor: float) -> FloatArray:
     """Eigenvalues replaced by their absolute value, at least ``floor``.
 
-    At a bound or in a flat valley the numerical Hessian can lose definiteness; the
+    At a bound or in a flat valley the Hessian can lose definiteness; the
     prior's curvature (``floor``) is a safe lower bound on each direction's precision.
     """
     values, vectors = np.linalg.eigh(matrices)

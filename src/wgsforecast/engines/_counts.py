@@ -151,15 +151,12 @@ def negative_binomial_quantile(
     and its result is floored at the exact quantile at the switch point, so the two pieces
     join without a step down.
     """
+    # The forecasts' own block kernel, on one group's cells: the tests of this function
+    # test the code that draws the paths.
     rate = np.asarray(mean, dtype=np.float32)
-    z32 = np.asarray(z, dtype=np.float32)
-    counts = _large_mean_quantile(rate, inverse_size, z32)
-    small = rate < SWITCH_RATE  # zero means included: the search gives them 0
-    if small.any():
-        counts[small] = _small_mean_quantile(
-            rate[small].astype(np.float64), np.full(int(small.sum()), inverse_size), z32[small]
-        )
-    return counts
+    cells = rate.reshape(1, 1, -1)
+    z32 = np.asarray(z, dtype=np.float32).reshape(cells.shape)
+    return _block_counts(cells, np.array([inverse_size]), z32).reshape(rate.shape)
 
 
 def _large_mean_quantile(

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from wgsforecast.engines._realisation import SlipPrior
+
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -29,11 +31,6 @@ PRIOR_GROUPS = 1.0
 """How many joined groups the prior pace counts as. One: a programme that has brought in
 a few groups after its first month soon sets its own pace. A judgement, not tuned."""
 
-NEVER_PROBABILITY = 0.1
-"""Chance that a waiting group never starts, the same as for a dated group
-(:class:`~wgsforecast.engines._realisation.SlipPrior`'s default; the adoption engine passes
-its own slip prior's chance): how late it comes is the pace's business."""
-
 
 @dataclass(frozen=True)
 class OnboardingPace:
@@ -46,7 +43,9 @@ class OnboardingPace:
     months
         Months from the programme's first month to the as-of month.
     p_never
-        Chance that a waiting group never starts.
+        Chance that a waiting group never starts; by default a dated group's
+        (:class:`~wgsforecast.engines._realisation.SlipPrior`), for how late it comes is
+        the pace's business. The adoption engine passes its own slip prior's.
 
     Examples
     --------
@@ -60,7 +59,7 @@ class OnboardingPace:
 
     joined: int = 0
     months: float = 0.0
-    p_never: float = NEVER_PROBABILITY
+    p_never: float = SlipPrior.p_never
 
     def __post_init__(self) -> None:
         if self.joined < 0 or self.months < 0:
@@ -72,7 +71,7 @@ class OnboardingPace:
 
     @classmethod
     def from_history(
-        cls, started: npt.NDArray[np.int64], n_months: int, p_never: float = NEVER_PROBABILITY
+        cls, started: npt.NDArray[np.int64], n_months: int, p_never: float = SlipPrior.p_never
     ) -> OnboardingPace:
         """The record of a history: ``started`` is each group's first data month (index
         into the history's months; negative for a group without data)."""

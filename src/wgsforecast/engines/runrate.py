@@ -97,10 +97,13 @@ class RunRateEngine(Engine):
 
     def _fit(self) -> None:
         self.start_level_ = run_rate_start(self.history_, self.assumptions_.run_rate_window)
+        # Computed once: the ramps read only the as-of month, window and horizon, which
+        # with_assumptions refuses to change without a refit.
+        self.planned_ = planned_ramp(self.history_, self.groups_, self.assumptions_)
 
     def _expected(self, n_paths: int, rng: np.random.Generator, progress: bool | None) -> Forecast:
-        # Computed here, not in _fit: the ramps follow the assumptions of the forecast.
-        return planned_ramp(self.history_, self.groups_, self.assumptions_)
+        # A copy: the assembly clips the expected GE in place.
+        return Forecast(self.planned_.ge.copy(), dict(self.planned_.group_notes))
 
 
 def _ramp_offsets(

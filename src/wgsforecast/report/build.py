@@ -15,10 +15,11 @@ from pathlib import Path
 from wgsforecast.engines import Engine
 from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.inputs import input_paths, load_bundled
+from wgsforecast.io import PathLike
 from wgsforecast.models import ProgrammeData
 from wgsforecast.periods import Lang
 from wgsforecast.report import messages
-from wgsforecast.report.collecting import PathLike, collect
+from wgsforecast.report.collecting import collect
 from wgsforecast.report.content import EVIDENCE_ENGINE, PUBLISHED_ENGINE, Headline, ReportContent
 from wgsforecast.report.output import LOCK, Log, check_folder, locked, stderr_log
 from wgsforecast.report.text import terminal_table

@@ -8,7 +8,6 @@ so a part that fails is a bug and fails the report; nothing is silently left out
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import pandas as pd
 from wgsforecast._version import package_version
 from wgsforecast.engines import Engine, new_engine
 from wgsforecast.funding import funding_view
-from wgsforecast.io import file_sha256
+from wgsforecast.io import PathLike, file_sha256
 from wgsforecast.labels import label, method_name
 from wgsforecast.models import ProgrammeData
 from wgsforecast.periods import Lang, format_month, format_number, format_percent
@@ -49,8 +48,6 @@ from wgsforecast.report.tables import (
 from wgsforecast.report.text import method_change_line
 from wgsforecast.scenarios import ScenarioComparison, compare_scenarios, read_scenarios
 from wgsforecast.vintages import Vintage, change_since, previous_vintage
-
-PathLike = str | os.PathLike[str]
 
 
 def collect(

@@ -24,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from wgsforecast.labels import label, month_text
 from wgsforecast.periods import format_month, format_number, format_percent
 from wgsforecast.report.content import ReportContent, Section, is_reconstructed, sections
+from wgsforecast.report.quarters import genomes_note
 from wgsforecast.report.text import interval_text, method_line, provenance_rows
 
 INTEGER_FORMAT = "#,##0"
@@ -239,7 +240,7 @@ def _overview(workbook: Workbook, content: ReportContent, note: str) -> None:
         for values in content.methods.itertuples(index=False):
             sheet.append([_value(v) for v in values])
     heading(label("xl_assumptions", lang))
-    for line in [*content.quality, *content.quarter_notes[-1:]]:
+    for line in [*content.quality, genomes_note(content.main, lang)]:
         if line != note:  # the reconstructed-data note stands at the top already
             sheet.append([line])
     heading(label("xl_run", lang))

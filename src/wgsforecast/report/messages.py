@@ -20,7 +20,7 @@ RUN_SCENARIOS = Text(da="kører {n} scenarie(r) ...", en="running {n} scenario(s
 DRAW_FIGURES = Text(da="tegner figurer ...", en="drawing figures ...")
 WRITE_HTML = Text(da="skriver HTML-rapporten ...", en="writing the HTML report ...")
 WRITE_WORKBOOK = Text(da="skriver Excel-projektmappen ...", en="writing the Excel workbook ...")
-SAVED_VINTAGE = Text(da="gemte prognoseårgang {name}", en="saved vintage {name}")
+SAVED_VINTAGE = Text(da="gemte prognoseversion {name}", en="saved vintage {name}")
 REMOVED_INTERRUPTED = Text(
     da="fjernede {path}: efterladt af en afbrudt kørsel",
     en="removed {path}: left by an interrupted run",

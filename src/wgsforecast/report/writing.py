@@ -6,12 +6,12 @@ file names and installs the files safely (:mod:`wgsforecast.report.output`).
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from wgsforecast.csv_export import csv_bytes
+from wgsforecast.io import PathLike
 from wgsforecast.periods import Lang
 from wgsforecast.report import messages
 from wgsforecast.report.content import ReportContent, csv_tables
@@ -23,7 +23,6 @@ from wgsforecast.report.output import Log, check_folder, clean_staging, install,
 HTML_NAME: dict[Lang, str] = {"da": "rapport.html", "en": "report.html"}
 WORKBOOK_NAME: dict[Lang, str] = {"da": "tabeller.xlsx", "en": "tables.xlsx"}
 MAX_HTML_BYTES = 5_000_000
-PathLike = str | os.PathLike[str]
 
 
 def write_report(content: ReportContent, out: PathLike, log: Log = stderr_log) -> tuple[Path, ...]:
