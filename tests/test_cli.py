@@ -385,3 +385,16 @@ def test_the_vintage_store_may_be_named_before_or_after_the_action(tmp_path: Pat
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     assert "kvartal-1" not in run_cli("vintages", "list", cwd=elsewhere).stdout
+
+
+def test_a_warning_is_one_line_in_the_language_without_the_librarys_source(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "genomes.csv"
+    path.write_text("group,month,ge,genomes\nnyresvigt,2022-09,10,5\nnyresvigt,2022-10,12,20\n")
+    for lang, word in (("da", "advarsel:"), ("en", "warning:")):
+        result = run_cli("validate", path, "--as-of", "2022-10", "--lang", lang)
+        assert result.returncode == 0, result.stderr
+        lines = result.stderr.splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"{word} {path}: 1 month with fewer")
+        assert ".py:" not in result.stderr and "GenomesWarning" not in result.stderr

@@ -25,7 +25,8 @@ import os
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+import warnings
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from wgsforecast import __version__
@@ -100,7 +101,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     lang: Lang = getattr(args, "lang", "da")
     try:
-        code: int = args.func(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _warning_printer(lang)
+            code: int = args.func(args)
     except KeyboardInterrupt:
         print(INTERRUPTED(lang), file=sys.stderr)
         return 130
@@ -116,6 +119,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(BUG(lang, command=args.command, error=problem, where=where), file=sys.stderr)
         return EXIT_BUG
     return code
+
+
+def _warning_printer(lang: Lang) -> Callable[..., None]:
+    """``warnings.showwarning`` for the command line: one line in ``lang``, with no source
+    file and line of the library (which mean nothing to an analyst)."""
+    from wgsforecast.notes import WARNING_LINE, warning_text
+
+    def show(message: Warning | str, *_: object, **__: object) -> None:
+        print(WARNING_LINE(lang, message=warning_text(message, lang)), file=sys.stderr)
+
+    return show
 
 
 def user_message(error: BaseException, lang: Lang = "en") -> str | None:

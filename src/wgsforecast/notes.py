@@ -14,6 +14,7 @@ from string import Formatter
 
 import pandas as pd
 
+from wgsforecast._text import Text
 from wgsforecast.note_texts import MEMBER_TEXT, NOTE_TEXTS, NoteCode
 from wgsforecast.periods import Lang, format_month, format_number
 
@@ -126,6 +127,10 @@ class GroupNote:
 
 def _written_month(lang: Lang) -> Callable[[pd.Period], str]:
     return lambda month: format_month(month, lang)
+
+
+WARNING_LINE = Text(da="advarsel: {message}", en="warning: {message}")
+"""How the command line shows a warning (:func:`warning_text` fills ``message``)."""
 
 
 def warning_text(warning: Warning | str, lang: Lang) -> str:

@@ -17,12 +17,11 @@ from wgsforecast.commands._options import (
     check_run_options,
     load_checked_data,
 )
-from wgsforecast.notes import warning_text
+from wgsforecast.notes import WARNING_LINE, warning_text
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-WARNING = Text(da="advarsel: {message}", en="warning: {message}")
 WRITTEN = Text(da="skrevet:", en="written:")
 
 
@@ -77,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         )
     # Every refit repeats the engine's warnings; show each message once, without source lines.
     for message in dict.fromkeys(warning_text(w.message, args.lang) for w in caught):
-        print(WARNING(args.lang, message=message), file=sys.stderr)
+        print(WARNING_LINE(args.lang, message=message), file=sys.stderr)
     markdown = comparison.to_markdown(args.lang)
     print(comparison.to_text(args.lang))
     out: Path = args.out
