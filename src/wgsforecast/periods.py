@@ -217,6 +217,19 @@ def format_number(value: float, lang: Lang = "da", decimals: int = 0) -> str:
     return text
 
 
+def format_signed(value: float, lang: Lang = "da") -> str:
+    """A whole number with its sign always shown, as a change is written.
+
+    Examples
+    --------
+    >>> format_signed(-7343)
+    '-7.343'
+    >>> format_signed(1200, lang="en")
+    '+1,200'
+    """
+    return ("+" if value >= 0 else "-") + format_number(abs(value), lang)
+
+
 def format_percent(share: float, lang: Lang = "da", decimals: int = 0) -> str:
     """Format a share in [0, 1] as a percentage: ``81 %`` (da) or ``81%`` (en)."""
     number = format_number(100 * share, lang, decimals)

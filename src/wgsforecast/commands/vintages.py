@@ -178,8 +178,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     out: Path = args.out
     check_out_is_folder(out)
-    vintages.list_vintages(args.root)  # a damaged store fails before the actuals are read
-    comparison = vintages.compare_vintages(load_data(args).actuals, root=args.root)
+    chosen = vintages.list_vintages(args.root)  # a damaged store fails before the actuals
+    comparison = vintages.compare_vintages(load_data(args).actuals, chosen)
     from wgsforecast.plotting import pyplot, save_figure
 
     out.mkdir(parents=True, exist_ok=True)

@@ -126,7 +126,7 @@ def collect(
     if price_per_ge is not None:
         content.funding = _funding(main, price_per_ge, lang)
     content.quality = quality_notes(content)
-    content.provenance = provenance(content, inputs or {}, seed, n_paths)
+    content.provenance = provenance(content, inputs or {})
     if figures:
         log(messages.DRAW_FIGURES(lang))
         content.figures = make_figures(content)
@@ -279,20 +279,18 @@ def quality_notes(content: ReportContent) -> list[str]:
     return notes
 
 
-def provenance(
-    content: ReportContent, inputs: Mapping[str, PathLike], seed: int, n_paths: int
-) -> dict[str, str]:
+def provenance(content: ReportContent, inputs: Mapping[str, PathLike]) -> dict[str, str]:
     """Provenance lines: input files' hashes, engines (as they ran), version, date.
 
     The assumptions as used (which a scenario or an argument may have changed from their
     file) are hashed by :func:`~wgsforecast.report.text.provenance_rows`.
 
-    ``seed`` and ``n_paths`` are what was asked for; the engine line records what ran: a
-    deterministic engine runs one path and uses no seed, whatever was asked.
+    The engine line records what ran, not what was asked: a deterministic engine runs one
+    path and uses no seed, whatever was asked.
     """
     lines: dict[str, str] = {}
     for role, path in inputs.items():
-        lines[f"{role}"] = f"{Path(path).name} sha256:{file_sha256(path)}"
+        lines[role] = f"{Path(path).name} sha256:{file_sha256(path)}"
     engines = f"{PUBLISHED_ENGINE} ({_ran(content.published_method)})"
     if content.evidence is not None:
         engines += f", {content.evidence.engine} ({_ran(content.evidence)})"

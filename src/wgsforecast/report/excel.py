@@ -25,7 +25,12 @@ from wgsforecast.labels import label, month_text
 from wgsforecast.periods import format_month, format_number, format_percent
 from wgsforecast.report.content import ReportContent, Section, is_reconstructed, sections
 from wgsforecast.report.quarters import genomes_note
-from wgsforecast.report.text import interval_text, method_line, provenance_rows
+from wgsforecast.report.text import (
+    interval_text,
+    method_line,
+    provenance_rows,
+    target_month_text,
+)
 
 INTEGER_FORMAT = "#,##0"
 DECIMAL_FORMAT = "#,##0.0"
@@ -125,11 +130,7 @@ def overview_rows(content: ReportContent) -> list[tuple[str, str]]:
     """
     h, lang, main = content.headline, content.lang, content.main
     deadline = format_month(h.deadline, lang)
-    month = month_text(h.target_month, lang)
-    if h.target_low is not None:
-        month += " " + label("report_interval", lang).format(
-            low=month_text(h.target_low, lang), high=month_text(h.target_high, lang)
-        )
+    month = target_month_text(content)
     rows = [(label("xl_target_month", lang).format(target=format_number(h.target_ge, lang)), month)]
     if h.p_by_deadline is not None:
         rows.append(

@@ -18,7 +18,12 @@ from wgsforecast.report.content import (
     is_reconstructed,
     sections,
 )
-from wgsforecast.report.text import interval_suffixes, method_line, provenance_rows
+from wgsforecast.report.text import (
+    interval_suffixes,
+    method_line,
+    provenance_rows,
+    target_interval_text,
+)
 
 
 def _template() -> Template:
@@ -90,11 +95,7 @@ def _card(key: str, value: str, sub: str = "") -> str:
 
 def _headline(content: ReportContent) -> str:
     h, lang = content.headline, content.lang
-    interval = ""
-    if h.target_low is not None:
-        interval = label("report_interval", lang).format(
-            low=month_text(h.target_low, lang), high=month_text(h.target_high, lang)
-        )
+    interval = target_interval_text(content)
     cards = [
         _card(
             label("report_card_target", lang).format(target=format_number(h.target_ge, lang)),

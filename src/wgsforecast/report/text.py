@@ -11,7 +11,7 @@ import textwrap
 import pandas as pd
 
 from wgsforecast.labels import LABELS, label, method_name, month_text
-from wgsforecast.periods import Lang, format_month, format_number, format_percent
+from wgsforecast.periods import Lang, format_month, format_number, format_percent, format_signed
 from wgsforecast.prognosis import Prognosis
 from wgsforecast.report.content import ReportContent, is_reconstructed
 from wgsforecast.vintages import Change
@@ -29,14 +29,27 @@ def run_rate_header(window: int, lang: Lang) -> str:
     return label("report_run_rate_window", lang).format(n=window)
 
 
+def target_interval_text(content: ReportContent) -> str:
+    """The target month's 80% interval as words (``""`` without one)."""
+    h, lang = content.headline, content.lang
+    if h.target_low is None:
+        return ""
+    return label("report_interval", lang).format(
+        low=month_text(h.target_low, lang), high=month_text(h.target_high, lang)
+    )
+
+
+def target_month_text(content: ReportContent) -> str:
+    """The target month with its 80% interval, e.g. "november 2026 (80 %-interval: ...)"."""
+    month = month_text(content.headline.target_month, content.lang)
+    interval = target_interval_text(content)
+    return f"{month} {interval}" if interval else month
+
+
 def headline_lines(content: ReportContent) -> list[str]:
     """The headline as sentences in the report's language."""
     h, lang = content.headline, content.lang
-    month = month_text(h.target_month, lang)
-    if h.target_low is not None:
-        month += " " + label("report_interval", lang).format(
-            low=month_text(h.target_low, lang), high=month_text(h.target_high, lang)
-        )
+    month = target_month_text(content)
     lines = [
         label("report_target_line", lang).format(
             target=format_number(h.target_ge, lang), month=month
@@ -116,7 +129,7 @@ def method_change_line(change: Change, engine: str, lang: Lang) -> str:
         deadline = label("vintage_deadline", lang).format(
             current=format_number(now, lang),
             previous=format_number(before, lang),
-            diff=("+" if diff >= 0 else "-") + format_number(abs(diff), lang),
+            diff=format_signed(diff, lang),
         )
     return label("report_method_change", lang).format(
         as_of=format_month(previous.as_of, lang),

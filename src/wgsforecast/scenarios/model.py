@@ -18,7 +18,7 @@ from pydantic import (
     model_validator,
 )
 
-from wgsforecast._suggest import closest, did_you_mean
+from wgsforecast._suggest import did_you_mean
 from wgsforecast._text import Text
 from wgsforecast._validation import field_problems
 from wgsforecast.exceptions import ConfigError, MissingFileError
@@ -217,9 +217,8 @@ def _messages(error: ValidationError) -> list[str]:
         path = problem.where or "(file)"
         if problem.kind == "extra_forbidden":
             valid = _valid_keys(problem.location[:-1])
-            match = closest(problem.location[-1], valid, cutoff=0.5)
-            hint = f"did you mean {match!r}? " if match is not None else ""
-            lines.append(f"{path}: unknown key; {hint}(valid keys: {', '.join(valid)})")
+            hint = did_you_mean(problem.location[-1], valid, cutoff=0.5)
+            lines.append(f"{path}: unknown key{hint} (valid keys: {', '.join(valid)})")
         elif problem.missing:
             lines.append(f"{path}: missing; add it")
         else:

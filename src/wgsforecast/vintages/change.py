@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, cast
 import pandas as pd
 
 from wgsforecast.labels import label as text_of
-from wgsforecast.periods import Lang, format_month, format_number
+from wgsforecast.periods import Lang, format_month, format_number, format_signed
 from wgsforecast.vintages.files import deadline_figures
 from wgsforecast.vintages.vintage import Vintage, first_reach
 
@@ -83,7 +83,7 @@ class Change:
             deadline = text_of("vintage_deadline", lang).format(
                 current=format_number(self.current_by_deadline, lang),
                 previous=format_number(self.previous_by_deadline, lang),
-                diff=("+" if diff >= 0 else "-") + format_number(abs(diff), lang),
+                diff=format_signed(diff, lang),
             )
         lead = (
             text_of("vintage_compared_with", lang).format(
