@@ -119,6 +119,14 @@ def actual_line(ax: Axes, months: Any, cumulative: Any, prognosis: Prognosis, la
     )
 
 
+def ticks_in_view(axis: Any, places: Any) -> list[float]:
+    """The tick places inside the axis's view, with matplotlib's own tolerance for ticks
+    on the limits (as it decides which ticks to draw)."""
+    low, high = axis.get_view_interval()
+    tolerance = (high - low) * 1e-10
+    return [x for x in places if low - tolerance <= x <= high + tolerance]
+
+
 def tick_marks(ax: Axes, places: Any, marker: Any, size: float, width: float, color: Any) -> None:
     """Draw x tick marks at ``places`` as one line below ``ax``, the way ticks are drawn.
 

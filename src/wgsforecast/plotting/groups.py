@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from wgsforecast.labels import label, quantile_label
 from wgsforecast.periods import Lang, format_percent
-from wgsforecast.plotting._marks import as_of_line, band, tick_marks
+from wgsforecast.plotting._marks import as_of_line, band, tick_marks, ticks_in_view
 from wgsforecast.plotting._style import (
     BLUE,
     GID_ACTUAL,
@@ -300,17 +300,11 @@ def _ticks_as_marks(axes: list[Axes], labelled: list[bool]) -> None:
             ax.xaxis.set_tick_params(labelbottom=shown)
         return
     axis = axes[0].xaxis
-    low, high = axis.get_view_interval()
-    tolerance = (high - low) * 1e-10  # matplotlib's own, for ticks on the limits
-
-    def inside(places: Any) -> list[float]:
-        return [x for x in places if low - tolerance <= x <= high + tolerance]
-
     # Per kind: drawn at all, places, size, width. get_minorticklocs leaves out the minor
     # ticks that fall on major ones, as drawn.
-    minor = (rc["xtick.minor.bottom"], inside(axis.get_minorticklocs()))
+    minor = (rc["xtick.minor.bottom"], ticks_in_view(axis, axis.get_minorticklocs()))
     minor_look = (rc["xtick.minor.size"], rc["xtick.minor.width"])
-    major = (rc["xtick.major.bottom"], inside(axis.get_majorticklocs()))
+    major = (rc["xtick.major.bottom"], ticks_in_view(axis, axis.get_majorticklocs()))
     major_look = (rc["xtick.major.size"], rc["xtick.major.width"])
     for ax, shown in zip(axes, labelled, strict=True):
         kinds = [(ax.xaxis.minor, minor, minor_look)]

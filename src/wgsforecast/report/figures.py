@@ -166,7 +166,7 @@ def minor_ticks_as_marks(ax: Any) -> None:
     """
     from matplotlib.ticker import NullFormatter, NullLocator
 
-    from wgsforecast.plotting._marks import tick_marks
+    from wgsforecast.plotting._marks import tick_marks, ticks_in_view
 
     axis = ax.xaxis
     if not axis.get_visible() or isinstance(axis.get_minor_locator(), NullLocator):
@@ -182,10 +182,8 @@ def minor_ticks_as_marks(ax: Any) -> None:
     )
     if not plain:
         return
-    low, high = axis.get_view_interval()
-    tolerance = (high - low) * 1e-10  # matplotlib's own, for ticks on the limits
     # get_minorticklocs leaves out the minor ticks that fall on major ones, as drawn.
-    places = [x for x in axis.get_minorticklocs() if low - tolerance <= x <= high + tolerance]
+    places = ticks_in_view(axis, axis.get_minorticklocs())
     tick_marks(
         ax,
         places,
