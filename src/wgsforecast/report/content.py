@@ -8,7 +8,7 @@ here computes a statistic or formats a number; :mod:`wgsforecast.report.collecti
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
@@ -358,7 +358,7 @@ def sections(content: ReportContent) -> list[Section]:
 
 
 def _with_figure(section: Section, figure: str) -> Section:
-    return Section(**{**section.__dict__, "figure": figure})
+    return replace(section, figure=figure)
 
 
 def csv_tables(content: ReportContent) -> dict[str, pd.DataFrame]:
