@@ -37,6 +37,7 @@ from wgsforecast.engines._realisation import (
     SlipPrior,
     throughput_step_sd,
 )
+from wgsforecast.engines.adoption import pooled_share_update
 from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.models import GroupRegistry, PatientGroup
 from wgsforecast.simulate import SimulatedProgramme, simulate_programme
@@ -639,7 +640,8 @@ def test_reference_weight_is_learned_from_groups_with_history(
     fitted: tuple[AdoptionEngine, SimulatedProgramme],
 ) -> None:
     engine, sim = fitted
-    # This world's running groups reach their declared volumes: less weight on shortfall.
+    # This world's running groups mostly reach their declared volumes: less weight on
+    # shortfall than the prior's half.
     assert 0 < engine.reference_weight_ < engine.reference_weight
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PriorFallbackWarning)
@@ -648,6 +650,38 @@ def test_reference_weight_is_learned_from_groups_with_history(
                 sim.actuals, sim.groups, sim.assumptions
             )
             assert refit.reference_weight_ == fixed
+
+
+def test_groups_the_reference_class_explains_leave_the_pooled_plateau() -> None:
+    pooled = Prior(mean=np.array([0.0, 6.0, 0.5, 3.0]), sd=np.array([1.5, 4.0, 0.5, 1.0]))
+    high = [np.array([1.9, 2.0, 2.1])] * 8
+    low = [np.array([-3.1, -3.0, -2.9])] * 8
+    pooled_only, explained_away = [np.full(3, 1 / 3)] * 8, [np.zeros(3)] * 8
+    everyone = pooled_share_update(pooled, high + low, pooled_only * 2)
+    explained = pooled_share_update(pooled, high + low, pooled_only + explained_away)
+    only_high = pooled_share_update(pooled, high, pooled_only)
+    # Counted in both components, the low groups drag the pooled plateau down and widen
+    # it; explained by the reference class, they drop out of it.
+    assert everyone.mean[0] < 0 < explained.mean[0]
+    assert explained.mean[0] == pytest.approx(only_high.mean[0])
+    assert explained.sd[0] < everyone.sd[0]
+    # Shrunk toward the default prior, and the other parameters kept.
+    assert explained.mean[0] < 2.0
+    np.testing.assert_array_equal(explained.mean[1:], pooled.mean[1:])
+    np.testing.assert_array_equal(explained.sd[1:], pooled.sd[1:])
+
+
+def test_the_mixture_fit_raises_the_pooled_plateau_of_a_programme_with_shortfall_groups(
+    fitted: tuple[AdoptionEngine, SimulatedProgramme],
+) -> None:
+    engine, sim = fitted
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PriorFallbackWarning)
+        plain = AdoptionEngine(reference_weight=0.0).fit(sim.actuals, sim.groups, sim.assumptions)
+    # The stalled groups of this world are the reference class's to explain.
+    assert (sim.truth["shape"] == "stalled").any()
+    assert engine.prior_.mean[0] > plain.prior_.mean[0]
+    np.testing.assert_array_equal(engine.prior_.mean[1:], plain.prior_.mean[1:])
 
 
 def test_waiting_groups_take_the_engines_own_chance_of_never_starting() -> None:

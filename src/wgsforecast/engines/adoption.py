@@ -207,6 +207,68 @@ def _update_prior(posteriors: list[GroupPosterior]) -> Prior:
     return Prior(mean=mean, sd=np.maximum(np.sqrt(variance), _SD_FLOOR))
 
 
+def pooled_share_update(
+    pooled: Prior, share_logits: list[FloatArray], weights: list[FloatArray]
+) -> Prior:
+    """EM update of the pooled component's plateau (``share_logit``) in the mixture prior.
+
+    ``share_logits`` are each group's posterior draws of its plateau, and ``weights`` their
+    posterior weights times each draw's probability of not coming from the reference class.
+    So the groups the reference class explains (those far short of their declared volume)
+    do not also widen and lower the pooled component: without this, a programme's
+    shortfall would count twice in a new group's prior, once in each component. Shrunk to
+    the default prior as :func:`_update_prior` is; the other parameters are kept.
+    """
+    draws, mass = np.concatenate(share_logits), np.concatenate(weights)
+    total = _HYPER_WEIGHT + mass.sum()
+    mean = (_HYPER_WEIGHT * DEFAULT_PRIOR.mean[0] + mass @ draws) / total
+    variance = (_HYPER_WEIGHT * DEFAULT_PRIOR.sd[0] ** 2 + mass @ (draws - mean) ** 2) / total
+    new_mean, new_sd = pooled.mean.copy(), pooled.sd.copy()
+    new_mean[0], new_sd[0] = mean, max(math.sqrt(variance), _SD_FLOOR[0])
+    return Prior(mean=new_mean, sd=new_sd)
+
+
+@dataclass(frozen=True)
+class PlateauDraws:
+    """One group's importance draws as the plateau's mixture EM needs them.
+
+    Only the pooled component's plateau and the reference weight change from round to
+    round, so everything else about each draw's prior density is computed once.
+    """
+
+    weights: FloatArray
+    share_logit: FloatArray
+    log_others: FloatArray
+    log_reference_share: FloatArray
+    log_drawn_prior: FloatArray
+
+    @classmethod
+    def of(cls, sample: PosteriorSample, prior: GroupPrior) -> PlateauDraws:
+        """The draws of ``sample`` (weight above 0), made under ``prior``."""
+        keep = sample.weights > 0
+        params = sample.params[keep]
+        normal = _log_normal_density(params, prior.pooled.mean, prior.pooled.sd)
+        return cls(
+            weights=sample.weights[keep],
+            share_logit=params[:, 0],
+            log_others=normal[:, 1:].sum(axis=1),
+            log_reference_share=prior._reference_log_share_density(params[:, 0]),
+            log_drawn_prior=prior.log_density(params),
+        )
+
+    def posterior(self, pooled: Prior, weight: float) -> tuple[FloatArray, FloatArray]:
+        """The draws' normalised weights under the prior with this pooled plateau and
+        reference weight (``0 < weight < 1``), and each draw's chance of being reference-like."""
+        log_pooled = (
+            _log_normal_density(self.share_logit, pooled.mean[0], pooled.sd[0]) + self.log_others
+        )
+        log_reference = math.log(weight) + self.log_reference_share + self.log_others
+        log_prior = np.logaddexp(math.log1p(-weight) + log_pooled, log_reference)
+        log_ratio = log_prior - self.log_drawn_prior
+        weights = self.weights * np.exp(log_ratio - log_ratio.max())
+        return weights / weights.sum(), np.exp(log_reference - log_prior)
+
+
 def fit_programme(
     series: list[Series], iterations: int = 10, season_sd: float = 0.2
 ) -> tuple[list[GroupPosterior], Prior, FloatArray, FloatArray]:
@@ -338,16 +400,6 @@ class GroupPrior:
             math.log1p(-self.reference_weight) + pooled,
             math.log(self.reference_weight) + reference,
         )
-        return result
-
-    def reference_share(self, phis: FloatArray) -> FloatArray:
-        """Per draw, the probability that it came from the reference-class component."""
-        if self.reference_weight <= 0 or self.reference_weight >= 1:
-            return np.full(phis.shape[0], float(self.reference_weight))
-        pooled, reference = self._component_log_densities(phis)
-        pooled = pooled + math.log1p(-self.reference_weight)
-        reference = reference + math.log(self.reference_weight)
-        result: FloatArray = np.exp(reference - np.logaddexp(pooled, reference))
         return result
 
     def draw(self, n_draws: int, rng: np.random.Generator) -> FloatArray:
@@ -586,6 +638,8 @@ generator (:mod:`wgsforecast.simulate`, seeds 1-50) in ``benchmarks/results/cali
 mean coverage 51% -> 68%, CRPS at +12 5.5% -> 5.1%; still short there at long leads."""
 
 _PRIOR_DRAWS = 4000
+_MIXTURE_ROUNDS = 5
+"""Most EM rounds of the plateau's mixture prior (it settles in two or three)."""
 
 
 class AdoptionEngine(Engine):
@@ -750,12 +804,7 @@ class AdoptionEngine(Engine):
         self.samples_ = [samples[index] for index in range(n_groups)]
         self.group_priors_, self.reference_weight_ = priors, self.reference_weight
         if 0 < self.reference_weight < 1:
-            # Learn the weight from the groups with enough history (REFERENCE_PSEUDO_GROUPS),
-            # then move every group's draws to the prior under it.
-            self.reference_weight_ = self._learned_reference_weight(months)
-            self.group_priors_ = self._group_priors(
-                pooled, reference, origins, self.reference_weight_
-            )
+            pooled = self._learn_mixture(pooled, reference, origins, months, priors)
             earlier = self.samples_
             samples = _prior_samples(self.group_priors_, pooled_weights, set(fitted), rng)
             for index, one, posterior in zip(fitted, series, posteriors, strict=True):
@@ -826,21 +875,50 @@ class AdoptionEngine(Engine):
             for group, origin in zip(self.groups_, origins, strict=True)
         ]
 
-    def _learned_reference_weight(self, months: npt.NDArray[np.int64]) -> float:
-        """The prior reference weight updated by the groups with enough history.
+    def _learn_mixture(
+        self,
+        pooled: Prior,
+        reference: ShareLogNormal,
+        origins: list[pd.Period | None],
+        months: npt.NDArray[np.int64],
+        priors: list[GroupPrior],
+    ) -> Prior:
+        """Learn the reference weight and the pooled plateau from the groups with history.
 
-        Each such group's posterior responsibility for the reference component is averaged
-        with the prior weight, which counts as :data:`REFERENCE_PSEUDO_GROUPS` groups.
+        EM on the two-component plateau prior, from the groups with at least ``min_months``
+        of data: each group's posterior responsibility for the reference component is
+        averaged with the prior weight, which counts as :data:`REFERENCE_PSEUDO_GROUPS`
+        groups, and the pooled component's plateau is refitted to the draws in proportion to
+        their chance of not being reference-like (:func:`pooled_share_update`). Sets
+        ``reference_weight_`` and ``group_priors_``; returns the pooled component.
         """
-        responsibilities = [
-            float(sample.weights @ prior.reference_share(sample.params))
-            for sample, prior, n in zip(self.samples_, self.group_priors_, months, strict=True)
+        draws = [
+            PlateauDraws.of(self.samples_[i], priors[i])
+            for i, n in enumerate(months)
             if n >= self.min_months
         ]
-        prior_mass = REFERENCE_PSEUDO_GROUPS * self.reference_weight
-        return (prior_mass + sum(responsibilities)) / (
-            REFERENCE_PSEUDO_GROUPS + len(responsibilities)
-        )
+        weight = self.reference_weight
+        for _ in range(_MIXTURE_ROUNDS if draws else 0):
+            posteriors = [group.posterior(pooled, weight) for group in draws]
+            responsibilities = sum(float(w @ share) for w, share in posteriors)
+            learned = (REFERENCE_PSEUDO_GROUPS * self.reference_weight + responsibilities) / (
+                REFERENCE_PSEUDO_GROUPS + len(draws)
+            )
+            refitted = pooled_share_update(
+                pooled,
+                [group.share_logit for group in draws],
+                [w * (1 - share) for w, share in posteriors],
+            )
+            settled = (
+                abs(learned - weight) < _TOLERANCE
+                and abs(refitted.mean[0] - pooled.mean[0]) < _TOLERANCE
+            )
+            weight, pooled = learned, refitted
+            if settled:
+                break
+        self.reference_weight_ = weight
+        self.group_priors_ = self._group_priors(pooled, reference, origins, weight)
+        return pooled
 
     def _planned(self, pooled: Prior, group: PatientGroup, origin: pd.Period | None) -> Prior:
         """The pooled prior, moved toward the planned ramp of a group not live yet.
