@@ -621,7 +621,10 @@ likely it is to be one that realises its declared volume as the reference class 
 those responsibilities as if it were this many groups. Why four: the reference class itself
 is four programmes (:data:`~wgsforecast.engines._realisation.REFERENCE_CLASS`). So a
 programme whose running groups reach their declared volumes leans less on the reference
-class for its new groups, and one whose groups fall short leans more. Not tuned."""
+class for its new groups, and one whose groups fall short leans more. The pooled
+component's plateau is refitted alongside, to the groups in proportion to their chance of
+not being reference-like (:func:`pooled_share_update`), so a shortfall group is counted in
+one component, not both. Not tuned."""
 
 THROUGHPUT_SD_SCALE = 3.0
 """Multiplier on the national throughput variation estimated from the data (the random
