@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from wgsforecast.labels import label, quantile_label
 from wgsforecast.periods import Lang, format_percent
@@ -170,10 +171,10 @@ def plot_group_ramps(
     fig: Figure = plt.figure(figsize=(3.0 * ncols, 2.3 * nrows + 1.0), layout="constrained")
     # Not sharex: every panel gets the same x limits and ticks from format_axes, and the
     # panels whose x axis shows no labels draw their ticks as marks (_ticks_as_marks).
-    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
-    free = [extra.get_subplotspec() for extra in axes[len(keys) :]]
-    for extra in axes[len(keys) :]:
-        fig.delaxes(extra)
+    # Axes only for the groups (an axes is costly to make): the grid's other slots stay free.
+    grid = fig.add_gridspec(nrows, ncols)
+    axes = [fig.add_subplot(grid[index // ncols, index % ncols]) for index in range(len(keys))]
+    free = [grid[index // ncols, index % ncols] for index in range(len(keys), nrows * ncols)]
     end = display_end(prognosis, until)
     monthly = in_window(prognosis.monthly(), end)
     first = first_active_month(monthly.pivot(index="month", columns="group", values="ge"))
@@ -185,17 +186,29 @@ def plot_group_ramps(
         if len(shares) == 1
         else label("plot_cap_varies", lang)
     )
+    # Each panel's rows, places and values picked from arrays made once for all panels
+    # (per-panel frame filters and month conversions were a large part of the drawing).
+    shown = monthly[monthly["month"] >= first]
+    rows_of = shown.groupby("group", sort=False).indices
+    starts = month_start(shown["month"])
+    ge = shown["ge"].to_numpy(float)
+    is_actual = (shown["kind"] == "actual").to_numpy()
+    from_as_of = (shown["month"] >= prognosis.as_of).to_numpy()
+    fan_months = in_window(pd.DataFrame({"month": prognosis.months}), end)["month"]
+    fan_months = fan_months[fan_months >= prognosis.as_of]
+    fan_starts = month_start(fan_months)
+    as_of_start = month_start([prognosis.as_of])[0]
     for ax, key in zip(axes, keys, strict=False):
         group = prognosis.groups[key]
-        rows = monthly[(monthly["group"] == key) & (monthly["month"] >= first)]
-        actual = rows[rows["kind"] == "actual"]
-        projected = rows[rows["month"] >= prognosis.as_of]
+        rows = rows_of[key]
+        actual, projected = rows[is_actual[rows]], rows[from_as_of[rows]]
         if multi:
-            fan = in_window(prognosis.fan("monthly", quantiles=(0.1, 0.5, 0.9), group=key), end)
-            fan = fan[fan["month"] >= prognosis.as_of]
+            # Only the band's limits are drawn: no median of the paths is needed here.
+            fan = prognosis.fan("monthly", quantiles=(0.1, 0.9), group=key)
+            fan = fan[fan["month"].isin(fan_months)]
             band(
                 ax,
-                month_start(fan["month"]),
+                fan_starts,
                 fan[quantile_label(0.1)],
                 fan[quantile_label(0.9)],
                 0.1,
@@ -203,16 +216,16 @@ def plot_group_ramps(
                 lang,
             )
         ax.plot(
-            month_start(actual["month"]),
-            actual["ge"].to_numpy(float),
+            starts[actual],
+            ge[actual],
             color="black",
             linewidth=1.3,
             label=label("actual", lang),
             gid=GID_ACTUAL,
         )
         ax.plot(
-            month_start(projected["month"]),
-            projected["ge"].to_numpy(float),
+            starts[projected],
+            ge[projected],
             color=BLUE,
             linewidth=1.5,
             linestyle="--",
@@ -230,7 +243,7 @@ def plot_group_ramps(
             gid=GID_CAP,
         )
         ax.axvline(
-            month_start([prognosis.as_of])[0],
+            as_of_start,
             color=GREY,
             linestyle=":",
             linewidth=0.9,
@@ -249,9 +262,7 @@ def plot_group_ramps(
         ax.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))
         ax.tick_params(labelsize=8)
     # The x tick labels show below a panel only when no panel is below it.
-    _ticks_as_marks(
-        list(axes[: len(keys)]), [index + ncols >= len(keys) for index in range(len(keys))]
-    )
+    _ticks_as_marks(axes, [index + ncols >= len(keys) for index in range(len(keys))])
     handles, texts = axes[0].get_legend_handles_labels()
     heading = label("plot_ramps_title", lang)
     fig.suptitle(
