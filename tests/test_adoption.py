@@ -37,7 +37,13 @@ from wgsforecast.engines._realisation import (
     SlipPrior,
     throughput_step_sd,
 )
-from wgsforecast.engines.adoption import pooled_share_update
+from wgsforecast.engines.adoption import (
+    GroupPrior,
+    PlateauDraws,
+    PosteriorSample,
+    pooled_share_update,
+    reweighted,
+)
 from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.models import GroupRegistry, PatientGroup
 from wgsforecast.simulate import SimulatedProgramme, simulate_programme
@@ -669,6 +675,28 @@ def test_groups_the_reference_class_explains_leave_the_pooled_plateau() -> None:
     assert explained.mean[0] < 2.0
     np.testing.assert_array_equal(explained.mean[1:], pooled.mean[1:])
     np.testing.assert_array_equal(explained.sd[1:], pooled.sd[1:])
+
+
+def test_plateau_draws_reweight_as_the_full_prior_does() -> None:
+    rng = np.random.default_rng(4)
+    pooled = Prior(mean=np.array([0.3, 6.0, 0.5, 3.0]), sd=np.array([1.2, 4.0, 0.5, 1.0]))
+    reference = ShareLogNormal.from_reference()
+    old = GroupPrior(pooled, reference, target_share=0.75, reference_weight=0.5)
+    moved = Prior(mean=np.array([1.1, 6.0, 0.5, 3.0]), sd=np.array([0.9, 4.0, 0.5, 1.0]))
+    new = GroupPrior(moved, reference, target_share=0.75, reference_weight=0.3)
+    params = old.draw(500, rng)
+    weights = rng.uniform(size=500)
+    weights[:10] = 0.0  # outside the bounds: left out
+    sample = PosteriorSample(params, np.zeros(500, np.int64), np.cumsum(weights / weights.sum()))
+    draws = PlateauDraws.of(sample, old)
+    posterior, reference_like = draws.posterior(moved, 0.3)
+    np.testing.assert_allclose(posterior, reweighted(sample, old, new).weights[10:], rtol=1e-9)
+    # The chance of being reference-like, from the two components' densities directly.
+    kept = params[10:]
+    normal = -0.5 * ((kept - moved.mean) / moved.sd) ** 2 - np.log(moved.sd)
+    others = normal[:, 1:].sum(axis=1) - 3 * 0.5 * math.log(2 * math.pi)
+    log_reference = math.log(0.3) + new._reference_log_share_density(kept[:, 0]) + others
+    np.testing.assert_allclose(reference_like, np.exp(log_reference - new.log_density(kept)))
 
 
 def test_the_mixture_fit_raises_the_pooled_plateau_of_a_programme_with_shortfall_groups(
