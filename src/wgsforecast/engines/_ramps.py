@@ -75,19 +75,23 @@ def ramp_share_by_row(
     z: npt.NDArray[np.float32], gompertz: npt.NDArray[np.bool_]
 ) -> npt.NDArray[np.float32]:
     """The share of the plateau reached at ``z[row, month]``, each row in its own form
-    (``gompertz[row]``, else logistic); no derivative.
+    (``gompertz[row]``, else logistic); no derivative. ``z`` is overwritten with the shares
+    and returned.
 
     The simulation's hot path: the same curves as :func:`log_ramp`, in float32, all rows at
-    once. Both forms are built from one ``exp(-z)``, capped as in :func:`log_ramp` (so far
-    before its midpoint a logistic ramp is at 1e-26 of its plateau, not less: zero counts
-    either way).
+    once and in place (a fresh array per operation would cost more than the arithmetic).
+    Both forms are built from one ``exp(-z)``, capped as in :func:`log_ramp` (so far before
+    its midpoint a logistic ramp is at 1e-26 of its plateau, not less: zero counts either
+    way).
     """
-    decay = np.exp(np.minimum(-z, np.float32(_GOMPERTZ_EXPONENT_LIMIT)))
-    share = np.add(decay, np.float32(1.0))
+    decay = np.negative(z, out=z)
+    np.minimum(decay, np.float32(_GOMPERTZ_EXPONENT_LIMIT), out=decay)
+    np.exp(decay, out=decay)
+    rows = np.flatnonzero(gompertz)
+    gompertz_share = decay[rows]
+    gompertz_share *= np.float32(-_LN2)
+    np.exp(gompertz_share, out=gompertz_share)
+    share = np.add(decay, np.float32(1.0), out=decay)
     np.reciprocal(share, out=share)
-    if gompertz.any():
-        rows = np.flatnonzero(gompertz)
-        ramp = decay[rows]
-        ramp *= np.float32(-_LN2)
-        share[rows] = np.exp(ramp, out=ramp)
+    share[rows] = gompertz_share
     return share

@@ -35,7 +35,7 @@ import pandas as pd
 
 from wgsforecast.engines._batch_fit import Panel, log_evidence
 from wgsforecast.engines._batch_fit import modes as batch_modes
-from wgsforecast.engines._counts import negative_binomial_counts
+from wgsforecast.engines._counts import CHUNK_CELLS, negative_binomial_counts
 from wgsforecast.engines._onboarding import OnboardingPace
 from wgsforecast.engines._ramps import (
     FORMS,
@@ -1016,9 +1016,13 @@ class AdoptionEngine(Engine):
             n_paths,
             rng,
         )
-        expected = np.zeros((n_paths, n_groups, horizon), dtype=np.float32)
-        # Months and start offsets are whole numbers (or inf), exact in float32.
-        steps = np.arange(horizon, dtype=np.float32)[None, :]
+        # Each group's ramp per path, [path, group]; a group that never starts in the
+        # horizon keeps an infinite start (all zeros) like a group without a start.
+        start = np.full((n_paths, n_groups), np.inf, dtype=np.float32)
+        midpoint = np.zeros((n_paths, n_groups), dtype=np.float32)
+        width = np.ones((n_paths, n_groups), dtype=np.float32)
+        plateau = np.zeros((n_paths, n_groups), dtype=np.float32)
+        gompertz = np.zeros((n_paths, n_groups), dtype=np.bool_)
         drivers: dict[str, FloatArray] = {}
         if stated is not None:
             drivers["capacity"] = ceiling_draw
@@ -1028,8 +1032,9 @@ class AdoptionEngine(Engine):
                 continue
             if self.history_.started[index] < 0:
                 drivers[f"start:{group.key}"] = offsets[index]
-            start = offsets[index].astype(np.float32)
-            if not (start < horizon).any():
+            # Months and start offsets are whole numbers (or inf), exact in float32.
+            group_start = offsets[index].astype(np.float32)
+            if not (group_start < horizon).any():
                 continue
             sample = self.samples_[index]
             chosen = np.searchsorted(sample.cumulative_weight, pick[index], side="right")
@@ -1040,17 +1045,28 @@ class AdoptionEngine(Engine):
             )
             # float32 from here: the paths are float32, and it halves the memory traffic.
             draws = sample.params[chosen].astype(np.float32)
-            share_logit, midpoint, width = draws[:, 0], draws[:, 1], np.exp(draws[:, 2])
-            z = steps - start[:, None]  # months since the start
+            start[:, index] = group_start
+            midpoint[:, index], width[:, index] = draws[:, 1], np.exp(draws[:, 2])
+            plateau[:, index] = scale * sigmoid(draws[:, 0])
+            gompertz[:, index] = sample.form[chosen] == FORMS.index("gompertz")
+        expected = np.empty((n_paths, n_groups, horizon), dtype=np.float32)
+        steps = np.arange(horizon, dtype=np.float32)
+        # A few paths at a time, all groups together, written straight into the result:
+        # the work then stays in the CPU's cache and no temporary is made per operation.
+        chunk = max(1, CHUNK_CELLS // (n_groups * horizon))
+        before_start = np.empty((chunk, n_groups, horizon), dtype=np.bool_)
+        for lo in range(0, n_paths, chunk):
+            rows = slice(lo, lo + chunk)
+            z = np.subtract(steps, start[rows, :, None], out=expected[rows])  # months since start
+            before = np.signbit(z, out=before_start[: z.shape[0]])  # (-inf: never starts)
             z += np.float32(0.5)
-            z -= midpoint[:, None]
-            z /= width[:, None]
-            values = ramp_share_by_row(z, sample.form[chosen] == FORMS.index("gompertz"))
-            values *= (scale * sigmoid(share_logit)).astype(np.float32)[:, None]
-            values *= season_factor
-            if (start > 0).any():
-                np.copyto(values, np.float32(0.0), where=steps < start[:, None])
-            expected[:, index, :] = values
+            z -= midpoint[rows, :, None]
+            z /= width[rows, :, None]
+            values = ramp_share_by_row(z.reshape(-1, horizon), gompertz[rows].ravel())
+            values = values.reshape(z.shape)
+            values *= plateau[rows, :, None]
+            values *= season_factor[rows, None, :]
+            np.copyto(values, np.float32(0.0), where=before)
         ceiling = None
         if stated is not None:
             ceiling = ceiling_draw / 12
