@@ -168,26 +168,31 @@ def _large_mean_quantile(
     out: npt.NDArray[np.float32],
     scratch: Scratch,
 ) -> None:
-    """The quantile ``[path, group, month]`` into ``out`` where the mean is at least the
-    switch rate, all groups at once (``inverse[group]``: 1 / size); elsewhere (to be
-    replaced by the exact search) the quantile at the switch rate."""
+    """The expansion ``[path, group, month]`` into ``out``, all groups at once
+    (``inverse[group]``: 1 / size), means below the switch rate taken at it (the exact
+    search replaces those) and not yet floored (:func:`_floor_band`)."""
     step = scratch.paths_per_chunk(rate.shape)
     for lo in range(0, rate.shape[0], step):
         part = rate[lo : lo + step]
         work = scratch.arrays(part.shape)
         chunk = slice(lo, lo + step)
         _cornish_fisher(part, inverse[:, None], z[chunk], work, out[chunk], SWITCH_RATE)
-    band_ends = np.array([_floor_band_end(one) for one in inverse.tolist()], dtype=np.float32)
-    near = np.flatnonzero((rate < band_ends[:, None]) & (rate >= SWITCH_RATE))
-    if not near.size:
-        return
-    group_of_cell = near // rate.shape[2] % rate.shape[1]
-    flat, flat_z = out.ravel(), z.ravel()
+
+
+def _floor_band(
+    counts: npt.NDArray[np.float32],
+    cells: npt.NDArray[np.intp],
+    group_of_cell: npt.NDArray[np.intp],
+    inverse: FloatArray,
+    z: npt.NDArray[np.float32],
+) -> None:
+    """Raise the expansion's ``counts`` (flat) in the floor band's ``cells`` to the exact
+    quantile at the switch rate, group by group."""
     for group in np.flatnonzero(np.bincount(group_of_cell, minlength=len(inverse))).tolist():
-        cells = near[group_of_cell == group]
+        own = cells[group_of_cell == group]
         table = _switch_table(SWITCH_RATE, float(inverse[group]))
-        floor = np.searchsorted(table, flat_z[cells], side="left").astype(np.float32)
-        flat[cells] = np.maximum(flat[cells], floor)
+        floor = np.searchsorted(table, z[own], side="left").astype(np.float32)
+        counts[own] = np.maximum(counts[own], floor)
 
 
 _BAND_STEPS = 64
@@ -431,12 +436,20 @@ def _block_counts(
     """Counts of one block ``[path, group, month]`` into ``counts``: the expansion for all
     groups at once (each with its own size), then the exact search for the small means."""
     _large_mean_quantile(rate, inverse, z, counts, scratch)
-    # The expansion gave zero means the switch quantile; the search below skips them.
-    np.copyto(counts, np.float32(0.0), where=rate <= 0)
-    small = (rate < SWITCH_RATE) & (rate > 0)
+    # What the expansion alone does not settle: the cells below the top of the floor band
+    # (zero means, the exact search's small means, and the band), found in one pass.
+    band_ends = np.array([_floor_band_end(one) for one in inverse.tolist()])
+    low = np.flatnonzero(rate < np.float32(band_ends.max()))
+    if not low.size:
+        return
+    means = rate.ravel()[low]
+    group_of_cell = low // rate.shape[2] % rate.shape[1]
+    flat_counts, flat_z = counts.ravel(), z.ravel()
+    band = (means >= SWITCH_RATE) & (means < band_ends[group_of_cell].astype(np.float32))
+    _floor_band(flat_counts, low[band], group_of_cell[band], inverse, flat_z)
+    flat_counts[low[means <= 0]] = 0.0
+    small = (means > 0) & (means < SWITCH_RATE)
     if small.any():
-        cells = np.flatnonzero(small)
-        group_of_cell = cells // rate.shape[2] % rate.shape[1]
-        counts.ravel()[cells] = _small_mean_quantile(
-            rate.ravel()[cells].astype(np.float64), inverse[group_of_cell], z.ravel()[cells]
+        flat_counts[low[small]] = _small_mean_quantile(
+            means[small].astype(np.float64), inverse[group_of_cell[small]], flat_z[low[small]]
         )

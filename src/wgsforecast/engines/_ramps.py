@@ -69,10 +69,25 @@ def log_ramp(z: FloatArray, form: str) -> tuple[FloatArray, FloatArray]:
     if form == "logistic":
         return log_sigmoid(z), sigmoid(-z)
     if form == "gompertz":
-        decay = np.exp(np.minimum(-z, _GOMPERTZ_EXPONENT_LIMIT))
+        decay = _gompertz_decay(z)
         result: FloatArray = -_LN2 * decay
         return result, _LN2 * decay
     raise ValueError(f"ramp form must be one of {FORMS}; got {form!r}")
+
+
+def log_ramp_share(z: FloatArray, form: str) -> FloatArray:
+    """The first half of :func:`log_ramp` (the log share), without the derivative."""
+    if form == "logistic":
+        return log_sigmoid(z)
+    if form == "gompertz":
+        result: FloatArray = -_LN2 * _gompertz_decay(z)
+        return result
+    raise ValueError(f"ramp form must be one of {FORMS}; got {form!r}")
+
+
+def _gompertz_decay(z: FloatArray) -> FloatArray:
+    result: FloatArray = np.exp(np.minimum(-z, _GOMPERTZ_EXPONENT_LIMIT))
+    return result
 
 
 def ramp_share_by_row(

@@ -41,7 +41,7 @@ from wgsforecast.engines._ramps import (
     FORMS,
     Prior,
     Series,
-    log_ramp,
+    log_ramp_share,
     log_sigmoid,
     ramp_share_by_row,
     sigmoid,
@@ -138,7 +138,7 @@ def log_mean(
     return (
         series.log_cap
         + log_sigmoid(np.asarray(share_logit))
-        + log_ramp(z, form)[0]
+        + log_ramp_share(z, form)
         + season[series.month_of_year]
     )
 
@@ -260,15 +260,15 @@ def log_likelihood_batch(
     eta = (
         series.log_cap
         + log_sigmoid(phis[:, 0:1])
-        + log_ramp(z, form)[0]
+        + log_ramp_share(z, form)
         + season[series.month_of_year][None, :]
     )
     log_total = np.logaddexp(phis[:, 3:4], eta)
     y = series.y[None, :]
     log_size = phis[:, 3:4]
-    loglik: FloatArray = (
-        gammaln(y + size) - gammaln(size) + size * (log_size - log_total) + y * (eta - log_total)
-    ).sum(axis=1)
+    # gammaln(size) is the same in every month: once per draw, not per draw and month.
+    per_month = gammaln(y + size) + size * (log_size - log_total) + y * (eta - log_total)
+    loglik: FloatArray = per_month.sum(axis=1) - y.size * gammaln(size[:, 0])
     return loglik
 
 
