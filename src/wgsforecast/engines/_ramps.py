@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
+Floats = TypeVar("Floats", npt.NDArray[np.float64], npt.NDArray[np.float32])
+"""Either float array; the sigmoids keep the precision they are given."""
 
 
 @dataclass(frozen=True)
@@ -33,19 +36,20 @@ class Series:
     log_cap: float
 
 
-def log_sigmoid(x: FloatArray) -> FloatArray:
+def log_sigmoid(x: Floats) -> Floats:
     """log(1 / (1 + exp(-x))), without overflow."""
     from scipy.special import log_expit
 
     # The same values as -logaddexp(0, -x) (float64 and float32), in half the time: the
     # fit evaluates it on every draw and month.
-    result: FloatArray = log_expit(x)
+    result: Floats = log_expit(x)
     return result
 
 
-def sigmoid(x: FloatArray) -> FloatArray:
+def sigmoid(x: Floats) -> Floats:
     """1 / (1 + exp(-x)), without overflow."""
-    return np.exp(log_sigmoid(x))
+    result: Floats = np.exp(log_sigmoid(x))
+    return result
 
 
 FORMS = ("logistic", "gompertz")

@@ -588,6 +588,15 @@ mean coverage 51% -> 68%, CRPS at +12 5.5% -> 5.1%; still short there at long le
 _PRIOR_DRAWS = 4000
 
 
+def _search_in_order(cumulative: FloatArray, keys: FloatArray) -> npt.NDArray[np.intp]:
+    """``np.searchsorted(cumulative, keys, side="right")``, the keys searched in sorted order:
+    each search then starts where the previous one ended, twice as fast for 10,000 keys."""
+    order = np.argsort(keys)
+    found = np.empty(keys.size, dtype=np.intp)
+    found[order] = np.searchsorted(cumulative, keys[order], side="right")
+    return found
+
+
 class AdoptionEngine(Engine):
     """Fitted onboarding ramps, a reference-class prior, uncertain go-lives and capacity.
 
@@ -996,17 +1005,21 @@ class AdoptionEngine(Engine):
         month_of_year = np.asarray(future.month, dtype=np.int64) - 1
         n_groups = len(self.groups_)
         season = self.season_ + self.season_se_ * rng.standard_normal((n_paths, 12))
-        season_factor = np.exp(season[:, month_of_year]).astype(np.float32)
+        # [path, month] arrays built in place: each fresh array of this size costs more than
+        # the arithmetic on it.
+        by_month = season[:, month_of_year]
+        season_factor = np.exp(by_month, out=by_month).astype(np.float32)
         pick = rng.uniform(size=(n_groups, n_paths))
         offsets = self._start_offsets(n_paths, rng)
         # National throughput: a random walk on the log level shared by all groups, its
         # step sd estimated from the data's own month-to-month variation.
-        step = self.throughput_sd_ * self.throughput_sd_scale
-        walk = np.cumsum(step * rng.standard_normal((n_paths, horizon)), axis=1)
-        shocks = self.month_shock_sd_ * self.throughput_sd_scale
-        season_factor *= np.exp(walk + shocks * rng.standard_normal((n_paths, horizon))).astype(
-            np.float32
-        )
+        walk = rng.standard_normal((n_paths, horizon))
+        walk *= self.throughput_sd_ * self.throughput_sd_scale
+        np.cumsum(walk, axis=1, out=walk)
+        level = rng.standard_normal((n_paths, horizon))
+        level *= self.month_shock_sd_ * self.throughput_sd_scale
+        level += walk
+        season_factor *= np.exp(level, out=level).astype(np.float32)
         stated = self.assumptions_.programme.capacity_wgs_per_year
         # Drawn even without a stated capacity (and then unused), so that stating one
         # changes no other draw: scenarios on capacity keep common random numbers.
@@ -1037,7 +1050,7 @@ class AdoptionEngine(Engine):
             if not (group_start < horizon).any():
                 continue
             sample = self.samples_[index]
-            chosen = np.searchsorted(sample.cumulative_weight, pick[index], side="right")
+            chosen = _search_in_order(sample.cumulative_weight, pick[index])
             chosen = np.minimum(chosen, sample.form.size - 1)
             scale = group.ramp.target_share * group.declared_per_year / 12
             drivers[f"plateau:{group.key}"] = group.ramp.target_share * sigmoid(
