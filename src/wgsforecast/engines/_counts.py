@@ -62,8 +62,9 @@ beyond about ``-2 sqrt(mean)`` the expansion stops increasing in the mean. Above
 rises with the mean, so no clip is needed (the tests check the expansion up to ``z = 8``)."""
 
 BLOCK_PATHS = 256
-"""Paths drawn per block: small enough that the temporaries stay in the CPU cache. Fixed, so
-that the paths of the first whole blocks do not depend on how many paths were asked for."""
+"""Paths whose normals are drawn at once (the counts are then worked out in chunks of
+:data:`CHUNK_CELLS`). Fixed, so that the paths of the first whole blocks do not depend on how
+many paths were asked for."""
 
 _STEPS_BETWEEN_COMPACTION = 6
 
