@@ -163,9 +163,8 @@ def assemble(
     ----------
     result
         Projected GE ``[path, group, horizon]`` (count noise included) with its notes,
-        national ceiling and drivers. The prognosis gets ``result.ge`` clipped to between 0
-        and each group's cap, then scaled to the national ceiling if there is one
-        (``result.ge`` itself is left as it is).
+        national ceiling and drivers. ``result.ge`` is clipped in place to between 0 and
+        each group's cap, then scaled to the national ceiling if there is one.
     history
         The actuals the forecast started from (:func:`history_from_actuals`).
     groups
@@ -187,18 +186,15 @@ def assemble(
     """
     future = result.ge
     caps = caps_per_month(groups)[None, :, None].astype(future.dtype)
-    n_paths, n_groups, horizon = future.shape
-    n_past = history.ge.shape[1]
-    # Written straight into the prognosis's arrays, without a projected-only copy first.
-    ge = np.empty((n_paths, n_groups, n_past + horizon), dtype=future.dtype)
-    capped = np.zeros(ge.shape, dtype=np.bool_)
-    ge[:, :, :n_past] = history.ge
-    np.greater(future, caps, out=capped[:, :, n_past:])
-    projected = ge[:, :, n_past:]
+    capped_future = future > caps
     # Clip below too: an adjustment (a scenario) may push a deterministic engine below 0.
-    np.clip(future, 0, caps, out=projected)
+    np.clip(future, 0, caps, out=future)
     if result.national_ceiling is not None:
-        apply_national_ceiling(projected, genomes_per_ge(groups), result.national_ceiling)
+        apply_national_ceiling(future, genomes_per_ge(groups), result.national_ceiling)
+    n_paths = future.shape[0]
+    past = history.ge.astype(future.dtype)
+    ge = np.concatenate([np.broadcast_to(past, (n_paths, *past.shape)), future], axis=2)
+    capped = np.concatenate([np.zeros((n_paths, *past.shape), dtype=bool), capped_future], axis=2)
     return Prognosis(
         ge=ge,
         capped=capped,
