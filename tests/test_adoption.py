@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy import stats  # type: ignore[import-untyped]
+from scipy import special, stats  # type: ignore[import-untyped]
 
 import wgsforecast as wf
 from wgsforecast.engines import ENGINES, AdoptionEngine
@@ -30,7 +30,15 @@ from wgsforecast.engines._counts import (
     negative_binomial_quantile,
     poisson_quantile,
 )
-from wgsforecast.engines._ramps import FORMS, Prior, Series
+from wgsforecast.engines._ramps import (
+    FORMS,
+    Prior,
+    Series,
+    log_ramp,
+    log_ramp_share,
+    log_sigmoid,
+    ramp_share_by_row,
+)
 from wgsforecast.engines._realisation import (
     THROUGHPUT_SD_BOUNDS,
     ShareLogNormal,
@@ -41,6 +49,8 @@ from wgsforecast.engines.adoption import (
     GroupPrior,
     PlateauDraws,
     PosteriorSample,
+    log_likelihood_batch,
+    log_mean,
     pooled_share_update,
     reweighted,
 )
@@ -191,6 +201,21 @@ def test_non_positive_sizes_are_rejected() -> None:
         negative_binomial_counts(np.ones((2, 1, 2)), np.array([0.0]), np.random.default_rng(0))
 
 
+def test_groups_of_a_block_are_drawn_as_each_would_be_alone() -> None:
+    # The block kernel handles all groups at once (each with its own size) in chunks of
+    # paths; every group must get what the one-group quantile gives for its own normals.
+    rng = np.random.default_rng(12)
+    sizes = np.array([MIN_DIRECT_SIZE, 346.1, 5000.0, np.inf])
+    means = np.exp(rng.uniform(-2, 8, (BLOCK_PATHS, sizes.size, 30)))
+    means[:, 1, :5] = 0.0  # not started yet
+    means[:, 2, :] = rng.uniform(9.0, 13.0, (BLOCK_PATHS, 30))  # the floor band
+    counts = negative_binomial_counts(means, sizes, np.random.default_rng(4))
+    z = np.random.default_rng(4).standard_normal(means.shape, dtype=np.float32)
+    for group, size in enumerate(sizes):
+        alone = negative_binomial_quantile(means[:, group, :], 1 / size, z[:, group, :])
+        np.testing.assert_array_equal(counts[:, group, :], alone)
+
+
 # ---- fitting ------------------------------------------------------------------------------
 def test_engine_is_registered() -> None:
     assert ENGINES["adoption"] is AdoptionEngine
@@ -254,6 +279,55 @@ def test_analytic_hessian_matches_differences_of_the_gradient(form: str) -> None
     analytic = hessian(phi, panel, engine.season_, engine.prior_, form)
     numeric = _numerical_hessian(phi, panel, engine.season_, engine.prior_, form)
     np.testing.assert_allclose(analytic, numeric, rtol=1e-4, atol=1e-4 * np.abs(numeric).max())
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_likelihood_of_many_draws_is_the_negative_binomial_log_pmf(
+    form: str, fitted: tuple[AdoptionEngine, SimulatedProgramme]
+) -> None:
+    engine, _ = fitted
+    history = engine.history_
+    index = int(np.argmax(history.started >= 0))
+    begin = int(history.started[index])
+    group = engine.groups_[engine.groups_.keys[index]]
+    series = Series(
+        y=history.ge[index, begin:],
+        t=np.arange(history.ge.shape[1] - begin, dtype=np.float64),
+        month_of_year=np.asarray(history.months.month, dtype=np.int64)[begin:] - 1,
+        log_cap=math.log(group.ramp.target_share * group.declared_per_year / 12),
+    )
+    rng = np.random.default_rng(3)
+    # Around the group's fit, where no month's mean underflows in scipy's linear scale.
+    mode = engine.modes_[index, FORMS.index(form)]
+    phis = mode + rng.standard_normal((25, 4)) * engine.prior_.sd / 10
+    batch = log_likelihood_batch(phis, series, engine.season_, form)
+    log_factorials = special.gammaln(series.y + 1).sum()
+    for phi, value in zip(phis, batch, strict=True):
+        mean = np.exp(log_mean(phi, series, engine.season_, form))
+        size = math.exp(phi[3])
+        exact = stats.nbinom.logpmf(series.y, size, size / (size + mean)).sum()
+        # The batch leaves out the log y! terms: the same for every draw.
+        assert value - log_factorials == pytest.approx(exact, rel=1e-9)
+
+
+def test_ramp_shares_by_row_follow_each_rows_form() -> None:
+    rng = np.random.default_rng(6)
+    z = rng.uniform(-30, 30, (60, 40))
+    gompertz = rng.random(60) < 0.5
+    shares = ramp_share_by_row(z.astype(np.float32), gompertz)
+    for form in FORMS:
+        np.testing.assert_array_equal(log_ramp_share(z, form), log_ramp(z, form)[0])
+    expected = np.where(
+        gompertz[:, None], np.exp(log_ramp(z, "gompertz")[0]), np.exp(log_ramp(z, "logistic")[0])
+    )
+    np.testing.assert_allclose(shares, expected, rtol=1e-5, atol=1e-30)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_sigmoid_is_minus_log_of_one_plus_exp_of_minus_x(dtype: type[np.floating]) -> None:
+    x = np.concatenate([np.linspace(-800, 800, 160_001), [0.0, -0.0, np.inf, -np.inf]])
+    x = x.astype(dtype)
+    np.testing.assert_array_equal(log_sigmoid(x), -np.logaddexp(dtype(0.0), -x))
 
 
 def test_plateau_never_above_the_cap(fitted: tuple[AdoptionEngine, SimulatedProgramme]) -> None:

@@ -35,13 +35,13 @@ import pandas as pd
 
 from wgsforecast.engines._batch_fit import Panel, log_evidence
 from wgsforecast.engines._batch_fit import modes as batch_modes
-from wgsforecast.engines._counts import negative_binomial_counts
+from wgsforecast.engines._counts import CHUNK_CELLS, negative_binomial_counts
 from wgsforecast.engines._onboarding import OnboardingPace
 from wgsforecast.engines._ramps import (
     FORMS,
     Prior,
     Series,
-    log_ramp,
+    log_ramp_share,
     log_sigmoid,
     ramp_share_by_row,
     sigmoid,
@@ -138,7 +138,7 @@ def log_mean(
     return (
         series.log_cap
         + log_sigmoid(np.asarray(share_logit))
-        + log_ramp(z, form)[0]
+        + log_ramp_share(z, form)
         + season[series.month_of_year]
     )
 
@@ -322,15 +322,15 @@ def log_likelihood_batch(
     eta = (
         series.log_cap
         + log_sigmoid(phis[:, 0:1])
-        + log_ramp(z, form)[0]
+        + log_ramp_share(z, form)
         + season[series.month_of_year][None, :]
     )
     log_total = np.logaddexp(phis[:, 3:4], eta)
     y = series.y[None, :]
     log_size = phis[:, 3:4]
-    loglik: FloatArray = (
-        gammaln(y + size) - gammaln(size) + size * (log_size - log_total) + y * (eta - log_total)
-    ).sum(axis=1)
+    # gammaln(size) is the same in every month: once per draw, not per draw and month.
+    per_month = gammaln(y + size) + size * (log_size - log_total) + y * (eta - log_total)
+    loglik: FloatArray = per_month.sum(axis=1) - y.size * gammaln(size[:, 0])
     return loglik
 
 
@@ -645,6 +645,15 @@ either way."""
 _PRIOR_DRAWS = 4000
 _MIXTURE_ROUNDS = 5
 """Most EM rounds of the plateau's mixture prior (it settles in two or three)."""
+
+
+def _search_in_order(cumulative: FloatArray, keys: FloatArray) -> npt.NDArray[np.intp]:
+    """``np.searchsorted(cumulative, keys, side="right")``, the keys searched in sorted order:
+    each search then starts where the previous one ended, twice as fast for 10,000 keys."""
+    order = np.argsort(keys)
+    found = np.empty(keys.size, dtype=np.intp)
+    found[order] = np.searchsorted(cumulative, keys[order], side="right")
+    return found
 
 
 class AdoptionEngine(Engine):
@@ -1079,17 +1088,21 @@ class AdoptionEngine(Engine):
         month_of_year = np.asarray(future.month, dtype=np.int64) - 1
         n_groups = len(self.groups_)
         season = self.season_ + self.season_se_ * rng.standard_normal((n_paths, 12))
-        season_factor = np.exp(season[:, month_of_year]).astype(np.float32)
+        # [path, month] arrays built in place: each fresh array of this size costs more than
+        # the arithmetic on it.
+        by_month = season[:, month_of_year]
+        season_factor = np.exp(by_month, out=by_month).astype(np.float32)
         pick = rng.uniform(size=(n_groups, n_paths))
         offsets = self._start_offsets(n_paths, rng)
         # National throughput: a random walk on the log level shared by all groups, its
         # step sd estimated from the data's own month-to-month variation.
-        step = self.throughput_sd_ * self.throughput_sd_scale
-        walk = np.cumsum(step * rng.standard_normal((n_paths, horizon)), axis=1)
-        shocks = self.month_shock_sd_ * self.throughput_sd_scale
-        season_factor *= np.exp(walk + shocks * rng.standard_normal((n_paths, horizon))).astype(
-            np.float32
-        )
+        walk = rng.standard_normal((n_paths, horizon))
+        walk *= self.throughput_sd_ * self.throughput_sd_scale
+        np.cumsum(walk, axis=1, out=walk)
+        level = rng.standard_normal((n_paths, horizon))
+        level *= self.month_shock_sd_ * self.throughput_sd_scale
+        level += walk
+        season_factor *= np.exp(level, out=level).astype(np.float32)
         stated = self.assumptions_.programme.capacity_wgs_per_year
         # Drawn even without a stated capacity (and then unused), so that stating one
         # changes no other draw: scenarios on capacity keep common random numbers.
@@ -1099,9 +1112,13 @@ class AdoptionEngine(Engine):
             n_paths,
             rng,
         )
-        expected = np.zeros((n_paths, n_groups, horizon), dtype=np.float32)
-        # Months and start offsets are whole numbers (or inf), exact in float32.
-        steps = np.arange(horizon, dtype=np.float32)[None, :]
+        # Each group's ramp per path, [path, group]; a group that never starts in the
+        # horizon keeps an infinite start (all zeros) like a group without a start.
+        start = np.full((n_paths, n_groups), np.inf, dtype=np.float32)
+        midpoint = np.zeros((n_paths, n_groups), dtype=np.float32)
+        width = np.ones((n_paths, n_groups), dtype=np.float32)
+        plateau = np.zeros((n_paths, n_groups), dtype=np.float32)
+        gompertz = np.zeros((n_paths, n_groups), dtype=np.bool_)
         drivers: dict[str, FloatArray] = {}
         if stated is not None:
             drivers["capacity"] = ceiling_draw
@@ -1111,11 +1128,12 @@ class AdoptionEngine(Engine):
                 continue
             if self.history_.started[index] < 0:
                 drivers[f"start:{group.key}"] = offsets[index]
-            start = offsets[index].astype(np.float32)
-            if not (start < horizon).any():
+            # Months and start offsets are whole numbers (or inf), exact in float32.
+            group_start = offsets[index].astype(np.float32)
+            if not (group_start < horizon).any():
                 continue
             sample = self.samples_[index]
-            chosen = np.searchsorted(sample.cumulative_weight, pick[index], side="right")
+            chosen = _search_in_order(sample.cumulative_weight, pick[index])
             chosen = np.minimum(chosen, sample.form.size - 1)
             scale = group.ramp.target_share * group.declared_per_year / 12
             drivers[f"plateau:{group.key}"] = group.ramp.target_share * sigmoid(
@@ -1123,17 +1141,28 @@ class AdoptionEngine(Engine):
             )
             # float32 from here: the paths are float32, and it halves the memory traffic.
             draws = sample.params[chosen].astype(np.float32)
-            share_logit, midpoint, width = draws[:, 0], draws[:, 1], np.exp(draws[:, 2])
-            z = steps - start[:, None]  # months since the start
+            start[:, index] = group_start
+            midpoint[:, index], width[:, index] = draws[:, 1], np.exp(draws[:, 2])
+            plateau[:, index] = scale * sigmoid(draws[:, 0])
+            gompertz[:, index] = sample.form[chosen] == FORMS.index("gompertz")
+        expected = np.empty((n_paths, n_groups, horizon), dtype=np.float32)
+        steps = np.arange(horizon, dtype=np.float32)
+        # A few paths at a time, all groups together, written straight into the result:
+        # the work then stays in the CPU's cache and no temporary is made per operation.
+        chunk = max(1, CHUNK_CELLS // (n_groups * horizon))
+        before_start = np.empty((chunk, n_groups, horizon), dtype=np.bool_)
+        for lo in range(0, n_paths, chunk):
+            rows = slice(lo, lo + chunk)
+            z = np.subtract(steps, start[rows, :, None], out=expected[rows])  # months since start
+            before = np.signbit(z, out=before_start[: z.shape[0]])  # (-inf: never starts)
             z += np.float32(0.5)
-            z -= midpoint[:, None]
-            z /= width[:, None]
-            values = ramp_share_by_row(z, sample.form[chosen] == FORMS.index("gompertz"))
-            values *= (scale * sigmoid(share_logit)).astype(np.float32)[:, None]
-            values *= season_factor
-            if (start > 0).any():
-                np.copyto(values, np.float32(0.0), where=steps < start[:, None])
-            expected[:, index, :] = values
+            z -= midpoint[rows, :, None]
+            z /= width[rows, :, None]
+            values = ramp_share_by_row(z.reshape(-1, horizon), gompertz[rows].ravel())
+            values = values.reshape(z.shape)
+            values *= plateau[rows, :, None]
+            values *= season_factor[rows, None, :]
+            np.copyto(values, np.float32(0.0), where=before)
         ceiling = None
         if stated is not None:
             ceiling = ceiling_draw / 12
