@@ -769,7 +769,7 @@ def test_plateau_draws_reweight_as_the_full_prior_does() -> None:
     kept = params[10:]
     normal = -0.5 * ((kept - moved.mean) / moved.sd) ** 2 - np.log(moved.sd)
     others = normal[:, 1:].sum(axis=1) - 3 * 0.5 * math.log(2 * math.pi)
-    log_reference = math.log(0.3) + new._reference_log_share_density(kept[:, 0]) + others
+    log_reference = math.log(0.3) + new.reference_log_share_density(kept[:, 0]) + others
     np.testing.assert_allclose(reference_like, np.exp(log_reference - new.log_density(kept)))
 
 
