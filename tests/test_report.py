@@ -813,17 +813,3 @@ def test_the_group_figure_caption_explains_falling_medians_only_under_a_ceiling(
     content.figures = [Figure("group_ramps", "title", b"png", b"svg")]
     caption = _figure(content, "group_ramps")
     assert "Et panel pr. patientgruppe" in caption and "national kapacitet" not in caption
-
-
-def test_a_report_without_scenario_files_leaves_the_scenario_modules_unloaded() -> None:
-    # A cold report pays for every import: the scenario machinery only with scenario files.
-    code = (
-        "import sys\n"
-        "from wgsforecast.inputs import load_bundled\n"
-        "from wgsforecast.report import collect\n"
-        "collect(load_bundled(), n_paths=20, figures=False, log=lambda _: None)\n"
-        "print(sorted(m for m in sys.modules if m.startswith('wgsforecast.scenarios')))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"

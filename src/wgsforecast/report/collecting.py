@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -47,10 +46,8 @@ from wgsforecast.report.tables import (
     published_table,
 )
 from wgsforecast.report.text import method_change_line
+from wgsforecast.scenarios import ScenarioComparison, compare_scenarios, read_scenarios
 from wgsforecast.vintages import Vintage, change_since, previous_vintage
-
-if TYPE_CHECKING:
-    from wgsforecast.scenarios import ScenarioComparison
 
 
 def collect(
@@ -199,9 +196,6 @@ def _scenarios(
     seed: int,
     price_per_ge: float | None,
 ) -> ScenarioComparison:
-    # Imported here: a report without scenario files does not need the scenario modules.
-    from wgsforecast.scenarios import compare_scenarios, read_scenarios
-
     scenarios = read_scenarios([Path(f) for f in files])
     return compare_scenarios(
         data,
