@@ -212,9 +212,10 @@ def pooled_share_update(
 ) -> Prior:
     """EM update of the pooled component's plateau (``share_logit``) in the mixture prior.
 
-    The groups the reference class explains (those far short of their declared volume)
-    thus do not also widen and lower the pooled component: without this, a programme's
-    shortfall would count twice in a new group's prior, once in each component.
+    Each draw counts with its posterior weight times its chance of not coming from the
+    reference class, so the groups the reference class explains (those far short of their
+    declared volume) do not also widen and lower the pooled component: without this, a
+    programme's shortfall would count twice in a new group's prior, once in each component.
 
     Parameters
     ----------
