@@ -70,13 +70,13 @@ def log_ramp(z: FloatArray, form: str) -> tuple[FloatArray, FloatArray]:
     fitted to the first half of such a ramp sees the fast start and puts the plateau too
     low, so each group is fitted with both (see :func:`wgsforecast.engines.adoption.fit_forms`).
     """
-    if form == "logistic":
-        return log_sigmoid(z), sigmoid(-z)
     if form == "gompertz":
+        # One exp for both the share and its derivative.
         decay = _gompertz_decay(z)
         result: FloatArray = -_LN2 * decay
         return result, _LN2 * decay
-    raise ValueError(f"ramp form must be one of {FORMS}; got {form!r}")
+    # Logistic (log_ramp_share rejects any other form).
+    return log_ramp_share(z, form), sigmoid(-z)
 
 
 def log_ramp_share(z: FloatArray, form: str) -> FloatArray:
