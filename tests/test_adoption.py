@@ -339,18 +339,19 @@ def test_plateau_never_above_the_cap(fitted: tuple[AdoptionEngine, SimulatedProg
 
 @settings(max_examples=4, deadline=None)
 @given(seed=st.integers(0, 10_000), forecast_seed=st.integers(0, 2**32 - 1))
-def test_cap_holds_and_counts_are_whole_and_non_negative(seed: int, forecast_seed: int) -> None:
+def test_counts_are_whole_non_negative_and_scatter_around_a_capped_level(
+    seed: int, forecast_seed: int
+) -> None:
     engine, sim = _fit(seed, n_groups=6)
     prognosis = engine.forecast(n_paths=300, seed=forecast_seed)
     caps = np.array([g.cap_per_month for g in sim.groups])
-    # Actuals may exceed the cap (it bounds projections, not history).
-    projected = prognosis.ge[:, :, prognosis.is_projected]
-    assert np.all(projected <= caps[None, :, None].astype(np.float32))
+    projected = prognosis.ge[:, :, prognosis.is_projected].astype(np.float64)
+    # The cap bounds the expected level, so the noise comes after it: counts stay whole
+    # numbers (clipping counts at a fractional cap made them fractional) ...
     assert np.all(prognosis.ge >= 0)
-    # Counts are whole numbers except where clipped at a (fractional) cap.
-    uncapped = ~prognosis.capped
-    assert np.all(prognosis.ge[uncapped] == np.round(prognosis.ge[uncapped]))
-    assert prognosis.capped.any() or np.all(prognosis.ge == np.round(prognosis.ge))
+    assert np.all(prognosis.ge == np.round(prognosis.ge))
+    # ... and a group's months average at most about its cap (noise is mean-preserving).
+    assert np.all(projected.mean(axis=(0, 2)) <= 1.1 * caps + 1)
 
 
 def test_same_seed_same_paths(fitted: tuple[AdoptionEngine, SimulatedProgramme]) -> None:

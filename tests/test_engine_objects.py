@@ -28,6 +28,7 @@ from wgsforecast.engines import (
     RunRateEngine,
     TrendEngine,
     assemble,
+    cap_expected,
     engine_labels,
     history_from_actuals,
     new_engine,
@@ -169,6 +170,28 @@ def test_assemble_clips_flags_and_prepends_the_history(simulated: SimulatedProgr
         7,
         ("reconstructed",),
     )
+
+
+def test_assemble_leaves_counts_around_an_expectation_capped_before_the_noise(
+    simulated: SimulatedProgramme,
+) -> None:
+    data = simulated
+    history = history_from_actuals(data.actuals, data.groups, data.assumptions.as_of)
+    caps = np.array([g.cap_per_month for g in data.groups])
+    horizon = data.assumptions.horizon_months
+    expected = np.broadcast_to(3 * caps[None, :, None], (1, len(caps), horizon)).copy()
+    capped = cap_expected(expected, data.groups)
+    assert capped.all()
+    np.testing.assert_array_equal(expected[0], np.broadcast_to(caps[:, None], (len(caps), horizon)))
+    noisy = expected + 1.0  # count noise scattering a month above its capped expectation
+    noisy[0, 0, 0] = -2.0
+    prognosis = assemble(
+        Forecast(ge=noisy, capped=capped), history, data.groups, data.assumptions, "toy", 1
+    )
+    projected = prognosis.ge[:, :, prognosis.is_projected]
+    assert projected[0, 0, 0] == 0.0  # never below zero
+    assert projected[0, 1, 0] == pytest.approx(caps[1] + 1.0)  # the cap bound the expectation
+    assert prognosis.capped[:, :, prognosis.is_projected].all()
 
 
 def test_the_benchmark_comparators_assemble_like_the_engines(

@@ -86,7 +86,8 @@ class Prognosis:
         Monthly GE, shape ``[path, group, month]``; months up to ``assumptions.as_of`` are
         actuals and identical on every path.
     capped
-        Same shape as ``ge``: True where a projected value was clipped at the group's cap.
+        Same shape as ``ge``: True where a projected month's expected GE was clipped at the
+        group's cap (count noise then scatters the month around the cap).
     months
         The month of each position on the last axis (consecutive).
     groups
@@ -431,8 +432,8 @@ class Prognosis:
         -------
         pandas.DataFrame
             ``group``, ``month``, ``kind`` (``actual``/``projected``), ``ge`` (or
-            ``genomes``; median over paths), ``capped`` (clipped at the cap on more than
-            half of the paths) and ``capped_share`` (share of paths clipped).
+            ``genomes``; median over paths), ``capped`` (expected GE clipped at the cap on
+            more than half of the paths) and ``capped_share`` (share of paths clipped).
         """
         factors = self._factors(unit)
         n_groups, n_months = len(self.groups), len(self.months)

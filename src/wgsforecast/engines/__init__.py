@@ -11,6 +11,7 @@ from wgsforecast.engines.base import (
     History,
     MeanAdjustment,
     assemble,
+    cap_expected,
     history_from_actuals,
 )
 from wgsforecast.engines.ensemble import EnsembleEngine
@@ -52,6 +53,7 @@ __all__ = [
     "RunRateEngine",
     "TrendEngine",
     "assemble",
+    "cap_expected",
     "engine_class",
     "engine_labels",
     "history_from_actuals",

@@ -2,8 +2,8 @@
 
 An engine only has to turn the fitted history into future monthly GE shaped
 ``[path, group, horizon]`` (:meth:`Engine._simulate`); this base class validates inputs,
-clips at the caps (flagging what it clipped) and wraps everything in a :class:`Prognosis`
-(:func:`assemble`).
+clips the expectation at the caps before the count noise (flagging what it clipped) and wraps
+everything in a :class:`Prognosis` (:func:`assemble`).
 """
 
 from __future__ import annotations
@@ -108,12 +108,15 @@ class Forecast:
     projected month after the count noise: where a month's genomes (GE x each group's
     genomes per GE) exceed it, every group is scaled down by the same factor. ``drivers``
     are per-path draws of uncertain inputs (see :meth:`Prognosis.what_moves_the_date`).
+    ``capped`` marks where the expectation was clipped at the cap before the noise
+    (:func:`cap_expected`); ``None`` means the values have not been capped yet.
     """
 
     ge: npt.NDArray[np.floating]
     group_notes: dict[str, tuple[GroupNote, ...]] = field(default_factory=dict)
     national_ceiling: npt.NDArray[np.float64] | None = None
     drivers: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict)
+    capped: npt.NDArray[np.bool_] | None = None
 
 
 def apply_national_ceiling(
@@ -145,6 +148,24 @@ def genomes_per_ge(groups: GroupRegistry) -> npt.NDArray[np.float64]:
     return groups.genomes_per_ge().to_numpy()
 
 
+def cap_expected(ge: npt.NDArray[np.floating], groups: GroupRegistry) -> npt.NDArray[np.bool_]:
+    """Clip expected monthly GE ``[path, group, month]``, in place, to between 0 and each
+    group's cap; return where it was above the cap.
+
+    The cap is NGC's assumption that no group's volume exceeds 75% of its declared volume:
+    it bounds the rate a group runs at, not the count of each month, so engines cap the
+    expectation and add the count noise after it. Clipping the noisy counts instead made
+    the cap bind on the high months only, which pulled every group running near its cap
+    below its own level, and left no path able to hold a year whose months scatter around
+    the cap, as a real group's do.
+    """
+    caps = caps_per_month(groups)[None, :, None].astype(ge.dtype)
+    above: npt.NDArray[np.bool_] = ge > caps
+    # Clip below too: an adjustment (a scenario) may push an expectation below 0.
+    np.clip(ge, 0, caps, out=ge)
+    return above
+
+
 def assemble(
     result: Forecast,
     history: History,
@@ -154,17 +175,19 @@ def assemble(
     seed: int | None,
     data_notes: tuple[str, ...] = (),
 ) -> Prognosis:
-    """Turn projected monthly GE into a :class:`Prognosis`: clip, flag, add the history.
+    """Turn projected monthly GE into a :class:`Prognosis`: cap, flag, add the history.
 
     Every engine's forecast ends here, and so do forecasts made outside the engines (the
-    benchmark comparators), so all are capped and flagged the same way.
+    benchmark comparators). An engine has capped its expectation before the count noise
+    (``result.capped`` set); values not capped yet (a comparator's samples) are capped here.
 
     Parameters
     ----------
     result
         Projected GE ``[path, group, horizon]`` (count noise included) with its notes,
         national ceiling and drivers. ``result.ge`` is clipped in place to between 0 and
-        each group's cap, then scaled to the national ceiling if there is one.
+        each group's cap unless ``result.capped`` says it was capped already (then at 0
+        only), then scaled to the national ceiling if there is one.
     history
         The actuals the forecast started from (:func:`history_from_actuals`).
     groups
@@ -182,13 +205,12 @@ def assemble(
     -------
     Prognosis
         Paths ``[path, group, month]`` from the first month of history to the horizon;
-        ``capped`` marks the projected months that were above the cap before clipping.
+        ``capped`` marks the projected months whose expectation (or value) was above the
+        cap before clipping.
     """
     future = result.ge
-    caps = caps_per_month(groups)[None, :, None].astype(future.dtype)
-    capped_future = future > caps
-    # Clip below too: an adjustment (a scenario) may push a deterministic engine below 0.
-    np.clip(future, 0, caps, out=future)
+    capped_future = result.capped if result.capped is not None else cap_expected(future, groups)
+    np.maximum(future, 0, out=future)
     if result.national_ceiling is not None:
         apply_national_ceiling(future, genomes_per_ge(groups), result.national_ceiling)
     n_paths = future.shape[0]
@@ -281,13 +303,15 @@ class Engine(ABC):
             Show a progress bar; ``None`` shows one only on long runs.
         adjust
             A function applied to the expected monthly GE ``[path, group, horizon]`` before
-            count noise and the cap (scenarios use it); it must return an array of the same
+            the cap and count noise (scenarios use it); it must return an array of the same
             shape.
 
         Returns
         -------
         Prognosis
-            Paths ``[path, group, month]`` with history included, capped at each group's cap.
+            Paths ``[path, group, month]`` with history included. The expected GE is capped
+            at each group's cap before the count noise (:func:`cap_expected`), so a noisy
+            month may lie above the cap; a deterministic engine's months never do.
 
         Notes
         -----
@@ -313,6 +337,7 @@ class Engine(ABC):
                     f"adjust must return an array shaped {shape} [path, group, horizon]; "
                     f"it returned {expected.ge.shape}"
                 )
+        expected.capped = cap_expected(expected.ge, self.groups_)
         expected.ge = self._noise(expected.ge, noise_rng, progress)
         return assemble(
             expected,
@@ -481,7 +506,7 @@ class Engine(ABC):
         """Return expected future GE ``[path, group, horizon]`` (parameter draws included).
 
         A deterministic engine returns one path. Uncapped values are fine: the base class
-        clips at the caps after the noise.
+        clips them at the caps before the noise (:func:`cap_expected`).
         """
 
     def _noise(
