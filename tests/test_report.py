@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import re
 import subprocess
@@ -428,12 +429,12 @@ def test_one_layout_renders_the_same_png_and_an_svg_with_the_pngs_ticks(
     from wgsforecast.report import figures
 
     def svg_ticks(svg: bytes) -> list[tuple[int, list[str]]]:
-        """Per axes: how many y ticks the SVG draws, and its texts."""
+        """Per axes: how many y ticks the SVG draws, and its texts (one per line of text)."""
         parts = re.split(rb'<g id="axes_', svg)[1:]
         return [
             (
                 len(re.findall(rb'<g id="ytick_', part)),
-                [t.decode() for t in re.findall(rb"<!-- (.*?) -->", part)],
+                [html.unescape(t.decode()) for t in re.findall(rb"<text[^>]*>(.*?)</text>", part)],
             )
             for part in parts
         ]
@@ -467,7 +468,8 @@ def test_one_layout_renders_the_same_png_and_an_svg_with_the_pngs_ticks(
         assert len(in_svg) == len(plain.axes) > 0
         for (count, labels), (svg_count, svg_texts) in zip(png_ticks(plain), in_svg, strict=True):
             assert count == svg_count > 0
-            assert labels and all(label in svg_texts for label in labels)
+            lines = [line for label in labels for line in label.split("\n")]
+            assert lines and all(line in svg_texts for line in lines)
         plotting.pyplot().close(plain)
         plotting.pyplot().close(fast)
 
