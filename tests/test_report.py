@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import html
 import json
@@ -783,9 +784,33 @@ def test_a_plotting_bug_fails_build_report(
         raise ValueError("plot_monthly_by_group broke")
 
     monkeypatch.setattr(plotting, "plot_monthly_by_group", bug)
+    frozen = gc.get_freeze_count()
     with pytest.raises(ValueError, match="broke"):
         build_report(bundled, tmp_path / "out", engine="runrate", log=None)
     assert not (tmp_path / "out" / "rapport.html").exists()
+    assert gc.get_freeze_count() == frozen  # a failed report unfreezes too
+
+
+def test_build_report_spares_older_objects_from_the_collector_only_while_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled: wf.ProgrammeData
+) -> None:
+    # For speed the objects that exist when build_report starts are frozen (gc.freeze), so
+    # the collector's passes skip them; afterwards they must be collectable again.
+    from wgsforecast import plotting
+    from wgsforecast.report import build_report
+
+    draw = plotting.plot_monthly_by_group
+    during: list[int] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        during.append(gc.get_freeze_count())
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(plotting, "plot_monthly_by_group", counting)
+    before = gc.get_freeze_count()
+    build_report(bundled, tmp_path / "out", engine="runrate", log=None)
+    assert len(during) == 1 and during[0] > before
+    assert gc.get_freeze_count() == before
 
 
 def test_provenance_records_what_ran(bundled: wf.ProgrammeData) -> None:
