@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import html
 import json
 import re
 import subprocess
@@ -428,12 +430,12 @@ def test_one_layout_renders_the_same_png_and_an_svg_with_the_pngs_ticks(
     from wgsforecast.report import figures
 
     def svg_ticks(svg: bytes) -> list[tuple[int, list[str]]]:
-        """Per axes: how many y ticks the SVG draws, and its texts."""
+        """Per axes: how many y ticks the SVG draws, and its texts (one per line of text)."""
         parts = re.split(rb'<g id="axes_', svg)[1:]
         return [
             (
                 len(re.findall(rb'<g id="ytick_', part)),
-                [t.decode() for t in re.findall(rb"<!-- (.*?) -->", part)],
+                [html.unescape(t.decode()) for t in re.findall(rb"<text[^>]*>(.*?)</text>", part)],
             )
             for part in parts
         ]
@@ -467,7 +469,8 @@ def test_one_layout_renders_the_same_png_and_an_svg_with_the_pngs_ticks(
         assert len(in_svg) == len(plain.axes) > 0
         for (count, labels), (svg_count, svg_texts) in zip(png_ticks(plain), in_svg, strict=True):
             assert count == svg_count > 0
-            assert labels and all(label in svg_texts for label in labels)
+            lines = [line for label in labels for line in label.split("\n")]
+            assert lines and all(line in svg_texts for line in lines)
         plotting.pyplot().close(plain)
         plotting.pyplot().close(fast)
 
@@ -781,9 +784,33 @@ def test_a_plotting_bug_fails_build_report(
         raise ValueError("plot_monthly_by_group broke")
 
     monkeypatch.setattr(plotting, "plot_monthly_by_group", bug)
+    frozen = gc.get_freeze_count()
     with pytest.raises(ValueError, match="broke"):
         build_report(bundled, tmp_path / "out", engine="runrate", log=None)
     assert not (tmp_path / "out" / "rapport.html").exists()
+    assert gc.get_freeze_count() == frozen  # a failed report unfreezes too
+
+
+def test_build_report_spares_older_objects_from_the_collector_only_while_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bundled: wf.ProgrammeData
+) -> None:
+    # For speed the objects that exist when build_report starts are frozen (gc.freeze), so
+    # the collector's passes skip them; afterwards they must be collectable again.
+    from wgsforecast import plotting
+    from wgsforecast.report import build_report
+
+    draw = plotting.plot_monthly_by_group
+    during: list[int] = []
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        during.append(gc.get_freeze_count())
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(plotting, "plot_monthly_by_group", counting)
+    before = gc.get_freeze_count()
+    build_report(bundled, tmp_path / "out", engine="runrate", log=None)
+    assert len(during) == 1 and during[0] > before
+    assert gc.get_freeze_count() == before
 
 
 def test_provenance_records_what_ran(bundled: wf.ProgrammeData) -> None:
