@@ -575,33 +575,40 @@ class Prognosis:
         paths = self._paths_of(group, unit)
         running = np.cumsum(paths, axis=1)
         quarter_of = self.months.asfreq("Q")
-        last_complete = quarter_of[-1] if self.months[-1].month % 3 == 0 else quarter_of[-1] - 1
+        # The months are consecutive, so each quarter is one run of positions: found once
+        # from the quarters' ordinals (comparing Periods quarter by quarter cost more than
+        # the sums), a last quarter cut short by the horizon left out.
+        ordinals = np.asarray(quarter_of.asi8)
+        starts = np.flatnonzero(np.r_[True, ordinals[1:] != ordinals[:-1]])
+        stops = np.r_[starts[1:], ordinals.size]
+        if self.months[-1].month % 3 != 0:
+            starts, stops = starts[:-1], stops[:-1]
         qs = list(quantiles)
         records: list[dict[str, object]] = []
-        totals, ends = [], []
-        for quarter in pd.unique(quarter_of):
-            if quarter > last_complete:
-                break
-            inside = np.asarray(quarter_of == quarter)
-            actual_inside = inside & ~self.is_projected
+        projected = self.is_projected
+        for start, stop in zip(starts, stops, strict=True):
+            quarter = quarter_of[start]
+            actual_inside = ~projected[start:stop]
             n_actual = int(actual_inside.sum())
-            n_projected = int((inside & self.is_projected).sum())
+            n_projected = stop - start - n_actual
             kind = "actual" if n_projected == 0 else "projected" if n_actual == 0 else "partial"
+            actual = float(paths[0, start:stop][actual_inside].sum()) if n_actual else np.nan
             records.append(
                 {
                     "quarter": f"{quarter.year} {prefix}{quarter.quarter}",
                     "period": quarter,
                     "kind": kind,
                     "actual_months": n_actual,
-                    "actual": float(paths[0, actual_inside].sum()) if n_actual else np.nan,
+                    "actual": actual,
                 }
             )
-            totals.append(paths[:, inside].sum(axis=1))
-            ends.append(running[:, int(np.flatnonzero(inside)[-1])])
         if qs and records:
+            spans = zip(starts, stops, strict=True)
+            totals = np.stack([paths[:, start:stop].sum(axis=1) for start, stop in spans], axis=1)
+            ends = running[:, stops - 1]
             # One quantile call per measure for all quarters ([quantile, quarter]).
             for measure, values in ((unit, totals), ("cumulative", ends)):
-                spread = np.quantile(np.stack(values, axis=1), qs, axis=0)
+                spread = np.quantile(values, qs, axis=0)
                 for q, row in zip(qs, spread, strict=True):
                     for record, value in zip(records, row, strict=True):
                         record[f"{measure}_{quantile_label(q)}"] = float(value)
