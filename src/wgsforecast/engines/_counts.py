@@ -450,7 +450,10 @@ def _block_counts(
     _floor_band(flat_counts, low[band], group_of_cell[band], inverse, flat_z)
     flat_counts[low[means <= 0]] = 0.0
     small = (means > 0) & (means < SWITCH_RATE)
-    if small.any():
-        flat_counts[low[small]] = _small_mean_quantile(
-            means[small].astype(np.float64), inverse[group_of_cell[small]], flat_z[low[small]]
+    which = np.flatnonzero(small)
+    # In pieces: the search's temporaries then stay in the CPU's cache.
+    for lo in range(0, which.size, CHUNK_CELLS):
+        part = which[lo : lo + CHUNK_CELLS]
+        flat_counts[low[part]] = _small_mean_quantile(
+            means[part].astype(np.float64), inverse[group_of_cell[part]], flat_z[low[part]]
         )
