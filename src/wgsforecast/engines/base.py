@@ -185,16 +185,17 @@ def assemble(
         ``capped`` marks the projected months that were above the cap before clipping.
     """
     future = result.ge
+    n_paths, n_past = future.shape[0], history.ge.shape[1]
     caps = caps_per_month(groups)[None, :, None].astype(future.dtype)
-    capped_future = future > caps
+    # Written straight into the flags of the whole span (the history is never capped).
+    capped = np.zeros((n_paths, len(groups), n_past + future.shape[2]), dtype=bool)
+    np.greater(future, caps, out=capped[:, :, n_past:])
     # Clip below too: an adjustment (a scenario) may push a deterministic engine below 0.
     np.clip(future, 0, caps, out=future)
     if result.national_ceiling is not None:
         apply_national_ceiling(future, genomes_per_ge(groups), result.national_ceiling)
-    n_paths = future.shape[0]
     past = history.ge.astype(future.dtype)
     ge = np.concatenate([np.broadcast_to(past, (n_paths, *past.shape)), future], axis=2)
-    capped = np.concatenate([np.zeros((n_paths, *past.shape), dtype=bool), capped_future], axis=2)
     return Prognosis(
         ge=ge,
         capped=capped,
