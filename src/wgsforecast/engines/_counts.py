@@ -309,10 +309,10 @@ def _cornish_fisher(
     root += grown
     root -= 0.5  # continuity
     np.ceil(root, out=root)
-    np.maximum(root, 0.0, out=root)
     if out is None:
-        return root.astype(np.float32)
-    np.copyto(out, root, casting="same_kind")
+        return np.maximum(root, 0.0, out=root).astype(np.float32)
+    # Floored at zero and cast in one pass.
+    np.maximum(root, 0.0, out=out, casting="same_kind")
     return out
 
 
