@@ -309,10 +309,10 @@ def _cornish_fisher(
     root += grown
     root -= 0.5  # continuity
     np.ceil(root, out=root)
+    np.maximum(root, 0.0, out=root)
     if out is None:
-        return np.maximum(root, 0.0, out=root).astype(np.float32)
-    # Floored at zero and cast in one pass.
-    np.maximum(root, 0.0, out=out, casting="same_kind")
+        return root.astype(np.float32)
+    np.copyto(out, root, casting="same_kind")
     return out
 
 
@@ -450,10 +450,7 @@ def _block_counts(
     _floor_band(flat_counts, low[band], group_of_cell[band], inverse, flat_z)
     flat_counts[low[means <= 0]] = 0.0
     small = (means > 0) & (means < SWITCH_RATE)
-    which = np.flatnonzero(small)
-    # In pieces: the search's temporaries then stay in the CPU's cache.
-    for lo in range(0, which.size, CHUNK_CELLS):
-        part = which[lo : lo + CHUNK_CELLS]
-        flat_counts[low[part]] = _small_mean_quantile(
-            means[part].astype(np.float64), inverse[group_of_cell[part]], flat_z[low[part]]
+    if small.any():
+        flat_counts[low[small]] = _small_mean_quantile(
+            means[small].astype(np.float64), inverse[group_of_cell[small]], flat_z[low[small]]
         )
