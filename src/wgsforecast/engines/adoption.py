@@ -1198,16 +1198,18 @@ class AdoptionEngine(Engine):
             plateau[:, index] = scale * sigmoid(draws[:, 0])
             gompertz[:, index] = sample.form[chosen] == FORMS.index("gompertz")
         expected = np.empty((n_paths, n_groups, horizon), dtype=np.float32)
-        steps = np.arange(horizon, dtype=np.float32)
+        # Mid-month: months since start + 0.5, exact in float32 (whole numbers plus a half).
+        mid_month = np.arange(horizon, dtype=np.float32) + np.float32(0.5)
         # A few paths at a time, all groups together, written straight into the result:
         # the work then stays in the CPU's cache and no temporary is made per operation.
-        chunk = max(1, CHUNK_CELLS // (n_groups * horizon))
+        # float32 cells: twice the noise's float64 chunk is the same bytes.
+        chunk = max(1, 2 * CHUNK_CELLS // (n_groups * horizon))
         before_start = np.empty((chunk, n_groups, horizon), dtype=np.bool_)
         for lo in range(0, n_paths, chunk):
             rows = slice(lo, lo + chunk)
-            z = np.subtract(steps, start[rows, :, None], out=expected[rows])  # months since start
-            before = np.signbit(z, out=before_start[: z.shape[0]])  # (-inf: never starts)
-            z += np.float32(0.5)
+            z = np.subtract(mid_month, start[rows, :, None], out=expected[rows])
+            # Before the start month (-inf: never starts).
+            before = np.less(z, np.float32(0.5), out=before_start[: z.shape[0]])
             z -= midpoint[rows, :, None]
             z /= width[rows, :, None]
             values = ramp_share_by_row(z.reshape(-1, horizon), gompertz[rows].ravel())

@@ -209,14 +209,16 @@ def assemble(
         cap before clipping.
     """
     future = result.ge
+    n_paths, n_past = future.shape[0], history.ge.shape[1]
     capped_future = result.capped if result.capped is not None else cap_expected(future, groups)
     np.maximum(future, 0, out=future)
+    # The flags of the whole span in one array (the history is never capped).
+    capped = np.zeros((n_paths, len(groups), n_past + future.shape[2]), dtype=bool)
+    capped[:, :, n_past:] = capped_future
     if result.national_ceiling is not None:
         apply_national_ceiling(future, genomes_per_ge(groups), result.national_ceiling)
-    n_paths = future.shape[0]
     past = history.ge.astype(future.dtype)
     ge = np.concatenate([np.broadcast_to(past, (n_paths, *past.shape)), future], axis=2)
-    capped = np.concatenate([np.zeros((n_paths, *past.shape), dtype=bool), capped_future], axis=2)
     return Prognosis(
         ge=ge,
         capped=capped,
