@@ -586,7 +586,7 @@ class Prognosis:
         qs = list(quantiles)
         records: list[dict[str, object]] = []
         projected = self.is_projected
-        for start, stop in zip(starts, stops, strict=True):
+        for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
             quarter = quarter_of[start]
             actual_inside = ~projected[start:stop]
             n_actual = int(actual_inside.sum())
