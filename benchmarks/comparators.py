@@ -2,12 +2,11 @@
 
 Both are optional (the ``bench`` extra); :func:`available` says which import. Each is fitted
 per patient group, the way an analyst would use it on these data, and returns sample paths
-``[path, group, month]`` that are scored exactly like our engines. Both are clipped at zero
-(negative GE are impossible) and bound by the group's cap (cap share x declared / 12) the way
-our engines are, where the cap bounds the expected GE and count noise scatters the months
-around it: Prophet's logistic growth takes the cap as its own (it bounds the trend, and the
-samples scatter around the trend), and AutoETS, which has no cap, has its samples clipped
-at the cap.
+``[path, group, month]`` that are scored exactly like our engines. Both outputs are clipped
+at zero and at the group's cap (cap share x declared / 12) after their noise (negative GE
+are impossible, and Prophet's logistic cap bounds only its trend, not its samples). Our
+engines cap the expected GE instead and add their noise after it; the comparators' samples
+do not separate the two, so they keep the clip (see the README on what it does to Prophet).
 
 A group with too little data to fit (fewer than :data:`MIN_MONTHS` months for Prophet,
 :data:`MIN_MONTHS_ETS` for AutoETS, whose simulator refuses "tiny datasets" of up to nine
@@ -30,8 +29,6 @@ from wgsforecast.periods import month_range
 from wgsforecast.prognosis import Prognosis
 
 MIN_MONTHS = 3
-CAPPED_IN_MODEL = frozenset({"prophet"})
-"""Comparators whose model bounds the trend by the cap (its samples are not clipped there)."""
 MIN_MONTHS_ETS = 10
 
 Kernel = Callable[[History, GroupRegistry, int, int, int], npt.NDArray[np.float64]]
@@ -66,17 +63,13 @@ def forecast_with(
 ) -> Prognosis:
     """Fit a comparator on the actuals up to ``assumptions.as_of``; return its prognosis.
 
-    The paths are capped (unless the model caps its trend itself, :data:`CAPPED_IN_MODEL`),
-    flagged and joined to the history by the engines' own
+    The paths are capped, flagged and joined to the history by the engines' own
     :func:`~wgsforecast.engines.assemble`, so they are scored exactly like an engine's.
     """
     history = history_from_actuals(actuals, groups, assumptions.as_of)
     future = kernel(history, groups, assumptions.horizon_months, n_paths, seed)
-    # Prophet's trend is capped in the model itself; only a kernel without a cap of its
-    # own has its samples capped by assemble.
-    capped = np.zeros(future.shape, dtype=bool) if name in CAPPED_IN_MODEL else None
     return assemble(
-        Forecast(ge=future, capped=capped),
+        Forecast(ge=future),
         history,
         groups,
         assumptions,

@@ -23,6 +23,7 @@ from tests.test_engine_contract import _check_contract
 import wgsforecast as wf
 from wgsforecast.engines import (
     ENGINES,
+    Engine,
     ETSEngine,
     Forecast,
     RunRateEngine,
@@ -191,6 +192,52 @@ def test_assemble_leaves_counts_around_an_expectation_capped_before_the_noise(
     projected = prognosis.ge[:, :, prognosis.is_projected]
     assert projected[0, 0, 0] == 0.0  # never below zero
     assert projected[0, 1, 0] == pytest.approx(caps[1] + 1.0)  # the cap bound the expectation
+    assert prognosis.capped[:, :, prognosis.is_projected].all()
+
+
+class _AboveTheCapUnderACeiling(Engine):
+    """Group 0 expected at 10x its cap, the others at half theirs; a national ceiling of
+    exactly the caps' genomes."""
+
+    name = "above-the-cap-test"
+    stochastic = False
+
+    def _fit(self) -> None:
+        pass
+
+    def _expected(self, n_paths: int, rng: np.random.Generator, progress: bool | None) -> Forecast:
+        caps = self.caps_per_month()
+        ge = np.repeat(0.5 * caps[None, :, None], self.assumptions_.horizon_months, axis=2)
+        ge[0, 0] = 10 * caps[0]
+        ceiling = np.array([float(caps @ self.genomes_per_ge())])
+        return Forecast(ge=ge, national_ceiling=ceiling)
+
+
+def test_the_national_ceiling_bounds_the_capped_expectation(
+    simulated: SimulatedProgramme,
+) -> None:
+    data = simulated
+    engine = _AboveTheCapUnderACeiling().fit(data.actuals, data.groups, data.assumptions)
+    prognosis = engine.forecast()
+    caps = np.array([g.cap_per_month for g in data.groups])
+    projected = prognosis.ge[0][:, prognosis.is_projected]
+    # Group 0's excess over its cap takes no national capacity: capped first, the total
+    # fits under the ceiling and nobody is scaled down.
+    np.testing.assert_allclose(projected[0], caps[0])
+    np.testing.assert_allclose(
+        projected[1:], np.broadcast_to(0.5 * caps[1:, None], projected[1:].shape)
+    )
+
+
+def test_an_adjustment_may_return_a_read_only_view(simulated: SimulatedProgramme) -> None:
+    data = simulated
+    engine = ENGINES["trend"]().fit(data.actuals, data.groups, data.assumptions)
+    caps = np.array([g.cap_per_month for g in data.groups])
+
+    def view(expected: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(2 * caps[None, :, None], expected.shape)
+
+    prognosis = engine.forecast(n_paths=5, seed=1, adjust=view)
     assert prognosis.capped[:, :, prognosis.is_projected].all()
 
 

@@ -108,6 +108,16 @@ def test_falling_trend_is_clipped_at_zero() -> None:
     assert (future[:, -1] == 0).all()
 
 
+def test_a_line_far_below_zero_stays_at_zero_with_its_residuals() -> None:
+    # The residuals are added to the line itself and the sum floored at zero; a line
+    # floored before its residuals would give positive months on about half the paths.
+    wobble = np.tile([3, -3, 2, -2], 3)
+    engine = _fit({"a": list(120 - 10 * np.arange(12) + wobble)}, horizon=36)
+    assert (engine.residuals_ != 0).any()
+    prognosis = engine.forecast(n_paths=200, seed=4)
+    assert (prognosis.ge[:, 0, -6:] == 0).all()
+
+
 def test_groups_without_recent_ge_get_nothing_and_a_note() -> None:
     groups = wf.GroupRegistry(
         [

@@ -388,9 +388,11 @@ LABELS: dict[str, dict[Lang, str]] = {
     },
     "report_caption_group_ramps": {
         "da": "Et panel pr. patientgruppe: de faktiske måneder, prognosens median og "
-        "interval og gruppens loft. Bemærk, at akserne er forskellige.",
+        "interval og gruppens loft. Loftet begrænser gruppens forventede niveau; enkelte "
+        "måneder kan ligge over det. Bemærk, at akserne er forskellige.",
         "en": "One panel per patient group: the actual months, the forecast's median and "
-        "interval, and the group's cap. Note that the axes differ.",
+        "interval, and the group's cap. The cap bounds the group's expected level; single "
+        "months may lie above it. Note that the axes differ.",
     },
     "report_caption_group_ramps_ceiling": {
         "da": "Grupperne deler én national kapacitet (et usikkert loft): når nye grupper "

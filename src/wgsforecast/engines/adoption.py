@@ -52,7 +52,7 @@ from wgsforecast.engines._realisation import (
     SlipPrior,
     throughput_variation,
 )
-from wgsforecast.engines.base import Engine, Forecast, apply_national_ceiling
+from wgsforecast.engines.base import Engine, Forecast
 from wgsforecast.exceptions import PriorFallbackWarning
 from wgsforecast.models import PatientGroup
 from wgsforecast.notes import GroupNote, NoteCode
@@ -1218,10 +1218,8 @@ class AdoptionEngine(Engine):
             values *= plateau[rows, :, None]
             values *= season_factor[rows, None, :]
             np.copyto(values, np.float32(0.0), where=before)
-        ceiling = None
-        if stated is not None:
-            ceiling = ceiling_draw / 12
-            apply_national_ceiling(expected, self.genomes_per_ge(), ceiling)
+        # The ceiling is applied by the base class, after the caps (Engine.forecast).
+        ceiling = ceiling_draw / 12 if stated is not None else None
         return Forecast(
             ge=expected, group_notes=dict(self.notes_), national_ceiling=ceiling, drivers=drivers
         )

@@ -105,8 +105,9 @@ class Forecast:
     """What an engine's kernel returns: future GE, per-group notes, a national ceiling.
 
     ``national_ceiling`` (per path, genomes a month) bounds the national total of every
-    projected month after the count noise: where a month's genomes (GE x each group's
-    genomes per GE) exceed it, every group is scaled down by the same factor. ``drivers``
+    projected month, of the capped expectation before the count noise and of the counts
+    after it: where a month's genomes (GE x each group's genomes per GE) exceed it, every
+    group is scaled down by the same factor. ``drivers``
     are per-path draws of uncertain inputs (see :meth:`Prognosis.what_moves_the_date`).
     ``capped`` marks where the expectation was clipped at the cap before the noise
     (:func:`cap_expected`); ``None`` means the values have not been capped yet.
@@ -149,20 +150,21 @@ def genomes_per_ge(groups: GroupRegistry) -> npt.NDArray[np.float64]:
 
 
 def cap_expected(ge: npt.NDArray[np.floating], groups: GroupRegistry) -> npt.NDArray[np.bool_]:
-    """Clip expected monthly GE ``[path, group, month]``, in place, to between 0 and each
-    group's cap; return where it was above the cap.
+    """Clip expected monthly GE ``[path, group, month]``, in place, at each group's cap;
+    return where it was above the cap.
 
     The cap is NGC's assumption that no group's volume exceeds 75% of its declared volume:
     it bounds the rate a group runs at, not the count of each month, so engines cap the
     expectation and add the count noise after it. Clipping the noisy counts instead made
     the cap bind on the high months only, which pulled every group running near its cap
     below its own level, and left no path able to hold a year whose months scatter around
-    the cap, as a real group's do.
+    the cap, as a real group's do. Nothing is clipped at zero here: each engine's noise
+    floors its months at zero (a negative expectation gives zero counts), and
+    :func:`assemble` floors them again.
     """
     caps = caps_per_month(groups)[None, :, None].astype(ge.dtype)
     above: npt.NDArray[np.bool_] = ge > caps
-    # Clip below too: an adjustment (a scenario) may push an expectation below 0.
-    np.clip(ge, 0, caps, out=ge)
+    np.minimum(ge, caps, out=ge)
     return above
 
 
@@ -339,7 +341,13 @@ class Engine(ABC):
                     f"adjust must return an array shaped {shape} [path, group, horizon]; "
                     f"it returned {expected.ge.shape}"
                 )
+        if not expected.ge.flags.writeable:  # an adjustment may return a read-only view
+            expected.ge = expected.ge.copy()
         expected.capped = cap_expected(expected.ge, self.groups_)
+        if expected.national_ceiling is not None:
+            # On the capped expectation, so no path's excess over its group caps takes up
+            # national capacity; assemble holds the noisy months to the ceiling again.
+            apply_national_ceiling(expected.ge, self.genomes_per_ge(), expected.national_ceiling)
         expected.ge = self._noise(expected.ge, noise_rng, progress)
         return assemble(
             expected,

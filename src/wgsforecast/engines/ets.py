@@ -2,10 +2,11 @@
 
 Each group with enough history gets an additive-error ``ETSModel`` (damped additive trend
 when the series is long enough for one, else level only) fitted to its months since it
-started. The point forecast is the expectation; the noise stage adds the model's own
-simulated innovations (``ETSModel.simulate``) and clips at zero. The base class clips at the
-cap. Groups with too little history (or not live yet) fall back to the published planned
-ramp with Poisson noise, and are flagged.
+started. The point forecast is the expectation (the base class caps it); the noise stage
+adds the model's own simulated innovations (``ETSModel.simulate``). Those are not count
+noise but the model's level and trend wandering, so each simulated path is a rate path and
+is clipped at zero and at the group's cap. Groups with too little history (or not live
+yet) fall back to the published planned ramp with Poisson noise, and are flagged.
 
 statsmodels is imported inside the methods, so ``import wgsforecast`` stays light.
 """
@@ -104,6 +105,7 @@ class ETSEngine(Engine):
         # Fallback groups get Poisson counts around the planned ramp; ETS groups get the
         # model's innovations around the (possibly adjusted) expectation instead.
         out = negative_binomial_counts(expected, np.full(n_groups, np.inf), rng, progress)
+        caps = self.caps_per_month()
         for index in range(n_groups):
             seed = int(rng.integers(2**32))
             result = self.results_.get(index)
@@ -119,5 +121,6 @@ class ETSEngine(Engine):
                 dtype=np.float64,
             ).reshape(horizon, n_paths)
             innovations = simulated.T - self.point_[index][None, :]
-            out[:, index, :] = np.maximum(expected[:, index, :] + innovations, 0.0)
+            # A level or trend that wanders is a rate, and the cap bounds rates.
+            out[:, index, :] = np.clip(expected[:, index, :] + innovations, 0.0, caps[index])
         return out

@@ -171,13 +171,17 @@ def _old_objects_left_alone() -> Iterator[None]:
     The report makes many short-lived objects (matplotlib's above all), and every full
     pass of the collector walks all the modules and data loaded before; frozen, they are
     skipped, which takes about a seventh off drawing the figures. Unfrozen afterwards,
-    so they are collected as usual again.
+    so they are collected as usual again; a caller that froze objects itself (a server
+    after preloading, another report running) keeps its freeze, and this one is skipped.
     """
-    gc.freeze()
+    ours = gc.get_freeze_count() == 0
+    if ours:
+        gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if ours:
+            gc.unfreeze()
 
 
 def _check_vintage_free(name: str, root: PathLike | None) -> None:
