@@ -187,9 +187,10 @@ def assemble(
     ----------
     result
         Projected GE ``[path, group, horizon]`` (count noise included) with its notes,
-        national ceiling and drivers. ``result.ge`` is clipped in place to between 0 and
-        each group's cap unless ``result.capped`` says it was capped already (then at 0
-        only), then scaled to the national ceiling if there is one.
+        national ceiling and drivers. The prognosis gets ``result.ge`` clipped to between 0
+        and each group's cap (at 0 only when ``result.capped`` says it was capped already),
+        then scaled to the national ceiling if there is one (``result.ge`` itself is left
+        as it is).
     history
         The actuals the forecast started from (:func:`history_from_actuals`).
     groups
@@ -211,16 +212,19 @@ def assemble(
         cap before clipping.
     """
     future = result.ge
-    n_paths, n_past = future.shape[0], history.ge.shape[1]
-    capped_future = result.capped if result.capped is not None else cap_expected(future, groups)
-    np.maximum(future, 0, out=future)
-    # The flags of the whole span in one array (the history is never capped).
-    capped = np.zeros((n_paths, len(groups), n_past + future.shape[2]), dtype=bool)
-    capped[:, :, n_past:] = capped_future
+    n_paths, n_groups, horizon = future.shape
+    n_past = history.ge.shape[1]
+    # Written straight into the prognosis's arrays, without a projected-only copy first.
+    ge = np.empty((n_paths, n_groups, n_past + horizon), dtype=future.dtype)
+    capped = np.zeros(ge.shape, dtype=np.bool_)
+    ge[:, :, :n_past] = history.ge
+    projected = ge[:, :, n_past:]
+    np.maximum(future, 0, out=projected)
+    capped[:, :, n_past:] = (
+        result.capped if result.capped is not None else cap_expected(projected, groups)
+    )
     if result.national_ceiling is not None:
-        apply_national_ceiling(future, genomes_per_ge(groups), result.national_ceiling)
-    past = history.ge.astype(future.dtype)
-    ge = np.concatenate([np.broadcast_to(past, (n_paths, *past.shape)), future], axis=2)
+        apply_national_ceiling(projected, genomes_per_ge(groups), result.national_ceiling)
     return Prognosis(
         ge=ge,
         capped=capped,
