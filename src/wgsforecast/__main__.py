@@ -2,6 +2,6 @@
 
 import sys
 
-from wgsforecast.cli import main
+from wgsforecast.cli import run
 
-sys.exit(main())
+sys.exit(run())
