@@ -49,6 +49,7 @@ from wgsforecast.engines.adoption import (
     GroupPrior,
     PlateauDraws,
     PosteriorSample,
+    draw_season,
     log_likelihood_batch,
     log_mean,
     pooled_share_update,
@@ -807,3 +808,28 @@ def test_waiting_groups_take_the_engines_own_chance_of_never_starting() -> None:
     # Two groups joined after the first month (2021-01) in the 23 months to December 2022.
     assert (engine.onboarding_.joined, engine.onboarding_.months) == (2, 23.0)
     assert engine.onboarding_.p_never == 0.3
+
+
+def test_a_month_of_the_year_seen_in_n_years_keeps_its_effect_on_n_over_n_plus_1_of_paths() -> None:
+    season = np.array([-0.4] * 6 + [0.2] * 6)
+    years = np.array([0, 1, 2, 3, 4, 9] * 2)
+    drawn = draw_season(season, np.full(12, 0.01), years, 40_000, np.random.default_rng(5))
+    kept = (drawn != 0).mean(axis=0)
+    np.testing.assert_allclose(kept, years / (years + 1), atol=0.01)
+    # Where kept, the effect is drawn around its estimate with its standard error.
+    for month in np.flatnonzero(years):
+        own = drawn[:, month][drawn[:, month] != 0]
+        assert abs(own.mean() - season[month]) < 0.001
+        assert abs(own.std() - 0.01) < 0.001
+
+
+def test_the_fitted_engine_counts_the_years_each_month_of_the_year_was_seen() -> None:
+    data = wf.load_bundled()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        engine = AdoptionEngine().fit(data.actuals, data.groups, data.assumptions)
+    national = data.actuals.groupby("month")["ge"].sum()
+    months = pd.PeriodIndex(national.index, freq="M")
+    months = months[(national.to_numpy() >= 20) & (months <= data.assumptions.as_of)]
+    expected = np.bincount(np.asarray(months.month) - 1, minlength=12)
+    np.testing.assert_array_equal(engine.season_years_, expected)

@@ -196,6 +196,55 @@ def _update_season(
     return updated, se
 
 
+def draw_season(
+    season: FloatArray,
+    se: FloatArray,
+    years: npt.NDArray[np.int64],
+    n_paths: int,
+    rng: np.random.Generator,
+) -> FloatArray:
+    """Log month-of-year effects per path, ``[path, month of year]``.
+
+    Each effect is drawn around its estimate with its standard error, and then kept on a
+    path with chance ``n / (n + 1)`` for a month of the year seen in ``n`` years of history
+    (Laplace's rule of succession), and otherwise set to 0 (an ordinary month). Why: the
+    effects are shared by all groups, so a national outage of one month is fitted as a
+    dip of that month of the year. Seen in one year only, nothing tells the two apart, and
+    half the paths do without the dip; a dip seen in every one of several years is kept
+    on nearly all. Without this, one outage became a dip in every future year of every
+    path: on generator A's programmes with an outage in their history the truth lay above
+    the 80% interval at +12 months for 39% of them.
+
+    Parameters
+    ----------
+    season, se
+        Estimated log effects (index 0 = January) and their standard errors.
+    years
+        How many months of history each month of the year has (with a national total
+        large enough to read a season from).
+    n_paths
+        Paths to draw.
+    rng
+        The random stream.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[n_paths, 12]`` log effects.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> drawn = draw_season(np.full(12, -0.3), np.zeros(12), np.ones(12, int), 10_000, rng)
+    >>> round(float((drawn == 0).mean()), 2)
+    0.5
+    """
+    drawn: FloatArray = season + se * rng.standard_normal((n_paths, 12))
+    seen = np.asarray(years, dtype=np.float64)
+    drawn[rng.uniform(size=(n_paths, 12)) >= seen / (seen + 1)] = 0.0
+    return drawn
+
+
 def _update_prior(posteriors: list[GroupPosterior]) -> Prior:
     """EM update of the pooled prior from the groups' posteriors, shrunk to the default."""
     modes = np.array([p.mean for p in posteriors])
@@ -889,6 +938,8 @@ class AdoptionEngine(Engine):
         self.prior_ = pooled
         self.season_ = season
         self.season_se_ = se
+        national = history.ge.sum(axis=0)
+        self.season_years_ = np.bincount(month_of_year[national >= 20], minlength=12)
         self.origins_ = origins
         self.months_of_history_ = months
         self.notes_ = notes
@@ -1140,7 +1191,7 @@ class AdoptionEngine(Engine):
         horizon = len(future)
         month_of_year = np.asarray(future.month, dtype=np.int64) - 1
         n_groups = len(self.groups_)
-        season = self.season_ + self.season_se_ * rng.standard_normal((n_paths, 12))
+        season = draw_season(self.season_, self.season_se_, self.season_years_, n_paths, rng)
         # [path, month] arrays built in place: each fresh array of this size costs more than
         # the arithmetic on it.
         by_month = season[:, month_of_year]
