@@ -441,19 +441,25 @@ def _verdict(table: pd.DataFrame) -> list[str]:
     return lines
 
 
-def _precision_text(programmes: int) -> str:
-    """How far an 80% coverage over ``programmes`` programmes strays by chance alone."""
+def _precision_text(programmes: int, generators: int, blocks_per_generator: int) -> str:
+    """How far an 80% coverage over ``programmes`` programmes strays by chance alone, for
+    one lead and for every lead the run scores (``blocks_per_generator``: 2 with the
+    no-go-lives twins, 1 without)."""
     from scipy.stats import binom
 
     low, high = math.ceil(0.72 * programmes), math.floor(0.88 * programmes)
     inside = float(binom.cdf(high, programmes, 0.8) - binom.cdf(low - 1, programmes, 0.8))
+    leads = len(LEADS) * generators * blocks_per_generator
+    parts = [f"{len(LEADS)} leads", f"{generators} generator{'s' if generators > 1 else ''}"]
+    if blocks_per_generator > 1:
+        parts.append("with and without go-lives")
     return (
         f"**How precise a coverage is.** With {programmes} programmes an 80% coverage has a "
         f"standard error of {100 * math.sqrt(0.16 / programmes):.1f} points: an interval that "
         f"holds the truth exactly 80% of the time lands inside 72-88% at one lead with "
-        f"probability {inside:.3f} (binomial), and at all 16 leads (4 leads, 2 generators, "
-        f"with and without go-lives) with probability {inside**16:.2f} if the leads were "
-        "independent (they are not: leads of one programme move together, which raises it)."
+        f"probability {inside:.3f} (binomial), and at all {leads} leads ({', '.join(parts)}) "
+        f"with probability {inside**leads:.2f} if the leads were independent (they are not: "
+        "leads of one programme move together, which raises it)."
     )
 
 
@@ -664,7 +670,7 @@ def main(argv: list[str] | None = None) -> int:
             " In generator A the planned go-live is the true one; in generator B groups slip "
             "behind it (and some never start), so the plan is itself a claim.",
             "",
-            _precision_text(len(seeds)),
+            _precision_text(len(seeds), len(generators), 1 if args.planned_only else 2),
             "",
             *sections,
         ]

@@ -3,6 +3,7 @@ truth and against negative-binomial theory."""
 
 from __future__ import annotations
 
+import copy
 import math
 import warnings
 from typing import Any
@@ -823,13 +824,22 @@ def test_a_month_of_the_year_seen_in_n_years_keeps_its_effect_on_n_over_n_plus_1
         assert abs(own.std() - 0.01) < 0.001
 
 
-def test_the_fitted_engine_counts_the_years_each_month_of_the_year_was_seen() -> None:
+def test_the_paths_keep_a_seasonal_dip_by_how_many_years_show_it() -> None:
     data = wf.load_bundled()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        engine = AdoptionEngine().fit(data.actuals, data.groups, data.assumptions)
-    national = data.actuals.groupby("month")["ge"].sum()
-    months = pd.PeriodIndex(national.index, freq="M")
-    months = months[(national.to_numpy() >= 20) & (months <= data.assumptions.as_of)]
-    expected = np.bincount(np.asarray(months.month) - 1, minlength=12)
-    np.testing.assert_array_equal(engine.season_years_, expected)
+        fitted = AdoptionEngine().fit(data.actuals, data.groups, data.assumptions)
+    assert fitted.seasonality()[7] < 0.85  # the bundled July dip
+    months = pd.period_range(data.assumptions.as_of + 1, periods=24, freq="M")
+
+    def july_over_june(years: int) -> float:
+        engine = copy.copy(fitted)
+        engine.season_years_ = np.full(12, years)
+        paths = engine.forecast(n_paths=400, seed=3, progress=False)
+        national = paths.ge.sum(axis=1).mean(axis=0)
+        july, june = (next(m for m in months if m.month == k) for k in (7, 6))
+        return float(national[paths.month_position(july)] / national[paths.month_position(june)])
+
+    always, never = july_over_june(10**9), july_over_june(0)
+    assert never - always > 0.1  # the dip is on (nearly) every path, or on none
+    assert abs(july_over_june(1) - (always + never) / 2) < 0.05  # seen once: half the paths

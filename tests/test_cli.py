@@ -414,15 +414,3 @@ def test_console_entry_returns_mains_code_and_skips_the_exit_collection(
         assert gc.get_freeze_count() > 0  # the objects made so far are left to the OS
     finally:
         gc.unfreeze()
-
-
-def test_a_report_through_the_console_entry_writes_whole_files(tmp_path: Path) -> None:
-    # The entry freezes the collector before the interpreter exits: every output must be
-    # complete by then (a file object left to the exit collection would never be flushed).
-    from openpyxl import load_workbook
-
-    result = run_cli("report", "--paths", "50", "--out", tmp_path)
-    assert result.returncode == 0, result.stderr
-    load_workbook(tmp_path / "tabeller.xlsx")  # a truncated zip would not load
-    html = (tmp_path / "rapport.html").read_text(encoding="utf-8")
-    assert html.rstrip().endswith("</html>")
