@@ -44,9 +44,12 @@ from wgsforecast.engines._realisation import (
     THROUGHPUT_SD_BOUNDS,
     ShareLogNormal,
     SlipPrior,
+    ThroughputState,
+    throughput_state,
     throughput_step_sd,
 )
 from wgsforecast.engines.adoption import (
+    THROUGHPUT_SD_SCALE,
     GroupPrior,
     PlateauDraws,
     PosteriorSample,
@@ -686,6 +689,79 @@ def test_throughput_step_sd_separates_drift_from_month_noise() -> None:
     assert throughput_step_sd(0.2 * rng.standard_normal(400)) == pytest.approx(low, abs=0.02)
     assert throughput_step_sd(np.cumsum(rng.standard_normal(400))) == high
     assert throughput_step_sd(np.zeros(2)) == low
+
+
+def test_throughput_state_reads_the_level_at_the_origin() -> None:
+    rng = np.random.default_rng(5)
+    # National throughput stepped up by 0.3 (log) six months ago and stayed there.
+    residuals = np.r_[np.zeros(18), np.full(6, 0.3)] + 0.05 * rng.standard_normal(24)
+    state = throughput_state(residuals, step_sd=0.05, month_sd=0.05, count_variance=0.0)
+    assert state.mean == pytest.approx(0.3, abs=0.06)
+    assert 0 < state.variance < 0.05**2
+    # Without a walk the level is one constant: its estimate is the mean of every month.
+    fixed = throughput_state(residuals, step_sd=0.0, month_sd=0.04, count_variance=0.0009)
+    assert fixed.mean == pytest.approx(residuals.mean())
+    assert fixed.variance == pytest.approx(0.05**2 / 24)
+
+
+def test_throughput_state_grows_uncertain_over_unread_months() -> None:
+    read = throughput_state(np.r_[np.nan, np.zeros(12)], 0.05, 0.05, 0.0)
+    assert read == throughput_state(np.zeros(12), 0.05, 0.05, 0.0)  # leading gaps: nothing
+    unread = throughput_state(np.r_[np.zeros(12), np.full(3, np.nan)], 0.05, 0.05, 0.0)
+    assert unread.mean == read.mean == 0
+    assert unread.variance == pytest.approx(read.variance + 3 * 0.05**2)
+    # A gap in the middle: the months after it pull harder, so a jump after it counts more.
+    jump = np.r_[np.zeros(12), 0.2]
+    gap = np.r_[np.zeros(12), np.full(3, np.nan), 0.2]
+    assert (
+        throughput_state(gap, 0.05, 0.05, 0.0).mean > throughput_state(jump, 0.05, 0.05, 0.0).mean
+    )
+    assert throughput_state(np.full(4, np.nan), 0.05, 0.05, 0.0) == ThroughputState(0.0, 0.0)
+
+
+def test_paths_start_from_where_national_throughput_stands(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sim = simulate_programme(12)
+    as_of = sim.assumptions.as_of
+    recent = np.asarray(pd.PeriodIndex(sim.actuals["month"], freq="M") > as_of - 4)
+    # Every group 30% up in the last four months: more than the fitted curves bend to.
+    lifted = sim.actuals.assign(
+        ge=np.where(recent, np.round(sim.actuals["ge"] * 1.3), sim.actuals["ge"])
+    )
+    plain = _quietly_fit(wf.ProgrammeData(sim.actuals, sim.groups, sim.assumptions))
+    engine = _quietly_fit(wf.ProgrammeData(lifted, sim.groups, sim.assumptions))
+    assert abs(plain.throughput_start().mean) < 0.05
+    start = engine.throughput_start()
+    assert start.mean > 0.1
+
+    def first_month(fitted: AdoptionEngine) -> float:
+        prognosis = fitted.forecast(n_paths=4000, seed=1, progress=False)
+        month = prognosis.month_position(as_of + 1)
+        return float(np.median(prognosis.ge[:, :, month].sum(axis=1)))
+
+    started = first_month(engine)
+    # The same paths as if the curves were the level at the origin.
+    monkeypatch.setattr(engine, "throughput_start", lambda: ThroughputState(0.0, 0.0))
+    assert started / first_month(engine) == pytest.approx(math.exp(start.mean), rel=0.05)
+
+
+def test_throughput_start_follows_the_scale_at_forecast_time() -> None:
+    sim = simulate_programme(12)
+    engine = _quietly_fit(wf.ProgrammeData(sim.actuals, sim.groups, sim.assumptions))
+    default = engine.throughput_start()
+    engine.throughput_sd_scale = 2 * THROUGHPUT_SD_SCALE
+    wider = engine.throughput_start()
+    assert wider.variance > default.variance
+    engine.throughput_sd_scale = 0.0  # no national throughput: the curves, exactly
+    assert engine.throughput_start() == ThroughputState(0.0, 0.0)
+    fitted_at_zero = _quietly_fit(
+        wf.ProgrammeData(sim.actuals, sim.groups, sim.assumptions), throughput_sd_scale=0.0
+    )
+    np.testing.assert_array_equal(
+        engine.forecast(n_paths=200, seed=3, progress=False).ge,
+        fitted_at_zero.forecast(n_paths=200, seed=3, progress=False).ge,
+    )
 
 
 def test_reference_class_prior_has_a_heavy_low_tail() -> None:

@@ -70,8 +70,14 @@ def test_the_evidence_engine_names_capacity_and_the_advanced_cancer_group(
         )
     table = prognosis.what_moves_the_date().set_index("driver")
     assert table.index[0] == "capacity"
-    # A higher ceiling and a higher realisation of the big group both bring the date forward.
-    assert table.loc["capacity", "shift_months"] < 0
-    assert table.loc["plateau:udbredt-uhelbredelig-kraeft", "shift_months"] < 0
+    # A higher ceiling brings the date forward. The big group's realisation is a driver too,
+    # but with the ceiling binding on most paths it moves the date far less (its sign is
+    # within Monte Carlo noise: -2 to +1 months over paths and seeds).
+    capacity_shift = table.loc["capacity", "shift_months"]
+    assert capacity_shift < -6
+    assert (
+        abs(table.loc["plateau:udbredt-uhelbredelig-kraeft", "shift_months"])
+        < abs(capacity_shift) / 4
+    )
     assert {"throughput", "start:lever"} <= set(table.index)
     assert isinstance(table.loc["capacity", "target_low"], pd.Period)

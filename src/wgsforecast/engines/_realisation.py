@@ -252,13 +252,13 @@ def throughput_variation(
     """Random-walk step sd and one-month shock sd of log throughput, from national residuals.
 
     ``residuals`` are log(actual national total) - log(fitted national total), month by
-    month. Under a random walk (step sd ``q``) plus independent month noise (sd ``s``), the
-    variance of ``r[t + k] - r[t]`` is ``2 s^2 + k q^2``: the slope of that variogram over
-    ``k = 1..max_lag`` estimates ``q^2`` and its intercept ``2 s^2``. ``count_variance`` is
-    the part of ``s^2`` the groups' count noise already explains (the mean relative
-    variance of the national total under the fitted negative-binomial counts); only the
-    rest becomes a programme-wide month shock. ``q`` is kept within
-    :data:`THROUGHPUT_SD_BOUNDS`, ``s`` below :data:`MONTH_SD_LIMIT`.
+    month; non-finite months (too small to read) are dropped. Under a random walk (step sd
+    ``q``) plus independent month noise (sd ``s``), the variance of ``r[t + k] - r[t]`` is
+    ``2 s^2 + k q^2``: the slope of that variogram over ``k = 1..max_lag`` estimates ``q^2``
+    and its intercept ``2 s^2``. ``count_variance`` is the part of ``s^2`` the groups' count
+    noise already explains (the mean relative variance of the national total under the
+    fitted negative-binomial counts); only the rest becomes a programme-wide month shock.
+    ``q`` is kept within :data:`THROUGHPUT_SD_BOUNDS`, ``s`` below :data:`MONTH_SD_LIMIT`.
     """
     low, high = THROUGHPUT_SD_BOUNDS
     r = np.asarray(residuals, dtype=np.float64)
@@ -276,3 +276,68 @@ def throughput_variation(
 def throughput_step_sd(residuals: FloatArray, max_lag: int = 6) -> float:
     """The random walk's step sd alone (see :func:`throughput_variation`)."""
     return throughput_variation(residuals, max_lag=max_lag).step_sd
+
+
+@dataclass(frozen=True)
+class ThroughputState:
+    """Where log national throughput stands at the origin, relative to the fitted curves.
+
+    Attributes
+    ----------
+    mean
+        Filtered log level in the origin month (0: the groups' fitted curves exactly).
+    variance
+        Its variance: the level is read from noisy months, so it is not known exactly.
+    """
+
+    mean: float
+    variance: float
+
+
+def throughput_state(
+    residuals: FloatArray, step_sd: float, month_sd: float, count_variance: float
+) -> ThroughputState:
+    """Filter the national residuals with the random walk they were estimated under.
+
+    The model of :func:`throughput_variation`: log throughput is a random walk (step sd
+    ``step_sd``), and each month's residual is that level plus independent noise of variance
+    ``month_sd ** 2 + count_variance`` (a programme-wide shock and the groups' own count
+    noise). The Kalman filter of this local-level model gives the level in the last month and
+    its variance: the first readable month is read as the level with the noise variance, an
+    unreadable month only adds a step's variance, and each readable month after it pulls the
+    level toward itself by the usual gain. With no step the level is the mean of the readable
+    months; with neither step nor noise, the last of them.
+
+    Without it the paths would start from the fitted curves exactly, as if the level at the
+    origin were known, and a programme running above or below its curves in its last months
+    would be projected back onto them at once.
+
+    Parameters
+    ----------
+    residuals
+        log(actual national total) - log(fitted national total), month by month up to the
+        origin; NaN for a month too small to read (its level is predicted, not updated).
+    step_sd, month_sd, count_variance
+        The walk's step sd, the one-month shock sd and the relative count variance.
+
+    Returns
+    -------
+    ThroughputState
+        Mean 0 and variance 0 when no month is readable: the curves are all there is.
+    """
+    step_variance = step_sd**2
+    noise_variance = month_sd**2 + count_variance
+    mean, variance, seen = 0.0, 0.0, False
+    for value in np.asarray(residuals, dtype=np.float64):
+        if seen:
+            variance += step_variance
+        if not math.isfinite(value):
+            continue
+        if not seen:
+            # The first readable month: the level is that month, read with its noise.
+            mean, variance, seen = float(value), noise_variance, True
+            continue
+        gain = variance / (variance + noise_variance) if variance + noise_variance > 0 else 1.0
+        mean += gain * (float(value) - mean)
+        variance *= 1.0 - gain
+    return ThroughputState(mean=mean, variance=variance)
