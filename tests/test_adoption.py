@@ -59,7 +59,7 @@ from wgsforecast.engines.adoption import (
     pooled_share_update,
     reweighted,
 )
-from wgsforecast.exceptions import PriorFallbackWarning
+from wgsforecast.exceptions import NotFittedError, PriorFallbackWarning
 from wgsforecast.models import GroupRegistry, PatientGroup
 from wgsforecast.simulate import SimulatedProgramme, simulate_programme
 
@@ -744,6 +744,11 @@ def test_paths_start_from_where_national_throughput_stands(
     # The same paths as if the curves were the level at the origin.
     monkeypatch.setattr(engine, "throughput_start", lambda: ThroughputState(0.0, 0.0))
     assert started / first_month(engine) == pytest.approx(math.exp(start.mean), rel=0.05)
+
+
+def test_throughput_start_needs_a_fit() -> None:
+    with pytest.raises(NotFittedError, match="not fitted"):
+        AdoptionEngine().throughput_start()
 
 
 def test_throughput_start_follows_the_scale_at_forecast_time() -> None:

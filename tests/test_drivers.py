@@ -81,3 +81,26 @@ def test_the_evidence_engine_names_capacity_and_the_advanced_cancer_group(
     )
     assert {"throughput", "start:lever"} <= set(table.index)
     assert isinstance(table.loc["capacity", "target_low"], pd.Period)
+
+
+def test_without_a_ceiling_the_advanced_cancer_group_moves_the_date_most(
+    bundled: wf.ProgrammeData,
+) -> None:
+    programme = bundled.assumptions.programme.model_copy(update={"capacity_wgs_per_year": None})
+    assumptions = bundled.assumptions.model_copy(update={"programme": programme})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PriorFallbackWarning)
+        prognosis = wf.forecast(
+            bundled.actuals,
+            bundled.groups,
+            assumptions,
+            engine="adoption",
+            n_paths=1500,
+            seed=2023,
+        )
+    table = prognosis.what_moves_the_date().set_index("driver")
+    # Nothing national holds it back, so a higher realisation of the big group brings the
+    # date forward, and by more than any other assumption.
+    assert "capacity" not in table.index
+    assert table.index[0] == "plateau:udbredt-uhelbredelig-kraeft"
+    assert table["shift_months"].iloc[0] < -3

@@ -742,10 +742,12 @@ generator (:mod:`wgsforecast.simulate_shortfall`, seeds 1001-1200): the value wh
 80% coverage over +3/+6/+12/+24 months was closest to 80% (77.0% at 1, 79.3% at 1.25,
 81.2% at 1.5, 83.6% at 2). Re-tuned when the paths began from the filtered throughput level
 at the origin (:meth:`AdoptionEngine.throughput_start`), whose own uncertainty widens the
-early months: 2 was chosen on every engine before (grid 1,2,3,4); on this one, 60
+early months; the scaled sds also set how that start is filtered. History: 3 was chosen
+first, 2 on every engine from the plateau's EM fit on (grid 1,2,3,4); on this one, 60
 programmes and the grid 1,1.5,2,3 chose 1, the grid's edge, a finer grid (0.75 to 1.5)
-chose 1.25, and the 200 programmes above confirmed it. Reported on the other generator
-(:mod:`wgsforecast.simulate`, seeds 1-50) in ``benchmarks/results/calibration.md``."""
+chose 1.25 (those two runs not committed), and the 200 programmes above confirmed it.
+Reported on the other generator (:mod:`wgsforecast.simulate`, seeds 1-50) in
+``benchmarks/results/calibration.md``."""
 
 _PRIOR_DRAWS = 4000
 _MIXTURE_ROUNDS = 50
@@ -806,7 +808,10 @@ class AdoptionEngine(Engine):
     (:class:`~wgsforecast.engines._onboarding.OnboardingPace`), which times the start of
     groups with neither data nor a go-live month. ``throughput_sd_`` and ``month_shock_sd_``
     are the national throughput's estimated step and one-month sds (before
-    ``throughput_sd_scale``), and :meth:`throughput_start` its level at the origin.
+    ``throughput_sd_scale``), ``national_residuals_`` the log residuals of the national total
+    against the fitted curves month by month (NaN where too small to read) and
+    ``count_variance_`` the part of their variance the count noise explains; from these
+    :meth:`throughput_start` reads the level at the origin.
 
     Examples
     --------
@@ -1094,11 +1099,22 @@ class AdoptionEngine(Engine):
     def throughput_start(self) -> ThroughputState:
         """Log level of national throughput at the origin, relative to the fitted curves.
 
-        The national residuals filtered (:func:`throughput_state`) with the walk's step sd
+        The national residuals filtered
+        (:func:`~wgsforecast.engines._realisation.throughput_state`) with the walk's step sd
         and the one-month shock sd times ``throughput_sd_scale`` as it is now, the variation
         the paths then use; the groups' count noise is not scaled. The paths start from a
         draw around this level. With ``throughput_sd_scale = 0`` national throughput does not
         vary, so the paths follow the fitted curves: level 0, known.
+
+        Returns
+        -------
+        ThroughputState
+            The filtered log level and its variance.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
 
         Notes
         -----
@@ -1107,6 +1123,7 @@ class AdoptionEngine(Engine):
         (each still held to its own cap). Not seen on the bundled data, whose groups run far
         below their caps.
         """
+        self._check_fitted()
         scale = self.throughput_sd_scale
         if scale == 0:
             return ThroughputState(mean=0.0, variance=0.0)
