@@ -1268,11 +1268,10 @@ class AdoptionEngine(Engine):
         walk = rng.standard_normal((n_paths, horizon))
         walk *= self.throughput_sd_ * self.throughput_sd_scale
         np.cumsum(walk, axis=1, out=walk)
-        # From where the level stands at the origin, uncertain (throughput_state).
-        start_level = self.throughput_start()
-        walk += (start_level.mean + math.sqrt(start_level.variance) * rng.standard_normal(n_paths))[
-            :, None
-        ]
+        # From where the level stands at the origin, uncertain (throughput_start).
+        level_now = self.throughput_start()
+        level_draws = level_now.mean + math.sqrt(level_now.variance) * rng.standard_normal(n_paths)
+        walk += level_draws[:, None]
         level = rng.standard_normal((n_paths, horizon))
         level *= self.month_shock_sd_ * self.throughput_sd_scale
         level += walk
