@@ -1124,15 +1124,16 @@ class AdoptionEngine(Engine):
         below their caps.
         """
         self._check_fitted()
-        scale = self.throughput_sd_scale
-        if scale == 0:
+        if self.throughput_sd_scale == 0:
             return ThroughputState(mean=0.0, variance=0.0)
         return throughput_state(
-            self.national_residuals_,
-            self.throughput_sd_ * scale,
-            self.month_shock_sd_ * scale,
-            self.count_variance_,
+            self.national_residuals_, *self._scaled_throughput_sds(), self.count_variance_
         )
+
+    def _scaled_throughput_sds(self) -> tuple[float, float]:
+        """The walk's step sd and the one-month shock sd the paths use (times the scale)."""
+        scale = self.throughput_sd_scale
+        return self.throughput_sd_ * scale, self.month_shock_sd_ * scale
 
     def _warn(self, key: str, note: GroupNote) -> None:
         warning = PriorFallbackWarning(
@@ -1265,15 +1266,16 @@ class AdoptionEngine(Engine):
         offsets = self._start_offsets(n_paths, rng)
         # National throughput: a random walk on the log level shared by all groups, its
         # step sd estimated from the data's own month-to-month variation.
+        step_sd, month_sd = self._scaled_throughput_sds()
         walk = rng.standard_normal((n_paths, horizon))
-        walk *= self.throughput_sd_ * self.throughput_sd_scale
+        walk *= step_sd
         np.cumsum(walk, axis=1, out=walk)
         # From where the level stands at the origin, uncertain (throughput_start).
         level_now = self.throughput_start()
         level_draws = level_now.mean + math.sqrt(level_now.variance) * rng.standard_normal(n_paths)
         walk += level_draws[:, None]
         level = rng.standard_normal((n_paths, horizon))
-        level *= self.month_shock_sd_ * self.throughput_sd_scale
+        level *= month_sd
         level += walk
         season_factor *= np.exp(level, out=level).astype(np.float32)
         stated = self.assumptions_.programme.capacity_wgs_per_year
