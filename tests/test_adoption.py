@@ -44,7 +44,10 @@ from wgsforecast.engines._realisation import (
     THROUGHPUT_SD_BOUNDS,
     ShareLogNormal,
     SlipPrior,
+    Throughput,
     ThroughputState,
+    group_level_variation,
+    local_level_state,
     throughput_state,
     throughput_step_sd,
 )
@@ -744,6 +747,88 @@ def test_paths_start_from_where_national_throughput_stands(
     # The same paths as if the curves were the level at the origin.
     monkeypatch.setattr(engine, "throughput_start", lambda: ThroughputState(0.0, 0.0))
     assert started / first_month(engine) == pytest.approx(math.exp(start.mean), rel=0.05)
+
+
+def test_local_level_state_from_a_known_start() -> None:
+    # A level known to start at 0: one noisy month moves it only part of the way there.
+    state = local_level_state(np.array([0.5]), 0.01, np.array([0.09]), start_variance=0.0)
+    gain = 0.01 / (0.01 + 0.09)
+    assert state.mean == pytest.approx(gain * 0.5)
+    assert state.variance == pytest.approx(0.01 * (1 - gain))
+    # An unknown start: the first readable month is the level, read with its noise.
+    unknown = local_level_state(np.array([np.nan, 0.5]), 0.01, np.array([0.0, 0.09]))
+    assert (unknown.mean, unknown.variance) == (0.5, pytest.approx(0.09))
+    # Nothing readable: the known start carried forward, a step's variance a month.
+    carried = local_level_state(np.full(3, np.nan), 0.01, np.zeros(3), start_variance=0.02)
+    assert (carried.mean, carried.variance) == (0.0, pytest.approx(0.05))
+
+
+def test_group_level_variation_separates_a_walk_from_count_noise() -> None:
+    rng = np.random.default_rng(3)
+    shape = (12, 48)
+    count_noise = np.full(shape, 0.01)  # relative variance: sd 0.1
+    walk = np.cumsum(0.06 * rng.standard_normal(shape), axis=1)
+    residuals = walk + 0.1 * rng.standard_normal(shape)
+    residuals[:, :5] = np.nan  # months a group is too small to read
+    own = group_level_variation(residuals, count_noise)
+    assert own.step_sd == pytest.approx(0.06, rel=0.3)
+    assert own.month_sd < 0.05  # the count noise is all the month noise there is
+    still = group_level_variation(0.1 * rng.standard_normal(shape), count_noise)
+    assert still.step_sd < 0.03
+    assert group_level_variation(np.zeros((3, 2)), np.zeros((3, 2))) == Throughput(0.0, 0.0)
+
+
+def test_a_group_above_its_curve_starts_its_paths_above_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sim = simulate_programme(12)
+    as_of = sim.assumptions.as_of
+    last = sim.actuals[pd.PeriodIndex(sim.actuals["month"], freq="M") == as_of]
+    caps = last["group"].map(lambda key: sim.groups[key].cap_per_month)
+    months = sim.actuals[sim.actuals["ge"] > 0].groupby("group")["month"].count()
+    # The largest group with a year of data (its curve settled) and far enough below its
+    # cap for the cap not to hide its level.
+    roomy = last[(1.6 * last["ge"] < caps) & (last["group"].map(months) >= 12)]
+    key = str(roomy.loc[roomy["ge"].idxmax(), "group"])
+    index = sim.groups.keys.index(key)
+    recent = np.asarray(pd.PeriodIndex(sim.actuals["month"], freq="M") > as_of - 4) & np.asarray(
+        sim.actuals["group"] == key
+    )
+    # One group 40% up in its last four months.
+    lifted = sim.actuals.assign(
+        ge=np.where(recent, np.round(sim.actuals["ge"] * 1.4), sim.actuals["ge"])
+    )
+    plain = _quietly_fit(wf.ProgrammeData(sim.actuals, sim.groups, sim.assumptions))
+    engine = _quietly_fit(wf.ProgrammeData(lifted, sim.groups, sim.assumptions))
+    # This programme's groups follow their curves so closely that no walk of their own is
+    # estimated: every level is then known to stay on its curve.
+    assert engine.group_step_sd_ == plain.group_step_sd_ == 0
+    assert all(state == ThroughputState(0.0, 0.0) for state in engine.group_levels())
+    # As if the groups' levels were seen to walk: the lifted group reads above its curve
+    # (its refitted curve and noise take up part of the lift), a group not live on it.
+    engine.group_step_sd_ = plain.group_step_sd_ = 0.05
+    assert engine.group_levels()[index].mean > plain.group_levels()[index].mean + 0.03
+    for begin, state in zip(engine.history_.started, engine.group_levels(), strict=True):
+        if begin < 0:
+            assert state == ThroughputState(0.0, 0.0)
+
+    def first_month() -> float:
+        prognosis = engine.forecast(n_paths=2000, seed=1, progress=False)
+        return float(np.median(prognosis.ge[:, index, prognosis.month_position(as_of + 1)]))
+
+    def levels(mean: float) -> list[ThroughputState]:
+        return [ThroughputState(mean if i == index else 0.0, 0.0) for i in range(len(sim.groups))]
+
+    # The paths start from the level: 0.3 above the curve is exp(0.3) times the counts.
+    monkeypatch.setattr(engine, "group_levels", lambda: levels(0.3))
+    above = first_month()
+    monkeypatch.setattr(engine, "group_levels", lambda: levels(0.0))
+    assert above / first_month() == pytest.approx(math.exp(0.3), rel=0.05)
+
+
+def test_group_levels_need_a_fit() -> None:
+    with pytest.raises(NotFittedError, match="not fitted"):
+        AdoptionEngine().group_levels()
 
 
 def test_throughput_start_needs_a_fit() -> None:

@@ -302,11 +302,7 @@ def throughput_state(
     The model of :func:`throughput_variation`: log throughput is a random walk (step sd
     ``step_sd``), and each month's residual is that level plus independent noise of variance
     ``month_sd ** 2 + count_variance`` (a programme-wide shock and the groups' own count
-    noise). The Kalman filter of this local-level model gives the level in the last month and
-    its variance: the first readable month is read as the level with the noise variance, an
-    unreadable month only adds a step's variance, and each readable month after it pulls the
-    level toward itself by the usual gain. With no step the level is the mean of the readable
-    months; with neither step nor noise, the last of them.
+    noise); :func:`local_level_state` filters it.
 
     Without it the paths would start from the fitted curves exactly, as if the level at the
     origin were known, and a programme running above or below its curves in its last months
@@ -325,19 +321,96 @@ def throughput_state(
     ThroughputState
         Mean 0 and variance 0 when no month is readable: the curves are all there is.
     """
-    step_variance = step_sd**2
-    noise_variance = month_sd**2 + count_variance
-    mean, variance, seen = 0.0, 0.0, False
-    for value in np.asarray(residuals, dtype=np.float64):
+    noise = np.full(np.shape(residuals), month_sd**2 + count_variance)
+    return local_level_state(residuals, step_sd**2, noise)
+
+
+def local_level_state(
+    residuals: FloatArray,
+    step_variance: float,
+    noise_variance: FloatArray,
+    start_variance: float | None = None,
+) -> ThroughputState:
+    """The Kalman filter of a local-level model: where a random walk seen in noise stands now.
+
+    Each month's residual is the level plus independent noise of that month's
+    ``noise_variance``; the level moves by a step of variance ``step_variance`` a month. An
+    unreadable month (NaN) only adds a step's variance, and each readable month pulls the
+    level toward itself by the usual gain. Without ``start_variance`` the first readable
+    month is read as the level with its noise variance (nothing is known before it); with
+    it, the level starts at 0 with that variance before the first month. With no step the
+    level is the precision-weighted mean of the readable months; with neither step nor
+    noise, the last of them.
+
+    Parameters
+    ----------
+    residuals
+        The series, month by month up to the origin; NaN where a month cannot be read.
+    step_variance
+        Variance of the walk's monthly step.
+    noise_variance
+        Variance of each month's noise, the same shape as ``residuals``.
+    start_variance
+        Variance of a level known to start at 0 before the first month; ``None``: unknown.
+
+    Returns
+    -------
+    ThroughputState
+        The level in the last month and its variance; with no readable month, the start
+        carried forward (0 and 0 without a start variance).
+    """
+    seen = start_variance is not None
+    mean, variance = 0.0, start_variance or 0.0
+    values = np.asarray(residuals, dtype=np.float64)
+    noises = np.asarray(noise_variance, dtype=np.float64)
+    for value, noise in zip(values.tolist(), noises.tolist(), strict=True):
         if seen:
             variance += step_variance
         if not math.isfinite(value):
             continue
         if not seen:
             # The first readable month: the level is that month, read with its noise.
-            mean, variance, seen = float(value), noise_variance, True
+            mean, variance, seen = value, noise, True
             continue
-        gain = variance / (variance + noise_variance) if variance + noise_variance > 0 else 1.0
-        mean += gain * (float(value) - mean)
+        gain = variance / (variance + noise) if variance + noise > 0 else 1.0
+        mean += gain * (value - mean)
         variance *= 1.0 - gain
     return ThroughputState(mean=mean, variance=variance)
+
+
+GROUP_STEP_SD_LIMIT = 0.15
+"""Most month-to-month sd of a group's own log level (as for national throughput: a few odd
+months must not dominate every path)."""
+
+
+def group_level_variation(
+    residuals: FloatArray, noise_variance: FloatArray, max_lag: int = 6
+) -> Throughput:
+    """Step sd and one-month sd of the groups' own levels, pooled over the groups.
+
+    ``residuals`` are ``[group, month]``: log(actual) - log(fitted) of each group, less the
+    national residual of the month (what all groups share), NaN where a month cannot be read.
+    Under a random walk (step sd ``q``) plus month noise of variance ``s^2`` plus the count
+    noise ``noise_variance`` (same shape), the pairs ``k`` months apart in the same group
+    have ``E[(r[t + k] - r[t])^2] = k q^2 + 2 s^2 + c[t] + c[t + k]``. The count noise is
+    taken off each pair; the slope of the pooled means over ``k = 1..max_lag`` estimates
+    ``q^2`` and its intercept ``2 s^2``. ``q`` is kept below :data:`GROUP_STEP_SD_LIMIT`,
+    ``s`` below :data:`MONTH_SD_LIMIT`; fewer than two lags with pairs give no variation.
+    """
+    r = np.asarray(residuals, dtype=np.float64)
+    c = np.asarray(noise_variance, dtype=np.float64)
+    lags, means = [], []
+    for k in range(1, max_lag + 1):
+        if k >= r.shape[1]:
+            break
+        pairs = (r[:, k:] - r[:, :-k]) ** 2 - c[:, k:] - c[:, :-k]
+        pairs = pairs[np.isfinite(pairs)]
+        if pairs.size:
+            lags.append(k)
+            means.append(float(pairs.mean()))
+    if len(lags) < 2:
+        return Throughput(step_sd=0.0, month_sd=0.0)
+    slope, intercept = (float(v) for v in np.polyfit(lags, means, 1))
+    step = min(math.sqrt(max(slope, 0.0)), GROUP_STEP_SD_LIMIT)
+    month = min(math.sqrt(max(intercept / 2, 0.0)), MONTH_SD_LIMIT)
+    return Throughput(step_sd=step, month_sd=month)

@@ -52,6 +52,8 @@ from wgsforecast.engines._realisation import (
     ShareLogNormal,
     SlipPrior,
     ThroughputState,
+    group_level_variation,
+    local_level_state,
     throughput_state,
     throughput_variation,
 )
@@ -77,6 +79,10 @@ DEFAULT_PRIOR = Prior(
 MIN_NATIONAL_GE = 20.0
 """National GE a month below which the count noise, not the programme's level or season,
 moves the total: such months say nothing of the season or the national throughput."""
+
+MIN_GROUP_GE = 10.0
+"""A group's fitted GE a month below which its month is not read for the group's own level
+(:meth:`AdoptionEngine.group_levels`): the count noise would swamp it."""
 
 _SD_FLOOR = np.array([0.3, 1.0, 0.2, 0.3])
 _SEASON_LIMIT = math.log(3.0)
@@ -968,11 +974,15 @@ class AdoptionEngine(Engine):
         self.onboarding_ = OnboardingPace.from_history(
             history.started, history.ge.shape[1], p_never=self.slip.p_never
         )
-        residuals, count_variance = self._national_residuals(fitted, series)
+        means = self._fitted_means(fitted, series)
+        residuals, count_variance = self._national_residuals(means)
         throughput = throughput_variation(residuals, count_variance)
         self.throughput_sd_ = throughput.step_sd
         self.month_shock_sd_ = throughput.month_sd
         self.national_residuals_, self.count_variance_ = residuals, count_variance
+        self.group_residuals_, self.group_noise_ = self._group_residuals(means, residuals)
+        own = group_level_variation(self.group_residuals_, self.group_noise_)
+        self.group_step_sd_, self.group_month_sd_ = own.step_sd, own.month_sd
         self.achieved_genomes_per_year_ = 12 * float(
             (history.ge * self.genomes_per_ge()[:, None]).sum(axis=0).max()
         )
@@ -1075,26 +1085,63 @@ class AdoptionEngine(Engine):
         midpoint = (start - origin).n + group.ramp.months / 2
         return with_planned_ramp(pooled, midpoint, group.ramp.months)
 
-    def _national_residuals(
-        self, fitted: list[int], series: list[Series]
-    ) -> tuple[FloatArray, float]:
-        """log(actual) - log(fitted) of the national monthly total (NaN where it is tiny),
-        and the mean relative variance of that total that the groups' count noise explains."""
+    def _fitted_means(self, fitted: list[int], series: list[Series]) -> FloatArray:
+        """Each group's fitted monthly mean (posterior mode of its more probable form),
+        ``[group, month]`` over the history; 0 before a group's start and for groups
+        without data."""
         history = self.history_
         n_months = history.ge.shape[1]
-        expected = np.zeros(n_months)
-        count_variance = np.zeros(n_months)
+        means = np.zeros(history.ge.shape)
         for index, one in zip(fitted, series, strict=True):
             form = FORMS[int(np.argmax(self.form_weights_[index]))]
-            mean = np.exp(log_mean(self.mode_[index], one, self.season_, form))
-            expected[n_months - one.y.size :] += mean
-            count_variance[n_months - one.y.size :] += mean + mean**2 / self.size_[index]
-        actual = history.ge.sum(axis=0)
+            means[index, n_months - one.y.size :] = np.exp(
+                log_mean(self.mode_[index], one, self.season_, form)
+            )
+        return means
+
+    def _national_residuals(self, means: FloatArray) -> tuple[FloatArray, float]:
+        """log(actual) - log(fitted) of the national monthly total (NaN where it is tiny),
+        and the mean relative variance of that total that the groups' count noise explains
+        (``means``: :meth:`_fitted_means`)."""
+        expected = means.sum(axis=0)
+        count_variance = (means + means**2 / self.size_[:, None]).sum(axis=0)
+        actual = self.history_.ge.sum(axis=0)
         usable = (actual >= MIN_NATIONAL_GE) & (expected > 0)
-        residuals: FloatArray = np.full(n_months, np.nan)
+        residuals: FloatArray = np.full(actual.shape, np.nan)
         residuals[usable] = np.log(actual[usable]) - np.log(expected[usable])
         relative = count_variance[usable] / expected[usable] ** 2
         return residuals, float(relative.mean()) if relative.size else 0.0
+
+    def _group_residuals(
+        self, means: FloatArray, national: FloatArray
+    ) -> tuple[FloatArray, FloatArray]:
+        """Each group's own log residuals ``[group, month]`` and their count-noise variance.
+
+        log(actual + 0.5) - log(fitted mean) - the national residual of the month: how far a
+        group runs above or below its curve beyond what all groups share. NaN where the
+        fitted mean is below :data:`MIN_GROUP_GE` (a count that small says little of a
+        level) or the national month is unreadable.
+
+        The variance: a group's relative count noise ``c = 1 / mean + 1 / size`` (negative
+        binomial) is also in the national residual, with the group's share ``w`` of the
+        fitted national total, so the difference carries ``c (1 - 2 w)`` plus the national
+        total's own relative count variance ``sum of w^2 c`` over the groups.
+        """
+        readable = (means >= MIN_GROUP_GE) & np.isfinite(national)[None, :]
+        safe = np.where(readable, means, 1.0)
+        residuals: FloatArray = np.where(
+            readable, np.log(self.history_.ge + 0.5) - np.log(safe) - national[None, :], np.nan
+        )
+        total = means.sum(axis=0)
+        share = np.divide(means, total, out=np.zeros_like(means), where=total > 0)
+        relative = np.divide(
+            1.0, means, out=np.zeros_like(means), where=means > 0
+        ) + 1.0 / self.size_[:, None] * (means > 0)
+        national_noise = (share**2 * relative).sum(axis=0)
+        noise: FloatArray = np.where(
+            readable, relative * (1.0 - 2.0 * share) + national_noise[None, :], 0.0
+        )
+        return residuals, noise
 
     def throughput_start(self) -> ThroughputState:
         """Log level of national throughput at the origin, relative to the fitted curves.
@@ -1134,6 +1181,63 @@ class AdoptionEngine(Engine):
         """The walk's step sd and the one-month shock sd the paths use (times the scale)."""
         scale = self.throughput_sd_scale
         return self.throughput_sd_ * scale, self.month_shock_sd_ * scale
+
+    def group_levels(self) -> list[ThroughputState]:
+        """Each group's own log level at the origin, beyond its fitted curve and the nation's.
+
+        A group's residuals (:meth:`_group_residuals`: its log counts less its fitted curve
+        and the national residual) filtered
+        (:func:`~wgsforecast.engines._realisation.local_level_state`) as a random walk with
+        the groups' pooled step sd (``group_step_sd_``), read through the one-month sd
+        ``group_month_sd_`` and the month's count noise, all estimated from this programme's
+        data (:func:`~wgsforecast.engines._realisation.group_level_variation`). A group
+        running above its curve in its last months starts its paths above it; a group
+        without readable months starts on its curve. The paths then let each group's level
+        walk on with the same step sd.
+
+        Returns
+        -------
+        list of ThroughputState
+            Per group, in registry order: the filtered log level and its variance.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``.
+        """
+        self._check_fitted()
+        step_variance, month_variance = self.group_step_sd_**2, self.group_month_sd_**2
+        states = []
+        for index, begin in enumerate(self.history_.started.tolist()):
+            if begin < 0:
+                states.append(ThroughputState(mean=0.0, variance=0.0))
+                continue
+            # From the group's start, on its curve: the curve is where a group begins.
+            residuals = self.group_residuals_[index, begin:]
+            noise = self.group_noise_[index, begin:] + month_variance
+            states.append(local_level_state(residuals, step_variance, noise, start_variance=0.0))
+        return states
+
+    def _group_level_factors(
+        self, starts: npt.NDArray[np.float32], horizon: int, rng: np.random.Generator
+    ) -> npt.NDArray[np.float32]:
+        """exp(each group's own level) per path and projected month, ``[path, group, month]``:
+        a draw around where :meth:`group_levels` puts it, then a walk with the pooled step
+        sd from the later of the origin and the group's start (``starts``, ``[path, group]``
+        months from the first projected month; a group not live yet starts on its curve)."""
+        n_paths, n_groups = starts.shape
+        states = self.group_levels()
+        mean = np.array([state.mean for state in states])
+        sd = np.sqrt([state.variance for state in states])
+        level_now = (mean + sd * rng.standard_normal((n_paths, n_groups))).astype(np.float32)
+        level = rng.standard_normal((n_paths, n_groups, horizon), dtype=np.float32)
+        level *= np.float32(self.group_step_sd_)
+        # No step before a group starts: its own level begins on its curve.
+        month = np.arange(horizon, dtype=np.float32)
+        np.copyto(level, np.float32(0.0), where=month < starts[:, :, None])
+        np.cumsum(level, axis=2, out=level)
+        level += level_now[:, :, None]
+        return np.exp(level, out=level)
 
     def _warn(self, key: str, note: GroupNote) -> None:
         warning = PriorFallbackWarning(
@@ -1320,6 +1424,7 @@ class AdoptionEngine(Engine):
             midpoint[:, index], width[:, index] = draws[:, 1], np.exp(draws[:, 2])
             plateau[:, index] = scale * sigmoid(draws[:, 0])
             gompertz[:, index] = sample.form[chosen] == FORMS.index("gompertz")
+        own_level = self._group_level_factors(start, horizon, rng)
         expected = np.empty((n_paths, n_groups, horizon), dtype=np.float32)
         # Mid-month: months since start + 0.5, exact in float32 (whole numbers plus a half).
         mid_month = np.arange(horizon, dtype=np.float32) + np.float32(0.5)
@@ -1339,6 +1444,7 @@ class AdoptionEngine(Engine):
             values = values.reshape(z.shape)
             values *= plateau[rows, :, None]
             values *= season_factor[rows, None, :]
+            values *= own_level[rows]
             np.copyto(values, np.float32(0.0), where=before)
         # The ceiling is applied by the base class, after the caps (Engine.forecast).
         ceiling = ceiling_draw / 12 if stated is not None else None
