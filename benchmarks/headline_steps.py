@@ -6,7 +6,8 @@ Run from the repository root::
 
 Each row adds one part of the engine (same data, seed 2023, 2,000 paths, so the same random
 numbers): the pooled prior alone, then the reference class, go-live slippage, the national
-throughput walk and month shocks, and the national capacity ceiling (the engine as shipped).
+throughput walk and month shocks, each group's own level (its walk beyond its curve), and
+the national capacity ceiling (the engine as shipped).
 Prints a Markdown table: target month P50 and 80% interval, GE by mid-2024 (P50, P10-P90)
 and P(target by June 2025).
 """
@@ -37,16 +38,30 @@ def main() -> int:
     steps: list[tuple[str, dict[str, Any], wf.Assumptions]] = [
         (
             "pooled prior only",
-            {"reference_weight": 0.0, "slip": no_slip, "throughput_sd_scale": 0.0},
+            {
+                "reference_weight": 0.0,
+                "slip": no_slip,
+                "throughput_sd_scale": 0.0,
+                "group_level_scale": 0.0,
+            },
             no_ceiling,
         ),
         (
             "+ reference class (prior weight 0.5, learned)",
-            {"slip": no_slip, "throughput_sd_scale": 0.0},
+            {"slip": no_slip, "throughput_sd_scale": 0.0, "group_level_scale": 0.0},
             no_ceiling,
         ),
-        ("+ go-live slippage", {"throughput_sd_scale": 0.0}, no_ceiling),
-        ("+ throughput random walk and month shocks", {}, no_ceiling),
+        (
+            "+ go-live slippage",
+            {"throughput_sd_scale": 0.0, "group_level_scale": 0.0},
+            no_ceiling,
+        ),
+        (
+            "+ throughput random walk and month shocks",
+            {"group_level_scale": 0.0},
+            no_ceiling,
+        ),
+        ("+ each group's own level", {}, no_ceiling),
         ("+ national capacity ceiling (as shipped)", {}, data.assumptions),
     ]
     print("| step | P50 | 80% interval | GE by mid-2024, P50 (P10-P90) | P(by June 2025) |")

@@ -826,6 +826,18 @@ def test_a_group_above_its_curve_starts_its_paths_above_it(
     assert above / first_month() == pytest.approx(math.exp(0.3), rel=0.05)
 
 
+def test_group_level_scale_zero_keeps_every_group_on_its_curve(
+    bundled: wf.ProgrammeData, bundled_engine: AdoptionEngine
+) -> None:
+    assert bundled_engine.group_step_sd_ > 0
+    assert any(state.variance > 0 for state in bundled_engine.group_levels())
+    still = _quietly_fit(bundled, group_level_scale=0.0)
+    assert still.group_step_sd_ == bundled_engine.group_step_sd_  # estimated all the same
+    assert all(state == ThroughputState(0.0, 0.0) for state in still.group_levels())
+    with pytest.raises(ValueError, match="group_level_scale"):
+        AdoptionEngine(group_level_scale=-1.0)
+
+
 def test_group_levels_need_a_fit() -> None:
     with pytest.raises(NotFittedError, match="not fitted"):
         AdoptionEngine().group_levels()

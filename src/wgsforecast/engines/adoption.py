@@ -19,7 +19,8 @@ mixed with the reference class of comparable programmes on the plateau
 probability. The paths draw each group's form and parameters from its exact posterior by
 adaptive importance sampling (:func:`importance_sample`), a start for each group not live
 yet (planned go-lives slip), a national throughput level that wanders from where the
-last months put it, an uncertain national capacity ceiling
+last months put it, each group's own level beyond its curve likewise, an uncertain national
+capacity ceiling
 (:mod:`wgsforecast.engines._realisation`), and finally counts.
 """
 
@@ -799,6 +800,9 @@ class AdoptionEngine(Engine):
     throughput_sd_scale
         Multiplier on the estimated variation of national throughput (the random walk's
         step sd and the one-month shock sd).
+    group_level_scale
+        Multiplier on the estimated variation of each group's own level (its walk's step sd
+        and one-month sd, :meth:`group_levels`); 0 keeps every group on its curve. Not tuned.
     min_effective_draws
         Importance draws are added until every group's effective sample size reaches this.
     proposal_seed
@@ -817,7 +821,12 @@ class AdoptionEngine(Engine):
     ``throughput_sd_scale``), ``national_residuals_`` the log residuals of the national total
     against the fitted curves month by month (NaN where too small to read) and
     ``count_variance_`` the part of their variance the count noise explains; from these
-    :meth:`throughput_start` reads the level at the origin.
+    :meth:`throughput_start` reads the level at the origin. ``group_residuals_`` and
+    ``group_noise_`` are each group's own log residuals beyond its curve and the national
+    residual, ``[group, month]``, and their count-noise variance; ``group_step_sd_`` and
+    ``group_month_sd_`` the groups' pooled walk step and one-month sds estimated from them
+    (before ``group_level_scale``); from these :meth:`group_levels` reads where each group
+    stands.
 
     Examples
     --------
@@ -841,6 +850,7 @@ class AdoptionEngine(Engine):
         slip_by_group: Mapping[str, SlipPrior] | None = None,
         capacity: CapacityPrior | None = None,
         throughput_sd_scale: float = THROUGHPUT_SD_SCALE,
+        group_level_scale: float = 1.0,
         min_effective_draws: float = 500.0,
         proposal_seed: int = _PROPOSAL_SEED,
     ) -> None:
@@ -850,6 +860,8 @@ class AdoptionEngine(Engine):
             raise ValueError(f"reference_weight must be in [0, 1]; got {reference_weight}")
         if not throughput_sd_scale >= 0:
             raise ValueError(f"throughput_sd_scale must be 0 or more; got {throughput_sd_scale}")
+        if not group_level_scale >= 0:
+            raise ValueError(f"group_level_scale must be 0 or more; got {group_level_scale}")
         if not min_effective_draws >= 1:
             raise ValueError(f"min_effective_draws must be at least 1; got {min_effective_draws}")
         self.min_months = min_months
@@ -860,6 +872,7 @@ class AdoptionEngine(Engine):
         self.slip_by_group = dict(slip_by_group or {})
         self.capacity = capacity if capacity is not None else CapacityPrior()
         self.throughput_sd_scale = throughput_sd_scale
+        self.group_level_scale = group_level_scale
         self.min_effective_draws = min_effective_draws
         self.proposal_seed = proposal_seed
 
@@ -1189,11 +1202,12 @@ class AdoptionEngine(Engine):
         and the national residual) filtered
         (:func:`~wgsforecast.engines._realisation.local_level_state`) as a random walk with
         the groups' pooled step sd (``group_step_sd_``), read through the one-month sd
-        ``group_month_sd_`` and the month's count noise, all estimated from this programme's
-        data (:func:`~wgsforecast.engines._realisation.group_level_variation`). A group
-        running above its curve in its last months starts its paths above it; a group
-        without readable months starts on its curve. The paths then let each group's level
-        walk on with the same step sd.
+        ``group_month_sd_`` (both times ``group_level_scale`` as it is now) and the month's
+        count noise, all estimated from this programme's data
+        (:func:`~wgsforecast.engines._realisation.group_level_variation`). The level starts
+        on the curve at the group's first month. A group running above its curve in its
+        last months starts its paths above it; a group not live yet starts on its curve.
+        The paths then let each group's level walk on with the same step sd.
 
         Returns
         -------
@@ -1206,7 +1220,11 @@ class AdoptionEngine(Engine):
             Before ``fit``.
         """
         self._check_fitted()
-        step_variance, month_variance = self.group_step_sd_**2, self.group_month_sd_**2
+        step_sd, month_sd = self._scaled_group_sds()
+        if step_sd == 0:
+            # No walk, and every level starts on its curve: it stays there, known.
+            return [ThroughputState(mean=0.0, variance=0.0) for _ in self.groups_]
+        step_variance, month_variance = step_sd**2, month_sd**2
         states = []
         for index, begin in enumerate(self.history_.started.tolist()):
             if begin < 0:
@@ -1231,13 +1249,18 @@ class AdoptionEngine(Engine):
         sd = np.sqrt([state.variance for state in states])
         level_now = (mean + sd * rng.standard_normal((n_paths, n_groups))).astype(np.float32)
         level = rng.standard_normal((n_paths, n_groups, horizon), dtype=np.float32)
-        level *= np.float32(self.group_step_sd_)
+        level *= np.float32(self._scaled_group_sds()[0])
         # No step before a group starts: its own level begins on its curve.
         month = np.arange(horizon, dtype=np.float32)
         np.copyto(level, np.float32(0.0), where=month < starts[:, :, None])
         np.cumsum(level, axis=2, out=level)
         level += level_now[:, :, None]
         return np.exp(level, out=level)
+
+    def _scaled_group_sds(self) -> tuple[float, float]:
+        """The groups' own walk step sd and one-month sd the paths use (times the scale)."""
+        scale = self.group_level_scale
+        return self.group_step_sd_ * scale, self.group_month_sd_ * scale
 
     def _warn(self, key: str, note: GroupNote) -> None:
         warning = PriorFallbackWarning(
