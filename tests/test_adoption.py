@@ -59,6 +59,7 @@ from wgsforecast.engines.adoption import (
     draw_season,
     log_likelihood_batch,
     log_mean,
+    net_count_variance,
     pooled_share_update,
     reweighted,
 )
@@ -836,6 +837,60 @@ def test_group_level_scale_zero_keeps_every_group_on_its_curve(
     assert all(state == ThroughputState(0.0, 0.0) for state in still.group_levels())
     with pytest.raises(ValueError, match="group_level_scale"):
         AdoptionEngine(group_level_scale=-1.0)
+
+
+def test_net_count_variance_matches_simulated_counts() -> None:
+    rng = np.random.default_rng(11)
+    means = np.array([[400.0], [120.0], [30.0], [0.0]])
+    sizes = np.array([50.0, 200.0, 1e9, 80.0])
+    draws = 200_000
+    counts = np.stack(
+        [
+            rng.negative_binomial(size, size / (size + mean), draws)
+            if mean > 0
+            else np.zeros(draws)
+            for mean, size in zip(means[:, 0], sizes, strict=True)
+        ]
+    )
+    national = np.log(counts.sum(axis=0)) - np.log(means.sum())
+    residuals = np.log(counts[:3] + 0.5) - np.log(means[:3]) - national
+    expected = net_count_variance(means, sizes)
+    # The big group's noise is largely in the national residual too: much less than its own.
+    assert expected[0, 0] < 0.5 * (1 / 400 + 1 / 50)
+    np.testing.assert_allclose(residuals.var(axis=1), expected[:3, 0], rtol=0.1)
+    assert expected[3, 0] == 0.0  # not started
+
+
+def test_group_walks_start_with_the_group_and_spread_with_the_lead(
+    bundled_engine: AdoptionEngine,
+) -> None:
+    n_paths, horizon = 4000, 24
+    step = bundled_engine.group_step_sd_
+    n_groups = len(bundled_engine.groups_)
+    starts = np.full((n_paths, n_groups), -5.0, dtype=np.float32)  # live
+    starts[:, 1] = 6.0  # starts in the seventh projected month
+    starts[:, 2] = np.inf  # never starts
+    rng = np.random.default_rng(2)
+    now = np.zeros((n_paths, n_groups), dtype=np.float32)
+    out = np.empty((n_paths, n_groups, horizon), dtype=np.float32)
+    log_level = np.log(bundled_engine._group_level_factors(now, starts, rng, out))
+    assert np.all(log_level[:, 1, :6] == 0) and np.all(log_level[:, 2] == 0)
+    # A walk: after k months the sd is step x sqrt(k), for a live group and from a start.
+    for months in (1, 6, 24):
+        assert log_level[:, 0, months - 1].std() == pytest.approx(step * math.sqrt(months), rel=0.1)
+    assert log_level[:, 1, 11].std() == pytest.approx(step * math.sqrt(6), rel=0.1)
+
+
+def test_paths_do_not_depend_on_the_chunk_size(
+    bundled_engine: AdoptionEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import wgsforecast.engines.adoption as adoption
+
+    whole = bundled_engine.forecast(n_paths=300, seed=4, progress=False).ge
+    monkeypatch.setattr(adoption, "CHUNK_CELLS", 700)  # a path or two at a time
+    np.testing.assert_array_equal(
+        bundled_engine.forecast(n_paths=300, seed=4, progress=False).ge, whole
+    )
 
 
 def test_group_levels_need_a_fit() -> None:

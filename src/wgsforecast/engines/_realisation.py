@@ -231,14 +231,15 @@ MONTH_SD_LIMIT = 0.3
 
 @dataclass(frozen=True)
 class Throughput:
-    """National throughput's variation, estimated from the national residuals.
+    """A level's variation, estimated from residuals: national throughput's
+    (:func:`throughput_variation`) or the groups' own (:func:`group_level_variation`).
 
     Attributes
     ----------
     step_sd
-        Month-to-month sd of a random walk on log throughput (persistent changes).
+        Month-to-month sd of a random walk on the log level (persistent changes).
     month_sd
-        Sd of a programme-wide shock that hits one month only (a site down for a week, a
+        Sd of a shock that hits one month only (nationally: a site down for a week, a
         reagent shortage), beyond the groups' own count noise.
     """
 
@@ -280,12 +281,13 @@ def throughput_step_sd(residuals: FloatArray, max_lag: int = 6) -> float:
 
 @dataclass(frozen=True)
 class ThroughputState:
-    """Where log national throughput stands at the origin, relative to the fitted curves.
+    """Where a log level stands at the origin, relative to the fitted curves: national
+    throughput's (:func:`throughput_state`) or a group's own (:func:`local_level_state`).
 
     Attributes
     ----------
     mean
-        Filtered log level in the origin month (0: the groups' fitted curves exactly).
+        Filtered log level in the origin month (0: the fitted curves exactly).
     variance
         Its variance: the level is read from noisy months, so it is not known exactly.
     """
@@ -338,9 +340,10 @@ def local_level_state(
     unreadable month (NaN) only adds a step's variance, and each readable month pulls the
     level toward itself by the usual gain. Without ``start_variance`` the first readable
     month is read as the level with its noise variance (nothing is known before it); with
-    it, the level starts at 0 with that variance before the first month. With no step the
-    level is the precision-weighted mean of the readable months; with neither step nor
-    noise, the last of them.
+    it, the level starts at 0 with that variance before the first month, which then adds a
+    step too. Without ``start_variance`` and with no step the level is the
+    precision-weighted mean of the readable months (with a known start of variance 0 and no
+    step it stays at 0); with neither step nor noise, the last of them.
 
     Parameters
     ----------
@@ -356,8 +359,9 @@ def local_level_state(
     Returns
     -------
     ThroughputState
-        The level in the last month and its variance; with no readable month, the start
-        carried forward (0 and 0 without a start variance).
+        The level in the last month and its variance; with no readable month, mean 0 and
+        the start variance plus a step's variance a month (0 and 0 without a start
+        variance).
     """
     seen = start_variance is not None
     mean, variance = 0.0, start_variance or 0.0
@@ -388,14 +392,35 @@ def group_level_variation(
 ) -> Throughput:
     """Step sd and one-month sd of the groups' own levels, pooled over the groups.
 
-    ``residuals`` are ``[group, month]``: log(actual) - log(fitted) of each group, less the
-    national residual of the month (what all groups share), NaN where a month cannot be read.
     Under a random walk (step sd ``q``) plus month noise of variance ``s^2`` plus the count
-    noise ``noise_variance`` (same shape), the pairs ``k`` months apart in the same group
-    have ``E[(r[t + k] - r[t])^2] = k q^2 + 2 s^2 + c[t] + c[t + k]``. The count noise is
-    taken off each pair; the slope of the pooled means over ``k = 1..max_lag`` estimates
-    ``q^2`` and its intercept ``2 s^2``. ``q`` is kept below :data:`GROUP_STEP_SD_LIMIT`,
-    ``s`` below :data:`MONTH_SD_LIMIT`; fewer than two lags with pairs give no variation.
+    noise ``c``, the pairs ``k`` months apart in the same group have
+    ``E[(r[t + k] - r[t])^2] = k q^2 + 2 s^2 + c[t] + c[t + k]``. The count noise is taken
+    off each pair; the slope of the pooled means over ``k = 1..max_lag`` estimates ``q^2``
+    and its intercept ``2 s^2``. Unlike :func:`throughput_variation`, months that cannot be
+    read leave gaps: pairs are taken ``k`` calendar months apart.
+
+    Parameters
+    ----------
+    residuals
+        ``[group, month]``: log(actual) - log(fitted) of each group, less the national
+        residual of the month (what all groups share); NaN where a month cannot be read.
+    noise_variance
+        The count noise's variance of each residual, the same shape.
+    max_lag
+        Longest lag of the variogram, in months.
+
+    Returns
+    -------
+    Throughput
+        ``q`` kept below :data:`GROUP_STEP_SD_LIMIT`, ``s`` below :data:`MONTH_SD_LIMIT`;
+        0 and 0 with fewer than two lags that have pairs.
+
+    Notes
+    -----
+    A group's residual net of the national one is its own walk less the share-weighted
+    walks of all groups, its own included, so for a group with a large share ``w`` of the
+    national total the slope sees about ``q^2 (1 - 2 w + sum of w^2)``, not ``q^2``; the
+    pooled estimate averages this over the groups and is not corrected for it.
     """
     r = np.asarray(residuals, dtype=np.float64)
     c = np.asarray(noise_variance, dtype=np.float64)
