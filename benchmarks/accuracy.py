@@ -432,7 +432,7 @@ def _verdict(table: pd.DataFrame) -> list[str]:
             if not pd.isna(c) and not 0.72 <= c <= 0.88
         ]
         shown = ", ".join(
-            f"+{lead} {c:.0%}" for lead, c in zip(LEADS, covers, strict=True) if not pd.isna(c)
+            f"+{lead} {c:.1%}" for lead, c in zip(LEADS, covers, strict=True) if not pd.isna(c)
         )
         verdict = (
             "inside 72-88% at every lead" if not outside else f"OUTSIDE at {', '.join(outside)}"
