@@ -20,8 +20,7 @@ probability. The paths draw each group's form and parameters from its exact post
 adaptive importance sampling (:func:`importance_sample`), a start for each group not live
 yet (planned go-lives slip), a national throughput level that wanders from where the
 last months put it, each group's own level beyond its curve likewise, an uncertain national
-capacity ceiling
-(:mod:`wgsforecast.engines._realisation`), and finally counts.
+capacity ceiling (:mod:`wgsforecast.engines._realisation`), and finally counts.
 """
 
 from __future__ import annotations
@@ -1493,7 +1492,9 @@ class AdoptionEngine(Engine):
             midpoint[:, index], width[:, index] = draws[:, 1], np.exp(draws[:, 2])
             plateau[:, index] = scale * sigmoid(draws[:, 0])
             gompertz[:, index] = sample.form[chosen] == FORMS.index("gompertz")
-        own_now = self._group_level_now(n_paths, rng)
+        # The groups' own walks are the last draws of this stream: with no walk (every level
+        # then on its curve, group_levels) leaving them out changes no other number.
+        own_now = self._group_level_now(n_paths, rng) if self._scaled_group_sds()[0] > 0 else None
         expected = np.empty((n_paths, n_groups, horizon), dtype=np.float32)
         # Mid-month: months since start + 0.5, exact in float32 (whole numbers plus a half).
         mid_month = np.arange(horizon, dtype=np.float32) + np.float32(0.5)
@@ -1514,9 +1515,10 @@ class AdoptionEngine(Engine):
             values = values.reshape(z.shape)
             values *= plateau[rows, :, None]
             values *= season_factor[rows, None, :]
-            values *= self._group_level_factors(
-                own_now[rows], start[rows], rng, own_level[: values.shape[0]]
-            )
+            if own_now is not None:
+                values *= self._group_level_factors(
+                    own_now[rows], start[rows], rng, own_level[: values.shape[0]]
+                )
             np.copyto(values, np.float32(0.0), where=before)
         # The ceiling is applied by the base class, after the caps (Engine.forecast).
         ceiling = ceiling_draw / 12 if stated is not None else None
