@@ -859,6 +859,12 @@ def test_net_count_variance_matches_simulated_counts() -> None:
     assert expected[0, 0] < 0.5 * (1 / 400 + 1 / 50)
     np.testing.assert_allclose(residuals.var(axis=1), expected[:3, 0], rtol=0.1)
     assert expected[3, 0] == 0.0  # not started
+    # A group just starting, its fitted mean too small for 1 / mean to be finite, leaves
+    # the other groups' noise as it was (it used to make every group's month NaN).
+    starting = net_count_variance(np.array([[400.0], [120.0], [1e-310]]), sizes[:3])
+    np.testing.assert_allclose(
+        starting[:2, 0], net_count_variance(means[:2], sizes[:2])[:, 0], rtol=1e-12
+    )
 
 
 def test_group_walks_start_with_the_group_and_spread_with_the_lead(

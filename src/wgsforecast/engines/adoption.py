@@ -176,11 +176,17 @@ def net_count_variance(means: FloatArray, sizes: FloatArray) -> FloatArray:
         mean is 0.
     """
     total = means.sum(axis=0)
+    started = means > 0
     share = np.divide(means, total, out=np.zeros_like(means), where=total > 0)
-    overdispersion = 1.0 / sizes[:, None] * (means > 0)
-    relative = np.divide(1.0, means, out=np.zeros_like(means), where=means > 0) + overdispersion
-    national = (share**2 * relative).sum(axis=0)
-    variance: FloatArray = np.where(means > 0, relative * (1.0 - 2.0 * share) + national, 0.0)
+    # The national part, sum of w^2 c = m / total^2 + w^2 / size, needs no 1 / m: a group
+    # just starting, with a mean too small for 1 / m to be finite, adds nothing to it
+    # instead of inf x 0 = NaN in every group's month.
+    per_total = np.divide(1.0, total**2, out=np.zeros_like(total), where=total > 0)
+    national = (means * per_total + share**2 / sizes[:, None]).sum(axis=0)
+    with np.errstate(divide="ignore", over="ignore"):
+        relative = np.divide(1.0, means, out=np.zeros_like(means), where=started)
+    relative += started / sizes[:, None]
+    variance: FloatArray = np.where(started, relative * (1.0 - 2.0 * share) + national, 0.0)
     return variance
 
 
