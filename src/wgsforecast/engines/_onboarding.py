@@ -46,6 +46,9 @@ class OnboardingPace:
         Chance that a waiting group never starts; by default a dated group's
         (:class:`~wgsforecast.engines._realisation.SlipPrior`), for how late it comes is
         the pace's business. The adoption engine passes its own slip prior's.
+    prior_months_per_group
+        The prior pace: months between joining groups before the record is counted
+        (:data:`PRIOR_MONTHS_PER_GROUP`).
 
     Examples
     --------
@@ -60,33 +63,46 @@ class OnboardingPace:
     joined: int = 0
     months: float = 0.0
     p_never: float = SlipPrior.p_never
+    prior_months_per_group: float = PRIOR_MONTHS_PER_GROUP
 
     def __post_init__(self) -> None:
         if self.joined < 0 or self.months < 0:
             raise ValueError(
                 f"joined and months must be 0 or more; got {self.joined}, {self.months}"
             )
+        if not self.prior_months_per_group > 0:
+            raise ValueError(
+                f"prior_months_per_group must be positive; got {self.prior_months_per_group}"
+            )
         if not 0 <= self.p_never < 1:
             raise ValueError(f"p_never must be in [0, 1); got {self.p_never}")
 
     @classmethod
     def from_history(
-        cls, started: npt.NDArray[np.int64], n_months: int, p_never: float = SlipPrior.p_never
+        cls,
+        started: npt.NDArray[np.int64],
+        n_months: int,
+        p_never: float = SlipPrior.p_never,
+        prior_months_per_group: float = PRIOR_MONTHS_PER_GROUP,
     ) -> OnboardingPace:
         """The record of a history: ``started`` is each group's first data month (index
         into the history's months; negative for a group without data)."""
         live = started[started >= 0]
         if live.size == 0:
-            return cls(p_never=p_never)
+            return cls(p_never=p_never, prior_months_per_group=prior_months_per_group)
         first = int(live.min())
         return cls(
-            joined=int((live > first).sum()), months=float(n_months - 1 - first), p_never=p_never
+            joined=int((live > first).sum()),
+            months=float(n_months - 1 - first),
+            p_never=p_never,
+            prior_months_per_group=prior_months_per_group,
         )
 
     @property
     def months_per_group(self) -> float:
         """The gap between joining groups at the posterior mean rate, in months."""
-        return (PRIOR_GROUPS * PRIOR_MONTHS_PER_GROUP + self.months) / (PRIOR_GROUPS + self.joined)
+        prior_months = PRIOR_GROUPS * self.prior_months_per_group
+        return (prior_months + self.months) / (PRIOR_GROUPS + self.joined)
 
     def draw(self, waiting: BoolArray, n_paths: int, rng: np.random.Generator) -> FloatArray:
         """Months from the first projected month to each group's start, per path.
@@ -99,7 +115,7 @@ class OnboardingPace:
         """
         n_groups = waiting.size
         shape = PRIOR_GROUPS + self.joined
-        scale = 1.0 / (PRIOR_GROUPS * PRIOR_MONTHS_PER_GROUP + self.months)
+        scale = 1.0 / (PRIOR_GROUPS * self.prior_months_per_group + self.months)
         rate = rng.gamma(shape, scale, n_paths)
         gaps = rng.exponential(size=(n_groups, n_paths)) / rate
         never = rng.uniform(size=(n_groups, n_paths)) < self.p_never

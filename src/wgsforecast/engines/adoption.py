@@ -37,7 +37,7 @@ import pandas as pd
 from wgsforecast.engines._batch_fit import Panel, log_evidence
 from wgsforecast.engines._batch_fit import modes as batch_modes
 from wgsforecast.engines._counts import CHUNK_CELLS, negative_binomial_counts
-from wgsforecast.engines._onboarding import OnboardingPace
+from wgsforecast.engines._onboarding import PRIOR_MONTHS_PER_GROUP, OnboardingPace
 from wgsforecast.engines._ramps import (
     FORMS,
     Prior,
@@ -838,6 +838,10 @@ class AdoptionEngine(Engine):
     group_level_scale
         Multiplier on the estimated variation of each group's own level (its walk's step sd
         and one-month sd, :meth:`group_levels`); 0 keeps every group on its curve. Not tuned.
+    onboarding_months_per_group
+        The prior pace at which groups with neither data nor a go-live month join: months
+        between joining groups before the programme's own record is counted
+        (:data:`~wgsforecast.engines._onboarding.PRIOR_MONTHS_PER_GROUP`).
     min_effective_draws
         Importance draws are added until every group's effective sample size reaches this.
     proposal_seed
@@ -886,6 +890,7 @@ class AdoptionEngine(Engine):
         capacity: CapacityPrior | None = None,
         throughput_sd_scale: float = THROUGHPUT_SD_SCALE,
         group_level_scale: float = 1.0,
+        onboarding_months_per_group: float = PRIOR_MONTHS_PER_GROUP,
         min_effective_draws: float = 500.0,
         proposal_seed: int = _PROPOSAL_SEED,
     ) -> None:
@@ -897,6 +902,10 @@ class AdoptionEngine(Engine):
             raise ValueError(f"throughput_sd_scale must be 0 or more; got {throughput_sd_scale}")
         if not group_level_scale >= 0:
             raise ValueError(f"group_level_scale must be 0 or more; got {group_level_scale}")
+        if not onboarding_months_per_group > 0:
+            raise ValueError(
+                f"onboarding_months_per_group must be positive; got {onboarding_months_per_group}"
+            )
         if not min_effective_draws >= 1:
             raise ValueError(f"min_effective_draws must be at least 1; got {min_effective_draws}")
         self.min_months = min_months
@@ -908,6 +917,7 @@ class AdoptionEngine(Engine):
         self.capacity = capacity if capacity is not None else CapacityPrior()
         self.throughput_sd_scale = throughput_sd_scale
         self.group_level_scale = group_level_scale
+        self.onboarding_months_per_group = onboarding_months_per_group
         self.min_effective_draws = min_effective_draws
         self.proposal_seed = proposal_seed
 
@@ -1020,7 +1030,10 @@ class AdoptionEngine(Engine):
         self.notes_ = notes
         self.slip_ = self.slip.learned(*self._go_live_evidence(), SLIP_PSEUDO_GROUPS)
         self.onboarding_ = OnboardingPace.from_history(
-            history.started, history.ge.shape[1], p_never=self.slip.p_never
+            history.started,
+            history.ge.shape[1],
+            p_never=self.slip.p_never,
+            prior_months_per_group=self.onboarding_months_per_group,
         )
         means = self._fitted_means(fitted, series)
         residuals, count_variance = self._national_residuals(means)
