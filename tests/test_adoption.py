@@ -1050,6 +1050,31 @@ def test_waiting_groups_take_the_engines_own_chance_of_never_starting() -> None:
     assert engine.onboarding_.p_never == 0.3
 
 
+def test_a_shorter_onboarding_pace_prior_starts_waiting_groups_sooner() -> None:
+    actuals, groups, assumptions = _short_programme()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PriorFallbackWarning)
+        fitted = {
+            months: AdoptionEngine(onboarding_months_per_group=months).fit(
+                actuals, groups, assumptions
+            )
+            for months in (3.0, 12.0)
+        }
+    # Two groups joined in 23 months: the posterior mean gap is (prior + 23) / (1 + 2).
+    assert fitted[3.0].onboarding_.months_per_group == pytest.approx(26 / 3)
+    assert fitted[12.0].onboarding_.months_per_group == pytest.approx(35 / 3)
+    waiting = list(groups.keys).index("never")
+    starts = {
+        months: engine._start_offsets(4000, np.random.default_rng(2))[waiting]
+        for months, engine in fitted.items()
+    }
+    # The same random numbers, a faster pace: no path starts the group later.
+    assert np.all(starts[3.0] <= starts[12.0])
+    assert np.median(starts[3.0]) < np.median(starts[12.0])
+    with pytest.raises(ValueError, match="onboarding_months_per_group"):
+        AdoptionEngine(onboarding_months_per_group=0.0)
+
+
 def test_a_month_of_the_year_seen_in_n_years_keeps_its_effect_on_n_over_n_plus_1_of_paths() -> None:
     season = np.array([-0.4] * 6 + [0.2] * 6)
     years = np.array([0, 1, 2, 3, 4, 9] * 2)

@@ -24,16 +24,19 @@ def test_the_record_counts_groups_joining_after_the_first_month() -> None:
     assert OnboardingPace.from_history(np.array([-1, -1]), n_months=12) == OnboardingPace()
 
 
-def test_without_a_record_a_lone_waiting_group_starts_a_median_of_about_a_year_on() -> None:
-    pace = OnboardingPace(p_never=0.0)
-    assert pace.months_per_group == pytest.approx(PRIOR_MONTHS_PER_GROUP)
+def test_without_a_record_a_lone_waiting_group_starts_a_median_of_the_prior_gap_on() -> None:
+    assert OnboardingPace().months_per_group == pytest.approx(PRIOR_MONTHS_PER_GROUP)
+    pace = OnboardingPace(p_never=0.0, prior_months_per_group=12.0)
+    assert pace.months_per_group == pytest.approx(12.0)
     # Exponential gaps at a gamma(1) rate: a heavy (Lomax) tail whose median is the 12.
     assert 11 <= _median_start(pace, [True]) <= 13
+    with pytest.raises(ValueError, match="prior_months_per_group must be positive"):
+        OnboardingPace(prior_months_per_group=0.0)
 
 
 def test_a_fast_programme_starts_its_waiting_groups_sooner_than_a_slow_one() -> None:
     fast = OnboardingPace(joined=12, months=24.0, p_never=0.0)
-    slow = OnboardingPace(joined=1, months=24.0, p_never=0.0)
+    slow = OnboardingPace(joined=1, months=36.0, p_never=0.0)
     assert _median_start(fast, [True]) < 3 < 12 < _median_start(slow, [True])
 
 
