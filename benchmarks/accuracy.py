@@ -83,6 +83,8 @@ DEADLINE_OFFSETS = (-6, 6)
 """Deadline = true target month + a seeded offset drawn uniformly from this range (inclusive)."""
 HORIZON = 36
 LEADS = (3, 6, 12, 24)
+COVER_GOAL = (0.72, 0.88)
+"""The goal for an 80% interval's coverage at every lead (issue 9)."""
 MAX_WORKERS = 2
 
 GENERATORS: dict[str, tuple[str, Callable[..., SimulatedProgramme]]] = {
@@ -429,7 +431,7 @@ def _verdict(table: pd.DataFrame) -> list[str]:
         outside = [
             f"+{lead}"
             for lead, c in zip(LEADS, covers, strict=True)
-            if not pd.isna(c) and not 0.72 <= c <= 0.88
+            if not pd.isna(c) and not COVER_GOAL[0] <= c <= COVER_GOAL[1]
         ]
         shown = ", ".join(
             f"+{lead} {c:.1%}" for lead, c in zip(LEADS, covers, strict=True) if not pd.isna(c)
@@ -447,7 +449,7 @@ def _precision_text(programmes: int, generators: int, blocks_per_generator: int)
     no-go-lives twins, 1 without)."""
     from scipy.stats import binom
 
-    low, high = math.ceil(0.72 * programmes), math.floor(0.88 * programmes)
+    low, high = math.ceil(COVER_GOAL[0] * programmes), math.floor(COVER_GOAL[1] * programmes)
     inside = float(binom.cdf(high, programmes, 0.8) - binom.cdf(low - 1, programmes, 0.8))
     leads = len(LEADS) * generators * blocks_per_generator
     parts = [f"{len(LEADS)} leads", f"{generators} generator{'s' if generators > 1 else ''}"]

@@ -1071,8 +1071,9 @@ def test_a_shorter_onboarding_pace_prior_starts_waiting_groups_sooner() -> None:
     # The same random numbers, a faster pace: no path starts the group later.
     assert np.all(starts[3.0] <= starts[12.0])
     assert np.median(starts[3.0]) < np.median(starts[12.0])
-    with pytest.raises(ValueError, match="onboarding_months_per_group"):
-        AdoptionEngine(onboarding_months_per_group=0.0)
+    for months in (0.0, math.inf):
+        with pytest.raises(ValueError, match="onboarding_months_per_group"):
+            AdoptionEngine(onboarding_months_per_group=months)
 
 
 def test_a_month_of_the_year_seen_in_n_years_keeps_its_effect_on_n_over_n_plus_1_of_paths() -> None:

@@ -57,3 +57,9 @@ def test_the_crps_rule_falls_back_to_coverage_when_no_value_is_inside(
         }
     )
     assert calibrate.choose(summary, "crps") == 2.0
+
+
+def test_an_unknown_rule_is_refused(calibrate: ModuleType) -> None:
+    summary = _summary({1.0: ([0.8, 0.8, 0.8, 0.8], 4.0)})
+    with pytest.raises(ValueError, match="rule must be one of"):
+        calibrate.choose(summary, "closest")

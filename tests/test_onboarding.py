@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
@@ -22,6 +24,10 @@ def test_the_record_counts_groups_joining_after_the_first_month() -> None:
     later = OnboardingPace.from_history(np.array([4, 10, -1]), n_months=24)
     assert (later.joined, later.months) == (1, 19.0)
     assert OnboardingPace.from_history(np.array([-1, -1]), n_months=12) == OnboardingPace()
+    # The prior pace is passed on with a record and without one.
+    for started in (np.array([-1]), np.array([0, 3, -1])):
+        pace = OnboardingPace.from_history(started, n_months=12, prior_months_per_group=3.0)
+        assert pace.prior_months_per_group == 3.0
 
 
 def test_without_a_record_a_lone_waiting_group_starts_a_median_of_the_prior_gap_on() -> None:
@@ -30,8 +36,9 @@ def test_without_a_record_a_lone_waiting_group_starts_a_median_of_the_prior_gap_
     assert pace.months_per_group == pytest.approx(12.0)
     # Exponential gaps at a gamma(1) rate: a heavy (Lomax) tail whose median is the 12.
     assert 11 <= _median_start(pace, [True]) <= 13
-    with pytest.raises(ValueError, match="prior_months_per_group must be positive"):
-        OnboardingPace(prior_months_per_group=0.0)
+    for months in (0.0, math.inf, math.nan):
+        with pytest.raises(ValueError, match="prior_months_per_group must be a positive"):
+            OnboardingPace(prior_months_per_group=months)
 
 
 def test_a_fast_programme_starts_its_waiting_groups_sooner_than_a_slow_one() -> None:

@@ -841,7 +841,8 @@ class AdoptionEngine(Engine):
     onboarding_months_per_group
         The prior pace at which groups with neither data nor a go-live month join: months
         between joining groups before the programme's own record is counted
-        (:data:`~wgsforecast.engines._onboarding.PRIOR_MONTHS_PER_GROUP`).
+        (:data:`~wgsforecast.engines._onboarding.PRIOR_MONTHS_PER_GROUP`, calibrated on the
+        shortfall generator without go-lives; ``benchmarks/results/calibration.md``).
     min_effective_draws
         Importance draws are added until every group's effective sample size reaches this.
     proposal_seed
@@ -902,9 +903,10 @@ class AdoptionEngine(Engine):
             raise ValueError(f"throughput_sd_scale must be 0 or more; got {throughput_sd_scale}")
         if not group_level_scale >= 0:
             raise ValueError(f"group_level_scale must be 0 or more; got {group_level_scale}")
-        if not onboarding_months_per_group > 0:
+        if not 0 < onboarding_months_per_group < math.inf:
             raise ValueError(
-                f"onboarding_months_per_group must be positive; got {onboarding_months_per_group}"
+                "onboarding_months_per_group must be a positive, finite number of months; "
+                f"got {onboarding_months_per_group}"
             )
         if not min_effective_draws >= 1:
             raise ValueError(f"min_effective_draws must be at least 1; got {min_effective_draws}")
