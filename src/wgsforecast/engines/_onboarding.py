@@ -40,8 +40,9 @@ data removed, ``benchmarks/calibrate_adoption.py --param onboarding_months_per_g
 History: 12 months (NGC's start-up record: groups chosen in February 2021 went live from
 March 2022) until this calibration. That is a delay before the first group, read as the gap
 between every two: waiting groups started too late on both generators (on calibration seeds
-1001-1060, the median drawn start was on average 6.7 months after the origin on A against
-2.4 in truth, and on B the median group's 14 months against 8; ad hoc script)."""
+1001-1060, the median drawn start was on average 6.7 months after the first projected month
+on A against 2.4 in truth, and on B the median group's 14 months against 8; ad hoc
+script)."""
 
 PRIOR_GROUPS = 1.0
 """How many joined groups the prior pace counts as. One: a programme that has brought in
