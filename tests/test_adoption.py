@@ -879,7 +879,7 @@ def test_group_walks_start_with_the_group_and_spread_with_the_lead(
     rng = np.random.default_rng(2)
     now = np.zeros((n_paths, n_groups), dtype=np.float32)
     out = np.empty((n_paths, n_groups, horizon), dtype=np.float32)
-    log_level = np.log(bundled_engine._group_level_factors(now, starts, rng, out))
+    log_level = np.log(bundled_engine._group_level_factors(now, step, starts, rng, out))
     assert np.all(log_level[:, 1, :6] == 0) and np.all(log_level[:, 2] == 0)
     # A walk: after k months the sd is step x sqrt(k), for a live group and from a start.
     for months in (1, 6, 24):

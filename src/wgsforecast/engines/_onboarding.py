@@ -117,10 +117,19 @@ class OnboardingPace:
         )
 
     @property
+    def _posterior(self) -> tuple[float, float]:
+        """The gamma posterior on groups joining a month: its shape (groups joined, the
+        prior's included) and the months they took (the inverse of its rate parameter)."""
+        return (
+            PRIOR_GROUPS + self.joined,
+            PRIOR_GROUPS * self.prior_months_per_group + self.months,
+        )
+
+    @property
     def months_per_group(self) -> float:
         """The gap between joining groups at the posterior mean rate, in months."""
-        prior_months = PRIOR_GROUPS * self.prior_months_per_group
-        return (prior_months + self.months) / (PRIOR_GROUPS + self.joined)
+        groups, months = self._posterior
+        return months / groups
 
     def draw(self, waiting: BoolArray, n_paths: int, rng: np.random.Generator) -> FloatArray:
         """Months from the first projected month to each group's start, per path.
@@ -132,9 +141,8 @@ class OnboardingPace:
         no other draw (common random numbers across scenarios).
         """
         n_groups = waiting.size
-        shape = PRIOR_GROUPS + self.joined
-        scale = 1.0 / (PRIOR_GROUPS * self.prior_months_per_group + self.months)
-        rate = rng.gamma(shape, scale, n_paths)
+        shape, months = self._posterior
+        rate = rng.gamma(shape, 1.0 / months, n_paths)
         gaps = rng.exponential(size=(n_groups, n_paths)) / rate
         never = rng.uniform(size=(n_groups, n_paths)) < self.p_never
         order_key = rng.uniform(size=(n_groups, n_paths))

@@ -1302,20 +1302,21 @@ class AdoptionEngine(Engine):
         sd = np.sqrt([state.variance for state in states])
         return (mean + sd * rng.standard_normal((n_paths, len(states)))).astype(np.float32)
 
+    @staticmethod
     def _group_level_factors(
-        self,
         level_now: npt.NDArray[np.float32],
+        step_sd: float,
         starts: npt.NDArray[np.float32],
         rng: np.random.Generator,
         out: npt.NDArray[np.float32],
     ) -> npt.NDArray[np.float32]:
         """exp(each group's own level) for a block of paths and every projected month, into
         ``out`` (``[path, group, month]``): from ``level_now`` (:meth:`_group_level_now`), a
-        walk with the pooled step sd from the later of the origin and the group's start
+        walk with step sd ``step_sd`` from the later of the origin and the group's start
         (``starts``: months from the first projected month). Blocks drawn one after another
         take the same random numbers as one draw of all paths."""
         rng.standard_normal(dtype=np.float32, out=out)
-        out *= np.float32(self._scaled_group_sds()[0])
+        out *= np.float32(step_sd)
         # No step before a group starts: its own level is on its curve until then.
         month = np.arange(out.shape[2], dtype=np.float32)
         np.copyto(out, np.float32(0.0), where=month < starts[:, :, None])
@@ -1515,7 +1516,8 @@ class AdoptionEngine(Engine):
             gompertz[:, index] = sample.form[chosen] == FORMS.index("gompertz")
         # The groups' own walks are the last draws of this stream: with no walk (every level
         # then on its curve, group_levels) leaving them out changes no other number.
-        own_now = self._group_level_now(n_paths, rng) if self._scaled_group_sds()[0] > 0 else None
+        own_step_sd = self._scaled_group_sds()[0]
+        own_now = self._group_level_now(n_paths, rng) if own_step_sd > 0 else None
         expected = np.empty((n_paths, n_groups, horizon), dtype=np.float32)
         # Mid-month: months since start + 0.5, exact in float32 (whole numbers plus a half).
         mid_month = np.arange(horizon, dtype=np.float32) + np.float32(0.5)
@@ -1538,7 +1540,7 @@ class AdoptionEngine(Engine):
             values *= season_factor[rows, None, :]
             if own_now is not None:
                 values *= self._group_level_factors(
-                    own_now[rows], start[rows], rng, own_level[: values.shape[0]]
+                    own_now[rows], own_step_sd, start[rows], rng, own_level[: values.shape[0]]
                 )
             np.copyto(values, np.float32(0.0), where=before)
         # The ceiling is applied by the base class, after the caps (Engine.forecast).
