@@ -1060,7 +1060,7 @@ def test_a_shorter_onboarding_pace_prior_starts_waiting_groups_sooner() -> None:
             )
             for months in (3.0, 12.0)
         }
-    # Two groups joined in 23 months: the posterior mean gap is (prior + 23) / (1 + 2).
+    # Two groups joined in 23 months: the gap at the posterior mean rate is (prior + 23) / 3.
     assert fitted[3.0].onboarding_.months_per_group == pytest.approx(26 / 3)
     assert fitted[12.0].onboarding_.months_per_group == pytest.approx(35 / 3)
     waiting = list(groups.keys).index("never")
