@@ -173,13 +173,13 @@ def choose(summary: pd.DataFrame, rule: Rule = "coverage") -> Any:
     """
     if rule not in SELECTION_RULES:
         raise ValueError(f"rule must be one of {sorted(SELECTION_RULES)}; got {rule!r}")
-    distance = (summary["cover80 mean"] - 0.8).abs().round(9)
-    ranked = summary.assign(distance=distance).sort_values(["distance", "crps_pct mean"])
     if rule == "crps":
         covers = summary[[f"cover80 +{lead}" for lead in LEADS]]
         inside = ((covers >= COVER_GOAL[0]) & (covers <= COVER_GOAL[1])).all(axis=1)
         if inside.any():
             return summary[inside]["crps_pct mean"].idxmin()
+    distance = (summary["cover80 mean"] - 0.8).abs().round(9)
+    ranked = summary.assign(distance=distance).sort_values(["distance", "crps_pct mean"])
     return ranked.index[0]
 
 

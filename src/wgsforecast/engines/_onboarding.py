@@ -44,6 +44,26 @@ between every two: waiting groups started too late on both generators (on calibr
 on A against 2.4 in truth, and on B the median group's 14 months against 8; ad hoc
 script)."""
 
+
+def check_prior_months(value: float, name: str) -> None:
+    """Refuse a prior pace that is not a positive, finite number of months.
+
+    Parameters
+    ----------
+    value
+        The months between joining groups.
+    name
+        The keyword the value came in as, for the message.
+
+    Raises
+    ------
+    ValueError
+        If ``value`` is 0 or less, infinite or NaN.
+    """
+    if not 0 < value < math.inf:
+        raise ValueError(f"{name} must be a positive, finite number of months; got {value}")
+
+
 PRIOR_GROUPS = 1.0
 """How many joined groups the prior pace counts as. One: a programme that has brought in
 a few groups after its first month soon sets its own pace. A judgement, not tuned."""
@@ -87,11 +107,7 @@ class OnboardingPace:
             raise ValueError(
                 f"joined and months must be 0 or more; got {self.joined}, {self.months}"
             )
-        if not 0 < self.prior_months_per_group < math.inf:
-            raise ValueError(
-                "prior_months_per_group must be a positive, finite number of months; "
-                f"got {self.prior_months_per_group}"
-            )
+        check_prior_months(self.prior_months_per_group, "prior_months_per_group")
         if not 0 <= self.p_never < 1:
             raise ValueError(f"p_never must be in [0, 1); got {self.p_never}")
 

@@ -37,7 +37,11 @@ import pandas as pd
 from wgsforecast.engines._batch_fit import Panel, log_evidence
 from wgsforecast.engines._batch_fit import modes as batch_modes
 from wgsforecast.engines._counts import CHUNK_CELLS, negative_binomial_counts
-from wgsforecast.engines._onboarding import PRIOR_MONTHS_PER_GROUP, OnboardingPace
+from wgsforecast.engines._onboarding import (
+    PRIOR_MONTHS_PER_GROUP,
+    OnboardingPace,
+    check_prior_months,
+)
 from wgsforecast.engines._ramps import (
     FORMS,
     Prior,
@@ -903,11 +907,7 @@ class AdoptionEngine(Engine):
             raise ValueError(f"throughput_sd_scale must be 0 or more; got {throughput_sd_scale}")
         if not group_level_scale >= 0:
             raise ValueError(f"group_level_scale must be 0 or more; got {group_level_scale}")
-        if not 0 < onboarding_months_per_group < math.inf:
-            raise ValueError(
-                "onboarding_months_per_group must be a positive, finite number of months; "
-                f"got {onboarding_months_per_group}"
-            )
+        check_prior_months(onboarding_months_per_group, "onboarding_months_per_group")
         if not min_effective_draws >= 1:
             raise ValueError(f"min_effective_draws must be at least 1; got {min_effective_draws}")
         self.min_months = min_months
