@@ -23,6 +23,7 @@ import pandas as pd
 from wgsforecast._locks import folder_lock
 from wgsforecast._staging import STAGING_SUFFIX, remove_staging, staged_folder
 from wgsforecast._version import package_version
+from wgsforecast.csv_export import exact_float_reading
 from wgsforecast.exceptions import WgsForecastError
 from wgsforecast.io import atomic_write_bytes, bundled_data_dir
 from wgsforecast.vintages.files import prognosis_files
@@ -459,13 +460,12 @@ def _read_folder(folder: Path, *, bundled: bool) -> Vintage:
     def frame(file: str) -> pd.DataFrame | None:
         if file not in data:
             return None
-        # round_trip: the numbers saved, bit for bit (pandas 2's default parser can be one
-        # unit in the last place off).
-        return pd.read_csv(
+        table: pd.DataFrame = pd.read_csv(
             io.BytesIO(data[file]),
             dtype={"month": str, "period_end": str},
-            float_precision="round_trip",
+            **exact_float_reading(),
         )
+        return table
 
     table1, cumulative = frame("table1.csv"), frame("cumulative.csv")
     if table1 is None or cumulative is None:
