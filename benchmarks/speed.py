@@ -295,11 +295,11 @@ def time_adoption_against_prophet(runs: int = 3) -> list[tuple[str, str]]:
     """Adoption (fit + 10,000 paths) against Prophet (fit + 1,000 samples), side by side.
 
     The two alternate with the adoption fit alone and with the paths' random-number floor
-    (:func:`draw_floor`), ``runs`` times each after one warm-up call of each, on the same 17
-    bundled series; the medians and their ratios come from this one run, so a busy machine
-    slows them alike. The fit alone and the fit plus the floor are set against the goal's
-    budget (Prophet's time / 3): what the fit leaves is all the 10,000 paths could take,
-    and the floor is the least they can take.
+    (:func:`random_numbers_floor`), ``runs`` times each after one warm-up call of each, on
+    the same 17 bundled series; the medians and their ratios come from this one run, so a
+    busy machine slows them alike. The fit alone and the fit plus the floor are set against
+    the goal's budget (Prophet's time / 3): what the fit leaves is all the 10,000 paths
+    could take, and the floor is the least they take when every cell gets fresh numbers.
     """
     import warnings
 
@@ -338,7 +338,7 @@ def time_adoption_against_prophet(runs: int = 3) -> list[tuple[str, str]]:
         "adoption": adoption,
         "prophet": prophet,
         "adoption fit": fit,
-        "floor": lambda: draw_floor(cells, rng),
+        "random numbers": lambda: random_numbers_floor(cells, rng),
     }
     timings: dict[str, list[float]] = {name: [] for name in calls}
     for call in calls.values():
@@ -354,7 +354,8 @@ def time_adoption_against_prophet(runs: int = 3) -> list[tuple[str, str]]:
     # The goal's whole budget, and what the fit alone leaves of it for the 10,000 paths.
     budget = theirs / HEAD_TO_HEAD_GOAL
     floor_what = (
-        f"the least {ADOPTION_PATHS:,} paths' random numbers cost ({cells.size:,} cells: "
+        f"{ADOPTION_PATHS:,} paths' random numbers alone, fresh in every cell "
+        f"({cells.size:,} cells: "
         f"{ADOPTION_PATHS:,} paths x {cells.shape[1]} groups x {projected} projected months; "
         "per cell one normal and one uniform draw, a running sum and an exp, float32; "
         "median of the same alternating runs)"
@@ -375,7 +376,7 @@ def time_adoption_against_prophet(runs: int = 3) -> list[tuple[str, str]]:
     ]
 
 
-def draw_floor(cells: npt.NDArray[np.float32], rng: np.random.Generator) -> None:
+def random_numbers_floor(cells: npt.NDArray[np.float32], rng: np.random.Generator) -> None:
     """The least work of paths with noise in every path, group and month, into ``cells``.
 
     A month's count is random in every path and group, and so is a walking level's step:
