@@ -1,9 +1,10 @@
 """Speed benchmark, all in one run (``make bench``):
 
 1. adoption fit + 10,000 paths against Prophet fit + 1,000 samples, alternating with the
-   adoption fit alone and with the paths' random-number floor (the least 10,000 paths of
-   monthly noise per group cost), with the ratio (issue 9's goal: Prophet at least 3x as
-   long) and the part of that goal's budget the fit alone and the fit plus the floor take;
+   adoption fit alone and with the paths' random-number floor (what 10,000 paths' random
+   numbers alone cost, fresh in every path, group and month), with the ratio (issue 9's
+   goal: Prophet at least 3x as long) and the part of that goal's budget the fit alone and
+   the fit plus the floor take;
 2. the README's main command cold: ``wgsforecast report --out DIR`` in a fresh process, five
    times, alternating with a floor process (imports pandas, scipy and matplotlib, saves one
    figure as PNG and SVG) and with a process that runs only the report's forecasts and
